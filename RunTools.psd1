@@ -1,0 +1,13 @@
+@{
+    RootModule = 'artifacts/module/RunTools.dll'
+    ModuleVersion = '0.1.0'
+    GUID = '6f0d3c8e-2f4b-4c1e-9b59-7d3c2a1e5b40'
+    Author = 'RunTools'
+    Description = 'Reproducible machine-learning runs on plain disk.'
+    PowerShellVersion = '7.6'
+    CompatiblePSEditions = @('Core')
+    CmdletsToExport = @('Test-RunProbe')
+    FunctionsToExport = @()
+    AliasesToExport = @()
+    VariablesToExport = @()
+}

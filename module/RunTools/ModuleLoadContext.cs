@@ -1,0 +1,54 @@
+using System.Management.Automation;
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace RunTools.Module;
+
+/// <summary>
+/// The private load context for everything RunTools ships in <c>deps/</c>: RunTools.Shell, the core, ML.NET,
+/// Parquet.Net, YamlDotNet, LanguageExt, LibGit2Sharp and their own dependencies and native libraries.
+/// PowerShell 7.6 already has its own copies of some of them (Newtonsoft.Json, System.CodeDom, ...); loading ours
+/// here means neither side sees the other's version. Only RunTools.dll lives in the default context.
+/// </summary>
+internal sealed class ModuleLoadContext : AssemblyLoadContext
+{
+    static readonly string DepsDirectory =
+        Path.Combine(Path.GetDirectoryName(typeof(ModuleLoadContext).Assembly.Location)!, "deps");
+
+    static readonly Lazy<ModuleLoadContext> Instance = new(() => new ModuleLoadContext());
+    static int installed;
+
+    readonly AssemblyDependencyResolver resolver;
+
+    ModuleLoadContext() : base("RunTools", isCollectible: false) =>
+        resolver = new AssemblyDependencyResolver(Path.Combine(DepsDirectory, "RunTools.Shell.dll"));
+
+    protected override Assembly? Load(AssemblyName assemblyName) =>
+        resolver.ResolveAssemblyToPath(assemblyName) is { } path ? LoadFromAssemblyPath(path) : null;
+
+    protected override IntPtr LoadUnmanagedDll(string unmanagedDllName) =>
+        resolver.ResolveUnmanagedDllToPath(unmanagedDllName) is { } path ? LoadUnmanagedDllFromPath(path) : IntPtr.Zero;
+
+    /// <summary>RunTools.dll's own references (RunTools.Shell, RunTools.Core, LanguageExt) are not next to it, so the
+    /// default context asks here; hand it the private context's copy so both sides share one type identity.</summary>
+    static Assembly? ResolveForDefault(AssemblyLoadContext context, AssemblyName name) =>
+        Instance.Value.resolver.ResolveAssemblyToPath(name) is null ? null : Instance.Value.LoadFromAssemblyName(name);
+
+    public static void Install()
+    {
+        if (Interlocked.Exchange(ref installed, 1) == 0) Default.Resolving += ResolveForDefault;
+    }
+
+    public static void Uninstall()
+    {
+        if (Interlocked.Exchange(ref installed, 0) == 1) Default.Resolving -= ResolveForDefault;
+    }
+}
+
+/// <summary>Installs the private load context before PowerShell binds any RunTools cmdlet.</summary>
+public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
+{
+    public void OnImport() => ModuleLoadContext.Install();
+
+    public void OnRemove(PSModuleInfo psModuleInfo) => ModuleLoadContext.Uninstall();
+}

@@ -1,0 +1,229 @@
+
+using LanguageExt.Common;
+
+namespace RunTools.Domain;
+
+/// <summary>What kind of failure an error is. The module maps each kind to one PowerShell ErrorCategory.</summary>
+public enum ErrorKind
+{
+    InvalidArgument,
+    NotFound,
+    InvalidData,
+    ParseError,
+    InvalidOperation,
+    ResourceExists,
+    ResourceBusy,
+    Security,
+    OperationFailed,
+    Cancelled,
+    WriteError,
+    ReadError,
+}
+
+/// <summary>
+/// Every error the core (and the shell's adapters) can return: a closed set of coded records. The record's type
+/// name is its stable ErrorId in PowerShell; <see cref="Target"/> is the offending input (a path, a key, a stage),
+/// which becomes the ErrorRecord's TargetObject.
+/// </summary>
+public abstract record RunError(string Text, int ErrorCode) : Expected(Text, ErrorCode, default(Option<Error>))
+{
+    public abstract ErrorKind Kind { get; }
+    public abstract object? Target { get; }
+
+    /// <summary>The stable identifier (the record's type name, PascalCase).</summary>
+    public string ErrorId => GetType().Name;
+}
+
+// ---- identifiers and paths ----------------------------------------------------------------------------------
+
+public sealed record InvalidName(string What, string Value, string Reason)
+    : RunError($"'{Value}' is not a valid {What}: {Reason}", 1001)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidArgument;
+    public override object? Target => Value;
+}
+
+public sealed record PathOutsideRun(string Path, string RunPath)
+    : RunError($"The path '{Path}' resolves outside the run directory '{RunPath}'.", 1002)
+{
+    public override ErrorKind Kind => ErrorKind.Security;
+    public override object? Target => Path;
+}
+
+// ---- configuration -------------------------------------------------------------------------------------------
+
+public sealed record ConfigFileNotFound(string Path)
+    : RunError($"The config file '{Path}' does not exist.", 1101)
+{
+    public override ErrorKind Kind => ErrorKind.NotFound;
+    public override object? Target => Path;
+}
+
+public sealed record ConfigParseError(string Source, int Line, int Column, string Detail)
+    : RunError($"{Source}({Line},{Column}): {Detail}", 1102)
+{
+    public override ErrorKind Kind => ErrorKind.ParseError;
+    public override object? Target => Source;
+}
+
+public sealed record ConfigOverrideInvalid(string Override, string Detail)
+    : RunError($"The config override '{Override}' is not valid: {Detail}", 1103)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidArgument;
+    public override object? Target => Override;
+}
+
+public sealed record ConfigPathConflict(string Key, string Detail)
+    : RunError($"The config key '{Key}' cannot be set: {Detail}", 1104)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidData;
+    public override object? Target => Key;
+}
+
+public sealed record ConfigValueInvalid(string Key, string Detail)
+    : RunError($"The config value at '{Key}' is not valid: {Detail}", 1105)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidData;
+    public override object? Target => Key;
+}
+
+// ---- data files -----------------------------------------------------------------------------------------------
+
+public sealed record DataFileNotFound(string Path)
+    : RunError($"The data file '{Path}' does not exist.", 1201)
+{
+    public override ErrorKind Kind => ErrorKind.NotFound;
+    public override object? Target => Path;
+}
+
+public sealed record DataFileInvalid(string Path, string Detail)
+    : RunError($"The data file '{Path}' cannot be read: {Detail}", 1202)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidData;
+    public override object? Target => Path;
+}
+
+// ---- runs -----------------------------------------------------------------------------------------------------
+
+public sealed record RunNotFound(string Reference)
+    : RunError($"No run was found at or named '{Reference}'.", 1301)
+{
+    public override ErrorKind Kind => ErrorKind.NotFound;
+    public override object? Target => Reference;
+}
+
+public sealed record RunCorrupted(string Path, string Detail)
+    : RunError($"The run directory '{Path}' is damaged: {Detail}", 1302)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidData;
+    public override object? Target => Path;
+}
+
+public sealed record RunLocked(string Path, TimeSpan Waited)
+    : RunError($"The run '{Path}' stayed locked by another writer for {Waited.TotalSeconds:0.#} s.", 1303)
+{
+    public override ErrorKind Kind => ErrorKind.ResourceBusy;
+    public override object? Target => Path;
+}
+
+public sealed record RunRootInvalid(string Path, string Detail)
+    : RunError($"'{Path}' cannot hold runs: {Detail}", 1304)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidArgument;
+    public override object? Target => Path;
+}
+
+public sealed record IllegalTransition(string Subject, string From, string To)
+    : RunError($"{Subject} cannot change from '{From}' to '{To}'.", 1305)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidOperation;
+    public override object? Target => Subject;
+}
+
+public sealed record SchemaVersionUnsupported(string Path, int Found, int Supported)
+    : RunError($"'{Path}' has schema version {Found}; this RunTools reads up to {Supported}.", 1306)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidData;
+    public override object? Target => Path;
+}
+
+public sealed record StorageFailed(string Path, string Operation, string Detail)
+    : RunError($"Could not {Operation} '{Path}': {Detail}", 1307)
+{
+    public override ErrorKind Kind => ErrorKind.WriteError;
+    public override object? Target => Path;
+}
+
+// ---- stages ---------------------------------------------------------------------------------------------------
+
+public sealed record StageDependencyNotCompleted(string Stage, string Dependency, string Status)
+    : RunError($"Stage '{Stage}' depends on '{Dependency}', which is {Status}, not completed.", 1401)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidOperation;
+    public override object? Target => Dependency;
+}
+
+public sealed record StageInputNotFound(string Stage, string Path)
+    : RunError($"Stage '{Stage}' declares the input '{Path}', which does not exist.", 1402)
+{
+    public override ErrorKind Kind => ErrorKind.NotFound;
+    public override object? Target => Path;
+}
+
+public sealed record StageOutputMissing(string Stage, string Path)
+    : RunError($"Stage '{Stage}' declared the output '{Path}' but did not write it.", 1403)
+{
+    public override ErrorKind Kind => ErrorKind.NotFound;
+    public override object? Target => Path;
+}
+
+public sealed record StageScriptFailed(string Stage, string ExceptionType, string Detail)
+    : RunError($"Stage '{Stage}' failed: {Detail}", 1404)
+{
+    public override ErrorKind Kind => ErrorKind.OperationFailed;
+    public override object? Target => Stage;
+}
+
+public sealed record StageCommandFailed(string Stage, string Command, int ExitCode)
+    : RunError($"Stage '{Stage}': '{Command}' exited with code {ExitCode}.", 1405)
+{
+    public override ErrorKind Kind => ErrorKind.OperationFailed;
+    public override object? Target => Stage;
+}
+
+public sealed record StageCommandNotStarted(string Stage, string Command, string Detail)
+    : RunError($"Stage '{Stage}': '{Command}' could not be started: {Detail}", 1406)
+{
+    public override ErrorKind Kind => ErrorKind.NotFound;
+    public override object? Target => Command;
+}
+
+public sealed record StageCancelled(string Stage)
+    : RunError($"Stage '{Stage}' was cancelled.", 1407)
+{
+    public override ErrorKind Kind => ErrorKind.Cancelled;
+    public override object? Target => Stage;
+}
+
+// ---- artifacts and metrics ------------------------------------------------------------------------------------
+
+public sealed record ArtifactSourceNotFound(string Path)
+    : RunError($"The file '{Path}' does not exist.", 1501)
+{
+    public override ErrorKind Kind => ErrorKind.NotFound;
+    public override object? Target => Path;
+}
+
+public sealed record ArtifactExists(string Path)
+    : RunError($"The run already has an artifact at '{Path}'; use -Force to replace it.", 1502)
+{
+    public override ErrorKind Kind => ErrorKind.ResourceExists;
+    public override object? Target => Path;
+}
+
+public sealed record MetricInvalid(string Name, string Detail)
+    : RunError($"The metric '{Name}' is not valid: {Detail}", 1503)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidArgument;
+    public override object? Target => Name;
+}
