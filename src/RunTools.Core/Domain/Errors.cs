@@ -227,3 +227,10 @@ public sealed record MetricInvalid(string Name, string Detail)
     public override ErrorKind Kind => ErrorKind.InvalidArgument;
     public override object? Target => Name;
 }
+
+public sealed record ColumnsMissing(string Path, Seq<string> Columns)
+    : RunError($"'{Path}' has no column{(Columns.Count == 1 ? "" : "s")} {string.Join(", ", Columns.Map(c => $"'{c}'"))}.", 1203)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidData;
+    public override object? Target => Path;
+}

@@ -2,13 +2,15 @@ using System.Management.Automation;
 using System.Reflection;
 using System.Runtime.Loader;
 
-namespace RunTools.Module;
+namespace RunTools.Loader;
 
 /// <summary>
 /// The private load context for everything RunTools ships in <c>deps/</c>: RunTools.Shell, the core, ML.NET,
 /// Parquet.Net, YamlDotNet, LanguageExt, LibGit2Sharp and their own dependencies and native libraries.
 /// PowerShell 7.6 already has its own copies of some of them (Newtonsoft.Json, System.CodeDom, ...); loading ours
-/// here means neither side sees the other's version. Only RunTools.dll lives in the default context.
+/// here means neither side sees the other's version. Only RunTools.Loader.dll and RunTools.dll live in the default
+/// context. This assembly has no dependency of its own: RunTools.psd1 imports it (as a nested module) before
+/// RunTools.dll, so the resolver is in place before PowerShell reflects over the cmdlet types.
 /// </summary>
 internal sealed class ModuleLoadContext : AssemblyLoadContext
 {
@@ -45,7 +47,7 @@ internal sealed class ModuleLoadContext : AssemblyLoadContext
     }
 }
 
-/// <summary>Installs the private load context before PowerShell binds any RunTools cmdlet.</summary>
+/// <summary>Installs the private load context when RunTools.psd1 imports this assembly, before RunTools.dll.</summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
     public void OnImport() => ModuleLoadContext.Install();

@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace RunTools.Shell.Files;
+
+/// <summary>
+/// Every file RunTools writes goes through here: the content is written to a hidden temporary file in the same
+/// directory, flushed to disk, then renamed over the destination. A reader sees the old file or the new one, never
+/// a truncated one, even if the writer is killed half way.
+/// </summary>
+public static class AtomicFile
+{
+    static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    public static void WriteText(string path, string content, bool overwrite = true) => WriteBytes(path, Utf8.GetBytes(content), overwrite);
+
+    /// <param name="overwrite">False: fail with IOException if the destination exists (write-once files).</param>
+    public static void WriteBytes(string path, ReadOnlySpan<byte> content, bool overwrite = true)
+    {
+        var tmp = TempPathFor(path);
+        try
+        {
+            using (var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+            {
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(tmp, path, overwrite);
+        }
+        finally
+        {
+            TryDelete(tmp);
+        }
+    }
+
+    /// <summary>Writes whatever <paramref name="write"/> writes to the stream, atomically.</summary>
+    public static void Write(string path, Action<Stream> write, bool overwrite = true)
+    {
+        var tmp = TempPathFor(path);
+        try
+        {
+            using (var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(tmp, path, overwrite);
+        }
+        finally
+        {
+            TryDelete(tmp);
+        }
+    }
+
+    /// <summary>Copies a file atomically and returns the SHA-256 and length of what was copied (one read pass).</summary>
+    public static (string Sha256, long Bytes) CopyWithHash(string source, string destination, bool overwrite)
+    {
+        string sha = "";
+        long bytes = 0;
+        Write(destination, target =>
+        {
+            using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[1 << 20];
+            int read;
+            while ((read = input.Read(buffer)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                target.Write(buffer, 0, read);
+                bytes += read;
+            }
+            sha = Convert.ToHexStringLower(hash.GetHashAndReset());
+        }, overwrite);
+        return (sha, bytes);
+    }
+
+    /// <summary>Hidden (dot) temporary name beside the destination, so a rename never crosses file systems and
+    /// directory listings skip it.</summary>
+    static string TempPathFor(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        return Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+    }
+
+    static void TryDelete(string path)
+    {
+        try
+        {
+            if (File.Exists(path)) File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // A leftover hidden temp file is harmless; the next write uses a new name.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,219 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using Parquet;
+using RunTools.Domain;
+using RunTools.Manifests;
+
+namespace RunTools.Shell.Files;
+
+/// <summary>Hashes files and, for data files, counts rows and reads column names, in one read of the file.</summary>
+public static class FileInspector
+{
+    const int BufferSize = 1 << 20;
+
+    /// <summary>SHA-256 (lower-case hex) and length of a file.</summary>
+    public static FileHash Hash(string fullPath, string recordedPath)
+    {
+        var (sha, bytes) = HashWith(fullPath, null);
+        return new FileHash(recordedPath, sha, bytes);
+    }
+
+    /// <summary>Describes a data file for the manifest. CSV/TSV: data rows (records after the header, quotes
+    /// respected, blank lines ignored) and header names. Parquet: rows and column names from the footer.</summary>
+    public static Fin<InputFile> Inspect(string givenPath, string fullPath)
+    {
+        if (!File.Exists(fullPath)) return FinFail<InputFile>(new DataFileNotFound(givenPath));
+        var format = FormatOf(fullPath);
+        try
+        {
+            switch (format)
+            {
+                case DataFormat.Csv:
+                {
+                    var scanner = new CsvScanner(DelimiterOf(fullPath));
+                    var (sha, bytes) = HashWith(fullPath, scanner);
+                    var header = scanner.Header();
+                    return header.IsEmpty
+                        ? FinFail<InputFile>(new DataFileInvalid(givenPath, "the file has no header row"))
+                        : FinSucc(new InputFile(givenPath, fullPath, sha, bytes, format, Math.Max(0, scanner.Records - 1), new NameList(header)));
+                }
+                case DataFormat.Parquet:
+                {
+                    var (sha, bytes) = HashWith(fullPath, null);
+                    var (rows, columns) = ParquetShape(fullPath);
+                    return FinSucc(new InputFile(givenPath, fullPath, sha, bytes, format, rows, new NameList(columns)));
+                }
+                default:
+                {
+                    var (sha, bytes) = HashWith(fullPath, null);
+                    return FinSucc(new InputFile(givenPath, fullPath, sha, bytes, format, null, NameList.Empty));
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or CsvFormatException)
+        {
+            return FinFail<InputFile>(new DataFileInvalid(givenPath, e.Message));
+        }
+        catch (Exception e) when (format == DataFormat.Parquet)
+        {
+            // Parquet.Net reports a malformed footer with assorted exception types.
+            return FinFail<InputFile>(new DataFileInvalid(givenPath, $"not a readable Parquet file: {e.Message}"));
+        }
+    }
+
+    public static DataFormat FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".csv" or ".tsv" => DataFormat.Csv,
+        ".parquet" or ".pq" => DataFormat.Parquet,
+        _ => DataFormat.Other,
+    };
+
+    public static byte DelimiterOf(string path) => Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? (byte)'\t' : (byte)',';
+
+    static (long Rows, Seq<string> Columns) ParquetShape(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var reader = ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
+        try
+        {
+            long rows = 0;
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var group = reader.OpenRowGroupReader(g);
+                rows += group.RowCount;
+            }
+            return (rows, toSeq(reader.Schema.DataFields.Select(f => f.Name).ToArray()));
+        }
+        finally
+        {
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Streams the file once through SHA-256 (OpenSSL-backed on Linux) and an optional scanner.</summary>
+    static (string Sha256, long Bytes) HashWith(string path, CsvScanner? scanner)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        long total = 0;
+        try
+        {
+            int read;
+            while ((read = stream.Read(buffer, 0, BufferSize)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                scanner?.Feed(buffer.AsSpan(0, read));
+                total += read;
+            }
+            scanner?.Finish();
+            return (Convert.ToHexStringLower(hash.GetHashAndReset()), total);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
+
+public sealed class CsvFormatException(string message) : Exception(message);
+
+/// <summary>Counts CSV records (RFC 4180: a newline inside quotes is data; blank lines do not count) and keeps
+/// the first record's bytes to parse the header. Vectorised search for quote/newline keeps it near memory speed.</summary>
+sealed class CsvScanner(byte delimiter)
+{
+    const int MaxHeaderBytes = 16 << 20;
+    readonly List<byte> header = [];
+    bool inQuotes, headerDone, lineHasContent;
+
+    public long Records { get; private set; }
+
+    public void Feed(ReadOnlySpan<byte> chunk)
+    {
+        var offset = 0;
+        while (offset < chunk.Length)
+        {
+            var rest = chunk[offset..];
+            var hit = inQuotes ? rest.IndexOf((byte)'"') : rest.IndexOfAny((byte)'"', (byte)'\n');
+            var upTo = hit < 0 ? rest.Length : hit;
+            if (!lineHasContent && HasContent(rest[..upTo])) lineHasContent = true;
+            if (!headerDone) AppendHeader(rest[..(hit < 0 ? rest.Length : hit + 1)]);
+            if (hit < 0) return;
+            if (rest[hit] == (byte)'"')
+            {
+                inQuotes = !inQuotes; // a doubled quote "" toggles twice: still correct
+                lineHasContent = true;
+            }
+            else
+            {
+                if (lineHasContent) Records++;
+                lineHasContent = false;
+                headerDone |= Records > 0;
+            }
+            offset += hit + 1;
+        }
+    }
+
+    public void Finish()
+    {
+        if (inQuotes) throw new CsvFormatException($"a quoted field is not closed (record {Records + 1})");
+        if (lineHasContent) Records++;
+    }
+
+    static bool HasContent(ReadOnlySpan<byte> bytes) => bytes.IndexOfAnyExcept((byte)'\r', (byte)' ') >= 0;
+
+    void AppendHeader(ReadOnlySpan<byte> bytes)
+    {
+        if (header.Count + bytes.Length > MaxHeaderBytes) throw new CsvFormatException("the header row is longer than 16 MiB");
+        foreach (var b in bytes) header.Add(b);
+    }
+
+    /// <summary>The header's field names (BOM stripped, quotes removed, doubled quotes unescaped).</summary>
+    public Seq<string> Header()
+    {
+        var text = Encoding.UTF8.GetString(header.ToArray()).TrimStart('\uFEFF');
+        // Skip blank lines before the header.
+        text = text.TrimStart('\r', '\n');
+        var end = CsvFields.RecordEnd(text);
+        return end == 0 ? Seq<string>() : CsvFields.Split(text[..end], (char)delimiter);
+    }
+}
+
+/// <summary>RFC 4180 field splitting for one record.</summary>
+public static class CsvFields
+{
+    /// <summary>Index just past the first record (excluding its newline).</summary>
+    public static int RecordEnd(string text)
+    {
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '"') quoted = !quoted;
+            else if (text[i] == '\n' && !quoted) return i > 0 && text[i - 1] == '\r' ? i - 1 : i;
+        }
+        return text.Length;
+    }
+
+    public static Seq<string> Split(string record, char delimiter)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < record.Length; i++)
+        {
+            var c = record[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < record.Length && record[i + 1] == '"') { field.Append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else field.Append(c);
+            }
+            else if (c == '"') quoted = true;
+            else if (c == delimiter) { fields.Add(field.ToString()); field.Clear(); }
+            else if (c != '\r') field.Append(c);
+        }
+        fields.Add(field.ToString());
+        return toSeq(fields.Select(f => f.Trim()).ToArray());
+    }
+}

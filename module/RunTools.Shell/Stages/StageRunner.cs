@@ -1,0 +1,138 @@
+using System.Text;
+using RunTools.Domain;
+using RunTools.Manifests;
+using RunTools.Shell.Files;
+using RunTools.Shell.Hosting;
+using RunTools.Shell.Store;
+using RunTools.Stages;
+
+namespace RunTools.Shell.Stages;
+
+/// <summary>What Invoke-RunStage (or a built-in stage) asks for, paths as the user gave them.</summary>
+public sealed record StageSpec(string Stage, Seq<string> DependsOn, Seq<string> Inputs, Seq<string> Outputs, bool Force, string Command);
+
+/// <summary>A stage attempt that has been recorded as started: the body may now run.</summary>
+public sealed record StageAttempt(string RunDirectory, string Stage, int Attempt, string Reason, RunManifest Manifest, Seq<string> Outputs)
+{
+    public string LogPath => Path.Combine(RunDirectory, StagePlanner.LogFor(Stage));
+}
+
+/// <summary>The shell around <see cref="StagePlanner"/>: hashes declared files, records the start and the end of an
+/// attempt under the run lock, and keeps the log.</summary>
+public static class StageRunner
+{
+    /// <summary>What would happen, without writing anything (for -WhatIf and to ask ShouldProcess).</summary>
+    public static Fin<StageDecision> Preview(string runDirectory, StageSpec spec) =>
+        from manifest in RunStore.Read(runDirectory)
+        from request in Request(manifest, spec)
+        let observed = RunStore.Observe(manifest, Liveness.DefaultStaleAfter)
+        from decision in StagePlanner.Decide(manifest, observed.Status, observed.Live, request, SystemInfo.CurrentProcess, DateTimeOffset.UtcNow)
+        select decision;
+
+    /// <summary>Decides under the lock and records the start. Returns the attempt to run, or the skip.</summary>
+    public static Fin<Either<SkipStage, StageAttempt>> Begin(string runDirectory, StageSpec spec)
+    {
+        StageDecision? decision = null;
+        var updated = RunStore.Update(runDirectory, manifest =>
+            from request in Request(manifest, spec)
+            let observed = RunStore.Observe(manifest, Liveness.DefaultStaleAfter)
+            from d in StagePlanner.Decide(manifest, observed.Status, observed.Live, request, SystemInfo.CurrentProcess, DateTimeOffset.UtcNow)
+            select (decision = d) switch
+            {
+                StartStage start => start.Events,
+                _ => Seq<RunEvent>(),
+            });
+        return updated.Bind(manifest => decision switch
+        {
+            SkipStage skip => FinSucc(Left<SkipStage, StageAttempt>(skip)),
+            StartStage start => StartLog(manifest, spec, start),
+            _ => FinFail<Either<SkipStage, StageAttempt>>(new StorageFailed(runDirectory, "start stage", "no decision was made")),
+        });
+    }
+
+    static Fin<Either<SkipStage, StageAttempt>> StartLog(RunManifest manifest, StageSpec spec, StartStage start)
+    {
+        var attempt = new StageAttempt(manifest.Path!, spec.Stage, start.Attempt, start.Reason, manifest,
+            spec.Outputs.Map(o => ToRunRelative(manifest.Path!, o).Match(r => r, _ => o)));
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(attempt.LogPath)!);
+            File.AppendAllText(attempt.LogPath,
+                $"=== {spec.Stage} attempt {start.Attempt} started {DateTimeOffset.UtcNow:O} ({start.Reason}) pid {SystemInfo.CurrentProcess.Pid} on {SystemInfo.HostName}{Environment.NewLine}" +
+                $"=== {spec.Command}{Environment.NewLine}", Encoding.UTF8);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The stage is recorded as started; a log that cannot be opened must not leave it running forever.
+            var ended = Finish(attempt, new StageErrored(new StorageFailed(attempt.LogPath, "write", e.Message), nameof(IOException)));
+            return ended.Bind(_ => FinFail<Either<SkipStage, StageAttempt>>(new StorageFailed(attempt.LogPath, "write", e.Message)));
+        }
+        return FinSucc(Right<SkipStage, StageAttempt>(attempt));
+    }
+
+    /// <summary>Records how the attempt ended: hashes the declared outputs that exist (partial outputs of a failed
+    /// attempt are kept and registered), then the stage's and, on failure or cancellation, the run's status.
+    /// Returns the new manifest and the error the attempt ended with, if any.</summary>
+    public static Fin<(RunManifest Manifest, RunError? Error)> Finish(StageAttempt attempt, StageOutcome outcome)
+    {
+        var outputs = attempt.Outputs.Map(o =>
+        {
+            var full = Path.Combine(attempt.RunDirectory, o);
+            return (o, File.Exists(full) ? FileInspector.Hash(full, o) : null);
+        });
+        var error = StagePlanner.ErrorOf(outcome, attempt.Stage, outputs);
+        AppendLog(attempt.LogPath, $"=== {attempt.Stage} attempt {attempt.Attempt} ended {DateTimeOffset.UtcNow:O}: {error?.Message ?? "completed"}");
+        return RunStore.Update(attempt.RunDirectory, manifest =>
+                FinSucc(StagePlanner.End(manifest, attempt.Stage, attempt.Attempt, outcome, outputs, SystemInfo.CurrentProcess, DateTimeOffset.UtcNow)))
+            .Map(m => (m, error));
+    }
+
+    public static void AppendLog(string logPath, string line)
+    {
+        try
+        {
+            File.AppendAllText(logPath, line + Environment.NewLine, Encoding.UTF8);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The log is best effort once the stage is running; the manifest records the outcome.
+        }
+    }
+
+    static Fin<StageRequest> Request(RunManifest manifest, StageSpec spec)
+    {
+        var run = manifest.Path!;
+        return from stage in Names.StageName(spec.Stage)
+               from deps in spec.DependsOn.Map(Names.StageName).Sequence()
+               from inputs in spec.Inputs.Map(i => HashInput(run, spec.Stage, i)).Sequence()
+               from outputs in spec.Outputs.Map(o => ToRunRelative(run, o)).Sequence()
+               let recorded = manifest.Stage(spec.Stage) is { } previous
+                   ? previous.Outputs.Map(o => (o.Path, File.Exists(Path.Combine(run, o.Path)) ? FileInspector.Hash(Path.Combine(run, o.Path), o.Path) : null))
+                   : Seq<(string, FileHash?)>()
+               select new StageRequest(stage, deps.Map(d => d.Value), inputs, outputs, recorded, spec.Force, spec.Command);
+    }
+
+    /// <summary>A declared input: relative paths are inside the run (and may not escape it); absolute paths outside
+    /// the run are recorded as they are.</summary>
+    static Fin<FileHash> HashInput(string run, string stage, string input)
+    {
+        var isInside = !Path.IsPathRooted(input) || IsInside(run, Path.GetFullPath(input));
+        var recorded = isInside ? ToRunRelative(run, input) : FinSucc(Path.GetFullPath(input));
+        return recorded.Bind(path =>
+        {
+            var full = isInside ? Path.Combine(run, path) : path;
+            return File.Exists(full) ? FinSucc(FileInspector.Hash(full, path)) : FinFail<FileHash>(new StageInputNotFound(stage, input));
+        });
+    }
+
+    /// <summary>A path the stage writes or reads inside the run, as a '/'-separated relative path.</summary>
+    public static Fin<string> ToRunRelative(string run, string path)
+    {
+        var relative = Path.IsPathRooted(path) ? Path.GetRelativePath(run, Path.GetFullPath(path)) : path;
+        return RunRelativePath.Create(relative, run).Map(r => r.Value);
+    }
+
+    static bool IsInside(string run, string full) =>
+        full.StartsWith(run.EndsWith(Path.DirectorySeparatorChar) ? run : run + Path.DirectorySeparatorChar,
+            OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+}

@@ -1,0 +1,133 @@
+using RunTools.Config;
+using RunTools.Domain;
+using RunTools.Manifests;
+using RunTools.Shell.Files;
+using RunTools.Shell.Hosting;
+
+namespace RunTools.Shell.Store;
+
+/// <summary>What New-Run was asked for, with every path already resolved to a full path by the cmdlet.</summary>
+public sealed record NewRunRequest(
+    string Root,
+    string Key,
+    Seq<(string Given, string Full)> ConfigFiles,
+    Seq<ConfigOverride> Overrides,
+    Seq<(string Given, string Full)> DataFiles,
+    Seq<string> EnvironmentVariables,
+    Seq<string> Upstream,
+    string WorkingDirectory,
+    string PowerShellVersion);
+
+/// <summary>A run ready to be written: every file's content is decided; only the directory name's collision
+/// suffix is left to the moment of creation. -WhatIf stops here.</summary>
+public sealed record NewRunPlan(string Root, RunKey Key, RunCreated Created, ConfigValue Resolved, string OverridesYaml)
+{
+    /// <summary>The directory the run will get unless another run takes the name in the same second.</summary>
+    public string IntendedDirectory => Path.Combine(Root, RunCommands.DirectoryName(Created.At, Key, 1));
+}
+
+/// <summary>Creates runs: read (config files, data files, environment, git) → decide (the core builds the created
+/// event) → write (a staged directory renamed into place).</summary>
+public static class RunFactory
+{
+    public static Fin<NewRunPlan> Plan(NewRunRequest request)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return from key in Names.RunKey(request.Key)
+               from root in CheckRoot(request.Root)
+               from layers in request.ConfigFiles.Map(ReadConfig).Sequence()
+               from resolved in ConfigMerge.Resolve(layers, request.Overrides)
+               from inputs in request.DataFiles.Map(d => FileInspector.Inspect(d.Given, d.Full)).Sequence()
+               from lineage in request.Upstream.Map(Upstream).Sequence()
+               let spec = new NewRunSpec(Guid.NewGuid(), key, SystemInfo.PackageVersion, inputs, resolved,
+                   SystemInfo.CaptureEnvironment(request.EnvironmentVariables, request.PowerShellVersion),
+                   GitInfo.Capture(request.WorkingDirectory), lineage)
+               from created in RunCommands.Create(spec, RunCommands.DirectoryName(now, key, 1), now)
+               select new NewRunPlan(root, key, created, resolved, OverridesYaml(request));
+    }
+
+    /// <summary>Writes the run into a staging directory under the root, then renames it to its final name. The rename
+    /// fails when the name exists, so concurrent creators (other processes included) each get their own directory;
+    /// a run directory appears complete or not at all.</summary>
+    public static Fin<RunManifest> Execute(NewRunPlan plan)
+    {
+        var staging = Path.Combine(plan.Root, RunLayout.RootWorkArea, "staging", Guid.NewGuid().ToString("N"));
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(staging, RunLayout.Logs));
+            RunStore.WriteConfigFiles(staging, plan.Resolved, plan.OverridesYaml);
+            for (var attempt = 1; attempt <= 1000; attempt++)
+            {
+                var name = RunCommands.DirectoryName(plan.Created.At, plan.Key, attempt);
+                var target = Path.Combine(plan.Root, name);
+                if (Directory.Exists(target)) continue;
+                var created = plan.Created with { Name = name };
+                var bytes = EventLog.WriteNew(staging, Seq1<RunEvent>(created));
+                var manifest = Manifest.Start(created);
+                RunStore.WriteManifest(staging, manifest, bytes);
+                try
+                {
+                    Directory.Move(staging, target);
+                    return manifest with { Path = target };
+                }
+                catch (IOException) when (Directory.Exists(target))
+                {
+                    // Another creator took this name between our check and our rename: try the next suffix.
+                }
+            }
+            return FinFail<RunManifest>(new StorageFailed(plan.IntendedDirectory, "create", "no free name after 1000 attempts"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return FinFail<RunManifest>(new StorageFailed(plan.IntendedDirectory, "create", e.Message));
+        }
+        finally
+        {
+            TryDeleteDirectory(staging);
+        }
+    }
+
+    static Fin<string> CheckRoot(string root)
+    {
+        if (File.Exists(root)) return FinFail<string>(new RunRootInvalid(root, "it is a file"));
+        if (RunLayout.IsRun(root)) return FinFail<string>(new RunRootInvalid(root, "it is a run directory, not a folder of runs"));
+        return root;
+    }
+
+    static Fin<ConfigValue> ReadConfig((string Given, string Full) file)
+    {
+        if (!File.Exists(file.Full)) return FinFail<ConfigValue>(new ConfigFileNotFound(file.Given));
+        try
+        {
+            return ConfigParser.Parse(File.ReadAllText(file.Full), file.Given, ConfigParser.FormatOf(file.Full));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return FinFail<ConfigValue>(new StorageFailed(file.Given, "read", e.Message));
+        }
+    }
+
+    static Fin<LineageRef> Upstream(string runPath) =>
+        RunStore.Read(runPath).Map(m => new LineageRef(m.RunId, m.Name, "upstream", null, null, null));
+
+    /// <summary>The raw inputs of the resolution, kept beside config_resolved.yaml: which files, in which order,
+    /// with their hashes, and the overrides exactly as given.</summary>
+    static string OverridesYaml(NewRunRequest request) =>
+        ConfigYaml.Write(new ConfigMap(Seq(
+            new ConfigEntry("config_files", new ConfigList(request.ConfigFiles.Map(f => (ConfigValue)new ConfigMap(Seq(
+                new ConfigEntry("path", new ConfigString(f.Given)),
+                new ConfigEntry("sha256", File.Exists(f.Full) ? new ConfigString(FileInspector.Hash(f.Full, f.Given).Sha256) : ConfigNull.Instance)))))),
+            new ConfigEntry("overrides", new ConfigList(request.Overrides.Map(o => (ConfigValue)new ConfigString(o.Text)))))));
+
+    static void TryDeleteDirectory(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Staging leftovers live under the hidden .runtools folder and never look like runs.
+        }
+    }
+}

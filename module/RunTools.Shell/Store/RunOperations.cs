@@ -1,0 +1,180 @@
+using RunTools.Config;
+using RunTools.Domain;
+using RunTools.Manifests;
+using RunTools.Serialization;
+using RunTools.Shell.Files;
+using RunTools.Shell.Hosting;
+using RunTools.Shell.Stages;
+using RunTools.Views;
+
+namespace RunTools.Shell.Store;
+
+/// <summary>The run operations behind the cmdlets, each a read → decide (core) → write sequence.</summary>
+public static class RunOperations
+{
+    // ---- status ----------------------------------------------------------------------------------------------
+
+    /// <summary>The events a status change would append, without writing (for -WhatIf and ShouldProcess).</summary>
+    public static Fin<(RunManifest Manifest, RunStatus Observed)> PreviewStatus(string run, RunStatus to, string? message) =>
+        from m in RunStore.Read(run)
+        let observed = RunStore.Observe(m, Liveness.DefaultStaleAfter).Status
+        from _ in RunCommands.ChangeStatus(m, observed, to, SystemInfo.CurrentProcess, DateTimeOffset.UtcNow, message, null)
+        select (m, observed);
+
+    public static Fin<RunManifest> SetStatus(string run, RunStatus to, string? message) =>
+        RunStore.Update(run, m =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            var error = to == RunStatus.Failed ? new ErrorInfo("SetRunStatus", message ?? "marked failed", null, now) : null;
+            return RunCommands.ChangeStatus(m, RunStore.Observe(m, Liveness.DefaultStaleAfter).Status, to, SystemInfo.CurrentProcess, now, message, error);
+        });
+
+    // ---- artifacts -------------------------------------------------------------------------------------------
+
+    /// <summary>Where a file would be registered: a file already inside the run stays where it is; any other file is
+    /// copied to <paramref name="destination"/> (relative to the run; default artifacts/&lt;file name&gt;).</summary>
+    public static Fin<(string Relative, bool Copy)> ArtifactTarget(string run, string source, string? destination)
+    {
+        if (!File.Exists(source)) return FinFail<(string, bool)>(new ArtifactSourceNotFound(source));
+        var full = Path.GetFullPath(run);
+        var inside = Path.GetFullPath(source).StartsWith(full + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        if (inside && destination is null) return StageRunner.ToRunRelative(full, source).Map(r => (r, false));
+        var target = destination ?? $"{RunLayout.Artifacts}/{Path.GetFileName(source)}";
+        if (target.EndsWith('/') || target.EndsWith('\\')) target += Path.GetFileName(source);
+        return StageRunner.ToRunRelative(full, target).Map(r => (r, true));
+    }
+
+    public static Fin<RunManifest> PreviewArtifact(string run, string relative, bool force) =>
+        from m in RunStore.Read(run)
+        from _ in RunCommands.AddArtifact(m, new Artifact(relative, "", 0, ArtifactKind.File, null, DateTimeOffset.UtcNow), force)
+        select m;
+
+    /// <summary>Copies (atomically) and registers a file. The existence check happens before anything is written,
+    /// so refusing to replace an artifact leaves the run untouched.</summary>
+    public static Fin<(RunManifest Manifest, Artifact Artifact)> AddArtifact(string run, string source, string relative, bool copy,
+        ArtifactKind? kind, string? stage, bool force)
+    {
+        return from _ in PreviewArtifact(run, relative, force)
+               from hash in Store(run, source, relative, copy)
+               let artifact = new Artifact(relative, hash.Sha256, hash.Bytes, kind ?? RunTools.Stages.StagePlanner.KindOf(relative), stage, DateTimeOffset.UtcNow)
+               from m in RunStore.Update(run, m => RunCommands.AddArtifact(m, artifact, force))
+               select (m, artifact);
+
+        static Fin<FileHash> Store(string run, string source, string relative, bool copy)
+        {
+            var destination = Path.Combine(Path.GetFullPath(run), relative);
+            try
+            {
+                if (!copy) return FileInspector.Hash(destination, relative);
+                var (sha, bytes) = AtomicFile.CopyWithHash(source, destination, overwrite: true);
+                return new FileHash(relative, sha, bytes);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return FinFail<FileHash>(new StorageFailed(destination, "copy", e.Message));
+            }
+        }
+    }
+
+    // ---- metrics ---------------------------------------------------------------------------------------------
+
+    public static Fin<RunManifest> WriteMetrics(string run, Seq<MetricPoint> points) =>
+        RunStore.Update(run, _ => RunCommands.WriteMetrics(points, DateTimeOffset.UtcNow));
+
+    /// <summary>Every metric value ever written to the run, in order (the history lives in events.jsonl).</summary>
+    public static Fin<Seq<MetricRecord>> MetricHistory(string run) =>
+        from m in RunStore.Read(run)
+        from sidecars in Sidecars.ReadAll(m.Path!)
+        from log in EventLog.Read(m.Path!, sidecars)
+        select log.Events.Choose(e => e is MetricWritten w
+            ? Some(new MetricRecord(m.Name, w.Name, w.Value, w.Step, w.Stage, w.At, m.Path!))
+            : None);
+
+    // ---- removal ---------------------------------------------------------------------------------------------
+
+    /// <summary>A run that a live process is working on is only removed with force.</summary>
+    public static Fin<RunManifest> PreviewRemove(string run, bool force) =>
+        from m in RunStore.Read(run)
+        let observed = RunStore.Observe(m, Liveness.DefaultStaleAfter).Status
+        from _ in observed == RunStatus.Running && !force
+            ? FinFail<Unit>(new IllegalTransition($"Run '{m.Name}'", "running", "removed (a live process is working on it; use -Force)"))
+            : FinSucc(unit)
+        select m;
+
+    /// <summary>Moves the run into the root's hidden work area with one rename (so it disappears whole), then deletes it.</summary>
+    public static Fin<Unit> Remove(string run)
+    {
+        var full = Path.GetFullPath(run);
+        var root = Path.GetDirectoryName(full)!;
+        var trash = Path.Combine(root, RunLayout.RootWorkArea, "trash", Guid.NewGuid().ToString("N"));
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(trash)!);
+            Directory.Move(full, trash);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return FinFail<Unit>(new StorageFailed(full, "remove", e.Message));
+        }
+        try
+        {
+            Directory.Delete(trash, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The run is gone from the root; a leftover in .runtools/trash is removed by the next Remove-Run.
+        }
+        EmptyTrash(root);
+        return unit;
+    }
+
+    static void EmptyTrash(string root)
+    {
+        var trash = Path.Combine(root, RunLayout.RootWorkArea, "trash");
+        if (!Directory.Exists(trash)) return;
+        foreach (var leftover in Directory.EnumerateDirectories(trash))
+        {
+            try
+            {
+                Directory.Delete(leftover, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    // ---- verification ----------------------------------------------------------------------------------------
+
+    /// <summary>Re-hashes every recorded file, replays the events and re-reads the resolved config.</summary>
+    public static Fin<Seq<RunCheck>> Verify(string run)
+    {
+        return from m in RunStore.Read(run)
+               from sidecars in Sidecars.ReadAll(m.Path!)
+               from log in EventLog.Read(m.Path!, sidecars)
+               from replayed in Manifest.Replay(log.Events, Path.Combine(m.Path!, RunLayout.Events))
+               let current = ManifestIsCurrent(m.Path!, sidecars, replayed)
+               let files = m.Artifacts.Map(a => (a.Path, Hash(Path.Combine(m.Path!, a.Path), a.Path)))
+                   .Concat(m.Inputs.Map(i => (i.FullPath, Hash(i.FullPath, i.FullPath))))
+               select RunVerification.Check(replayed, m.Path!, new RunObservation(current, files, ReadConfig(m.Path!)));
+
+        static FileHash? Hash(string full, string recorded) => File.Exists(full) ? FileInspector.Hash(full, recorded) : null;
+    }
+
+    static bool ManifestIsCurrent(string run, HashMap<string, Seq<string>> sidecars, RunManifest replayed)
+    {
+        var path = Path.Combine(run, RunLayout.Manifest);
+        if (!File.Exists(path)) return false;
+        return RunJson.DecodeManifest(File.ReadAllText(path), sidecars, path)
+            .Map(d => d.Manifest == replayed && d.EventsBytes == new FileInfo(Path.Combine(run, RunLayout.Events)).Length)
+            .IfFail(false);
+    }
+
+    static ConfigValue? ReadConfig(string run)
+    {
+        var path = Path.Combine(run, RunLayout.ResolvedConfig);
+        if (!File.Exists(path)) return null;
+        var parsed = ConfigParser.Parse(File.ReadAllText(path), path, ConfigFormat.Yaml);
+        return parsed.IsSucc ? (ConfigValue)parsed : null;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Management.Automation;
+using RunTools.Comparison;
+using RunTools.Manifests;
+using RunTools.Module.Infrastructure;
+using RunTools.Shell.Store;
+
+namespace RunTools.Module.Commands;
+
+/// <summary>
+/// Compares runs like Compare-Object compares objects: the reference run (position 0, or the first run piped in)
+/// against every other run, section by section (config, data, features, inputs, environment, git, stages, metrics).
+/// One record per difference; -IncludeEqual adds the equal keys.
+/// </summary>
+[Cmdlet(VerbsData.Compare, "Run")]
+[OutputType(typeof(RunDifference))]
+public sealed class CompareRunCommand : RunCmdlet
+{
+    [Parameter(Position = 0)]
+    [RunPathTransformation]
+    [Alias("Reference")]
+    public string? ReferenceRun { get; set; }
+
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true)]
+    [RunPathTransformation]
+    [Alias("Difference", "Run", "Path")]
+    public string[] DifferenceRun { get; set; } = [];
+
+    [Parameter]
+    public SwitchParameter IncludeEqual { get; set; }
+
+    /// <summary>Only these sections.</summary>
+    [Parameter]
+    [ValidateSet("run", "config", "data", "features", "inputs", "environment", "git", "stages", "metrics", IgnoreCase = true)]
+    public string[] Section { get; set; } = [];
+
+    readonly List<RunManifest> runs = [];
+
+    protected override void ProcessRecord()
+    {
+        foreach (var path in DifferenceRun)
+            if (Succeeded(RunStore.Read(path), out var manifest, path)) runs.Add(manifest);
+    }
+
+    protected override void EndProcessing()
+    {
+        RunManifest reference;
+        IEnumerable<RunManifest> others = runs;
+        if (ReferenceRun is not null)
+        {
+            if (!Succeeded(RunStore.Read(ReferenceRun), out reference, ReferenceRun)) return;
+        }
+        else if (runs.Count >= 2)
+        {
+            reference = runs[0];
+            others = runs.Skip(1);
+        }
+        else
+        {
+            Terminate(new RunTools.Domain.RunNotFound("a second run to compare with"), DifferenceRun);
+            return;
+        }
+        foreach (var other in others)
+            foreach (var d in RunDiff.Between(reference, other, IncludeEqual))
+                if (Section.Length == 0 || Section.Contains(d.Section, StringComparer.OrdinalIgnoreCase)) WriteObject(d);
+    }
+}

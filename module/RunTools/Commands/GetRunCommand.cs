@@ -1,0 +1,70 @@
+using System.Management.Automation;
+using RunTools.Domain;
+using RunTools.Manifests;
+using RunTools.Module.Infrastructure;
+using RunTools.Shell.Store;
+using RunTools.Views;
+
+namespace RunTools.Module.Commands;
+
+/// <summary>Lists runs under a root (filtered by name, id or status) or reads specific run directories.</summary>
+[Cmdlet(VerbsCommon.Get, "Run", DefaultParameterSetName = ByRoot)]
+[OutputType(typeof(RunInfo))]
+public sealed class GetRunCommand : RunCmdlet
+{
+    const string ByRoot = "ByRoot", ByPath = "ByPath";
+
+    /// <summary>Run names (directory name or key), wildcards allowed.</summary>
+    [Parameter(Position = 0, ParameterSetName = ByRoot)]
+    [SupportsWildcards]
+    public string[] Name { get; set; } = [];
+
+    [Parameter(ParameterSetName = ByRoot)]
+    public string? Root { get; set; }
+
+    /// <summary>Run ids, or their leading characters.</summary>
+    [Parameter(ParameterSetName = ByRoot)]
+    public string[] Id { get; set; } = [];
+
+    [Parameter(ParameterSetName = ByRoot)]
+    public RunStatus[] Status { get; set; } = [];
+
+    /// <summary>Run directories to read.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByPath, ValueFromPipeline = true)]
+    [RunPathTransformation]
+    [Alias("Run", "PSPath", "LiteralPath")]
+    public string[] Path { get; set; } = [];
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == ByPath)
+        {
+            foreach (var path in Path) Emit(Read(path), path);
+            return;
+        }
+
+        var root = Root is null ? DefaultRoot : FullPath(Root);
+        var patterns = Name.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
+        var found = false;
+        foreach (var directory in RunStore.List(root))
+        {
+            var dirName = System.IO.Path.GetFileName(directory);
+            if (!Succeeded(Read(directory), out var run, directory)) continue;
+            if (patterns.Length > 0 && !patterns.Any(p => p.IsMatch(dirName) || p.IsMatch(run.Key))) continue;
+            if (Id.Length > 0 && !Id.Any(id => run.Id.ToString().StartsWith(id, StringComparison.OrdinalIgnoreCase))) continue;
+            if (Status.Length > 0 && !Status.Contains(run.Status)) continue;
+            found = true;
+            WriteObject(run);
+        }
+        // Like Get-Item: naming something specific that does not exist is an error; an empty filter result is not.
+        if (!found && Name.Concat(Id).Any(n => !WildcardPattern.ContainsWildcardCharacters(n)))
+            WriteFailure(new RunNotFound(string.Join(", ", Name.Concat(Id))), string.Join(", ", Name.Concat(Id)));
+    }
+
+    static Fin<RunInfo> Read(string path) =>
+        RunStore.Read(path).Map(m =>
+        {
+            var (status, live) = RunStore.Observe(m, Liveness.DefaultStaleAfter);
+            return RunInfo.Of(m, m.Path!, status, live);
+        });
+}

@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Security.Cryptography;
+using System.Text;
+using RunTools.Config;
+using RunTools.Domain;
+using RunTools.Module.Infrastructure;
+using RunTools.Shell.Stages;
+using RunTools.Shell.Store;
+using RunTools.Stages;
+using RunTools.Views;
+
+namespace RunTools.Module.Commands;
+
+/// <summary>
+/// Runs one stage of a run: a script block (which receives the run as <c>$Run</c>) or an external command. Records
+/// start, end, status and duration, captures output to logs/&lt;stage&gt;.log, hashes declared inputs and outputs,
+/// and skips a stage that already completed with the same inputs unless -Force.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "RunStage", SupportsShouldProcess = true, DefaultParameterSetName = Script)]
+[OutputType(typeof(StageResult))]
+public sealed class InvokeRunStageCommand : RunCmdlet
+{
+    const string Script = "ScriptBlock", External = "Command";
+
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [RunPathTransformation]
+    [Alias("Path")]
+    public string Run { get; set; } = "";
+
+    /// <summary>The stage name (also names its log).</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [Alias("Stage")]
+    public string Name { get; set; } = "";
+
+    /// <summary>The stage body. It receives the run context as its first argument and as $Run.</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = Script)]
+    public ScriptBlock? ScriptBlock { get; set; }
+
+    /// <summary>An executable to run instead of a script block; it runs in the run directory.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = External)]
+    public string? Command { get; set; }
+
+    [Parameter(ParameterSetName = External, Position = 1, ValueFromRemainingArguments = true)]
+    [Alias("Args")]
+    public string[] ArgumentList { get; set; } = [];
+
+    /// <summary>Stages that must have completed first.</summary>
+    [Parameter]
+    public string[] DependsOn { get; set; } = [];
+
+    /// <summary>Files the stage reads: relative paths are inside the run; absolute paths may be outside it.</summary>
+    [Parameter]
+    [Alias("Inputs")]
+    public string[] Input { get; set; } = [];
+
+    /// <summary>Files the stage writes, inside the run. They are hashed and registered when it ends.</summary>
+    [Parameter]
+    [Alias("Outputs")]
+    public string[] Output { get; set; } = [];
+
+    /// <summary>Run even if the stage completed before with the same inputs.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    readonly CancellationTokenSource stopping = new();
+    PowerShell? nested;
+
+    protected override void ProcessRecord()
+    {
+        var spec = new StageSpec(Name, DependsOn.ToSeq(), Input.ToSeq(), Output.ToSeq(), Force.IsPresent, Describe());
+        if (!Succeeded(StageRunner.Preview(Run, spec), out var preview, Name)) return;
+        if (preview is SkipStage skipped)
+        {
+            WriteSkipped(skipped);
+            return;
+        }
+        if (!ShouldProcess(Run, $"Run stage '{Name}' ({((StartStage)preview).Reason})")) return;
+        if (!Succeeded(StageRunner.Begin(Run, spec), out var begun, Name)) return;
+        begun.Match(Left: WriteSkipped, Right: Execute);
+    }
+
+    void WriteSkipped(SkipStage skip)
+    {
+        WriteVerbose($"Stage '{Name}' skipped: {skip.Reason}. Use -Force to run it again.");
+        if (Succeeded(RunStore.Read(Run), out var manifest, Run))
+            WriteObject(StageResult.Of(manifest, skip.Previous, manifest.Path!, skipped: true, skip.Reason));
+    }
+
+    void Execute(StageAttempt attempt)
+    {
+        WriteVerbose($"Stage '{Name}' attempt {attempt.Attempt}: {attempt.Reason}.");
+        var outcome = ScriptBlock is not null ? RunScript(attempt, ScriptBlock) : RunCommand(attempt, Command!);
+        if (!Succeeded(StageRunner.Finish(attempt, outcome), out var finished, Name)) return;
+        var manifest = finished.Manifest;
+        var result = StageResult.Of(manifest, manifest.Stage(Name)!, manifest.Path!, skipped: false, attempt.Reason);
+        if (finished.Error is { } error)
+        {
+            WriteError(ErrorRecords.From(error, result));
+            if (outcome is StageWasCancelled) throw new PipelineStoppedException();
+            return;
+        }
+        WriteObject(result);
+    }
+
+    /// <summary>Runs the script block in a nested pipeline of this runspace with $ErrorActionPreference = 'Stop', so
+    /// any error fails the stage. Output, warnings, verbose, debug and information messages go to the stage log.</summary>
+    StageOutcome RunScript(StageAttempt attempt, ScriptBlock body)
+    {
+        var context = ContextFor(attempt);
+        using var log = new StreamWriter(new FileStream(attempt.LogPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite), new UTF8Encoding(false)) { AutoFlush = true };
+        using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
+        nested = ps;
+        ps.AddScript("param($__RunToolsStageBody, $Run) $ErrorActionPreference = 'Stop'; & $__RunToolsStageBody $Run", useLocalScope: true)
+            .AddArgument(body)
+            .AddArgument(context);
+        var output = new PSDataCollection<PSObject>();
+        output.DataAdded += (s, e) => log.WriteLine(((PSDataCollection<PSObject>)s!)[e.Index]?.ToString());
+        ps.Streams.Warning.DataAdded += (s, e) => log.WriteLine("WARNING: " + ((PSDataCollection<WarningRecord>)s!)[e.Index].Message);
+        ps.Streams.Verbose.DataAdded += (s, e) => log.WriteLine("VERBOSE: " + ((PSDataCollection<VerboseRecord>)s!)[e.Index].Message);
+        ps.Streams.Debug.DataAdded += (s, e) => log.WriteLine("DEBUG: " + ((PSDataCollection<DebugRecord>)s!)[e.Index].Message);
+        ps.Streams.Information.DataAdded += (s, e) => log.WriteLine(((PSDataCollection<InformationRecord>)s!)[e.Index].MessageData?.ToString());
+        ps.Streams.Error.DataAdded += (s, e) => log.WriteLine("ERROR: " + ((PSDataCollection<ErrorRecord>)s!)[e.Index]);
+        try
+        {
+            ps.Invoke(null, output);
+        }
+        catch (PipelineStoppedException)
+        {
+            return new StageWasCancelled();
+        }
+        catch (RuntimeException e)
+        {
+            var inner = e.ErrorRecord?.Exception ?? e;
+            log.WriteLine($"ERROR: {inner.GetType().Name}: {inner.Message}");
+            if (e.ErrorRecord?.InvocationInfo?.PositionMessage is { Length: > 0 } position) log.WriteLine(position);
+            return new StageErrored(new StageScriptFailed(Name, inner.GetType().Name, inner.Message), inner.GetType().Name);
+        }
+        finally
+        {
+            nested = null;
+        }
+        if (stopping.IsCancellationRequested || ps.InvocationStateInfo.State == PSInvocationState.Stopped) return new StageWasCancelled();
+        if (ps.Streams.Error.Count > 0)
+        {
+            var first = ps.Streams.Error[0];
+            return new StageErrored(new StageScriptFailed(Name, first.Exception.GetType().Name, first.Exception.Message), first.Exception.GetType().Name);
+        }
+        return new StageSucceeded();
+    }
+
+    /// <summary>Runs the command on a worker thread and relays its output lines as verbose messages from this
+    /// (the pipeline) thread.</summary>
+    StageOutcome RunCommand(StageAttempt attempt, string command)
+    {
+        using var lines = new BlockingCollection<string>();
+        var worker = Task.Run(() =>
+        {
+            try
+            {
+                return CommandStage.Run(attempt, command, ArgumentList, lines.Add, stopping.Token);
+            }
+            finally
+            {
+                lines.CompleteAdding();
+            }
+        });
+        foreach (var line in lines.GetConsumingEnumerable()) WriteVerbose(line);
+        return worker.GetAwaiter().GetResult();
+    }
+
+    StageContext ContextFor(StageAttempt attempt)
+    {
+        var m = attempt.Manifest;
+        string Full(string p) => Path.IsPathRooted(p) ? p : Path.Combine(attempt.RunDirectory, p);
+        return new StageContext(
+            attempt.RunDirectory, m.Name, m.RunId, Name, attempt.Attempt,
+            ConfigPlain.ToPlain(m.Config),
+            Path.Combine(attempt.RunDirectory, RunLayout.ResolvedConfig),
+            m.Inputs.Map(i => i.FullPath).ToArray(),
+            Input.Select(i => Path.IsPathRooted(i) ? i : FullPath(Path.Combine(attempt.RunDirectory, i))).ToArray(),
+            attempt.Outputs.Map(Full).ToArray(),
+            attempt.LogPath);
+    }
+
+    /// <summary>What runs, for the stage record: a script block by the hash of its text, a command by its line.
+    /// A changed body makes a completed stage run again.</summary>
+    string Describe() => ScriptBlock is not null
+        ? "scriptblock sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ScriptBlock.ToString())))
+        : string.Join(' ', new[] { Command! }.Concat(ArgumentList));
+
+    protected override void StopProcessing()
+    {
+        stopping.Cancel();
+        nested?.BeginStop(null, null);
+    }
+}

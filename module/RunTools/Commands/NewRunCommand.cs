@@ -1,0 +1,64 @@
+using System.Management.Automation;
+using RunTools.Domain;
+using RunTools.Module.Infrastructure;
+using RunTools.Shell.Store;
+using RunTools.Views;
+
+namespace RunTools.Module.Commands;
+
+/// <summary>Creates a run directory: manifest, resolved config, data file hashes, environment and git state.</summary>
+[Cmdlet(VerbsCommon.New, "Run", SupportsShouldProcess = true)]
+[OutputType(typeof(RunInfo))]
+public sealed class NewRunCommand : RunCmdlet
+{
+    /// <summary>The run key: the user's name for this run, used in its directory name.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Key")]
+    public string Name { get; set; } = "";
+
+    [Parameter]
+    public string? Root { get; set; }
+
+    /// <summary>Config files (YAML or JSON), merged in order: the first is the base.</summary>
+    [Parameter]
+    [Alias("Config")]
+    public string[] ConfigPath { get; set; } = [];
+
+    /// <summary>Overrides: hashtables of dotted keys (@{ 'model.trees' = 200 }) or 'key=value' strings.</summary>
+    [Parameter]
+    [Alias("Override")]
+    public object[] Set { get; set; } = [];
+
+    /// <summary>Data files the run uses (CSV, TSV, Parquet or any file): hashed and described in the manifest.</summary>
+    [Parameter]
+    [Alias("Data")]
+    public string[] DataPath { get; set; } = [];
+
+    /// <summary>Environment variables to record (only these; never the whole environment).</summary>
+    [Parameter]
+    public string[] EnvironmentVariable { get; set; } = [];
+
+    /// <summary>Runs this run derives from, recorded in its lineage.</summary>
+    [Parameter]
+    [RunPathTransformation]
+    public string[] Upstream { get; set; } = [];
+
+    protected override void ProcessRecord()
+    {
+        var root = Root is null ? DefaultRoot : FullPath(Root);
+        if (!Succeeded(PowerShellValues.Overrides(Set), out var overrides)) return;
+        var request = new NewRunRequest(
+            root,
+            Name,
+            ConfigPath.Select(p => (p, FullPath(p))).ToSeq(),
+            overrides,
+            DataPath.Select(p => (p, FullPath(p))).ToSeq(),
+            EnvironmentVariable.ToSeq(),
+            Upstream.ToSeq(),
+            CurrentDirectory,
+            PowerShellVersion);
+        if (!Succeeded(RunFactory.Plan(request), out var plan, Name)) return;
+        if (!ShouldProcess(plan.IntendedDirectory, "Create run")) return;
+        Emit(RunFactory.Execute(plan).Map(m => RunInfo.Of(m, m.Path!, m.Status, Seq<RunTools.Manifests.ProcessInfo>())), Name);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Collections;
+using System.Management.Automation;
+using RunTools.Domain;
+using RunTools.Manifests;
+using RunTools.Module.Infrastructure;
+using RunTools.Shell.Store;
+using RunTools.Views;
+
+namespace RunTools.Module.Commands;
+
+/// <summary>Records metric values (with an optional step). The whole history stays in the run's events; the
+/// manifest keeps each metric's last, min, max and count. Values given in one pipeline are written together.</summary>
+[Cmdlet(VerbsCommunications.Write, "RunMetric", SupportsShouldProcess = true, DefaultParameterSetName = Single)]
+[OutputType(typeof(MetricRecord))]
+public sealed class WriteRunMetricCommand : RunCmdlet
+{
+    const string Single = "Single", Table = "Table";
+
+    [Parameter(Mandatory = true)]
+    [RunPathTransformation]
+    public string Run { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = Single, ValueFromPipelineByPropertyName = true)]
+    public string Name { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = Single, ValueFromPipelineByPropertyName = true)]
+    public double Value { get; set; }
+
+    /// <summary>Several metrics at once: @{ auc = 0.91; f1 = 0.8 }.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = Table)]
+    public IDictionary? Metric { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public long? Step { get; set; }
+
+    /// <summary>The stage the values belong to.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Stage { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    readonly List<MetricPoint> points = [];
+
+    protected override void ProcessRecord()
+    {
+        if (Metric is null) points.Add(new MetricPoint(Name, Value, Step, Stage));
+        else
+            foreach (DictionaryEntry e in Metric)
+            {
+                if (!Succeeded(Number(e.Key.ToString() ?? "", e.Value), out var value)) return;
+                points.Add(new MetricPoint(e.Key.ToString() ?? "", value, Step, Stage));
+            }
+    }
+
+    protected override void EndProcessing()
+    {
+        if (points.Count == 0) return;
+        var batch = points.ToSeq();
+        if (!Succeeded(RunCommands.WriteMetrics(batch, DateTimeOffset.UtcNow), out _, Run)) return;
+        if (!ShouldProcess(Run, $"Write {points.Count} metric value(s): {string.Join(", ", points.Select(p => p.Name).Distinct())}")) return;
+        if (!Succeeded(RunOperations.WriteMetrics(Run, batch), out var manifest, Run) || !PassThru) return;
+        if (Succeeded(RunOperations.MetricHistory(Run), out var history, Run))
+            WriteObject(history.Skip(history.Count - points.Count).ToArray(), enumerateCollection: true);
+    }
+
+    static Fin<double> Number(string name, object? value) =>
+        LanguagePrimitives.TryConvertTo<double>(value, out var d)
+            ? FinSucc(d)
+            : FinFail<double>(new MetricInvalid(name, $"'{value}' is not a number"));
+}

@@ -1,0 +1,50 @@
+using System.Collections;
+using System.Management.Automation;
+using LanguageExt.Common;
+
+namespace RunTools.Module.Infrastructure;
+
+/// <summary>What every RunTools cmdlet shares: path resolution against the PowerShell location, and writing core
+/// errors through the one mapping in <see cref="ErrorRecords"/>.</summary>
+public abstract class RunCmdlet : PSCmdlet
+{
+    /// <summary>The root used when -Root is not given: $env:RUNTOOLS_ROOT, else ./runs.</summary>
+    protected string DefaultRoot =>
+        FullPath(Environment.GetEnvironmentVariable("RUNTOOLS_ROOT") is { Length: > 0 } root ? root : "runs");
+
+    /// <summary>A file-system path relative to the current PowerShell location (not the process directory).</summary>
+    protected string FullPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+    protected string CurrentDirectory => SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+
+    protected string PowerShellVersion =>
+        SessionState.PSVariable.GetValue("PSVersionTable") is IDictionary table && table["PSVersion"] is { } version
+            ? version.ToString() ?? "unknown"
+            : "unknown";
+
+    /// <summary>One bad item: report it and let the pipeline continue.</summary>
+    protected void WriteFailure(Error error, object? target = null) => WriteError(ErrorRecords.From(error, target));
+
+    /// <summary>Nothing can proceed.</summary>
+    protected void Terminate(Error error, object? target = null) => ThrowTerminatingError(ErrorRecords.From(error, target));
+
+    /// <summary>Writes the value (or the error) of a core result.</summary>
+    protected void Emit<T>(Fin<T> result, object? target = null) =>
+        result.Match(Succ: value => WriteObject(value), Fail: error => WriteFailure(error, target));
+
+    /// <summary>Unwraps a core result; on failure writes the error and returns false.</summary>
+    protected bool Succeeded<T>(Fin<T> result, out T value, object? target = null)
+    {
+        T? found = default;
+        Error? failure = null;
+        result.Match(Succ: v => found = v, Fail: e => failure = e);
+        if (failure is not null)
+        {
+            WriteFailure(failure, target);
+            value = default!;
+            return false;
+        }
+        value = found!;
+        return true;
+    }
+}

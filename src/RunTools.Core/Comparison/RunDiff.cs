@@ -1,0 +1,136 @@
+using RunTools.Config;
+using RunTools.Domain;
+using RunTools.Manifests;
+
+namespace RunTools.Comparison;
+
+/// <summary>One difference (or, with -IncludeEqual, one equality) between a reference run and another run, shaped
+/// like Compare-Object's output: <see cref="SideIndicator"/> is <c>==</c> (equal), <c>&lt;&gt;</c> (both have it,
+/// values differ), <c>&lt;=</c> (only the reference has it) or <c>=&gt;</c> (only the difference run has it).</summary>
+/// <param name="Delta">DifferenceValue − ReferenceValue, when both are numbers.</param>
+/// <param name="RelativeDelta">Delta / |ReferenceValue|, when both are numbers and the reference is not 0.</param>
+public sealed record RunDifference(
+    string ReferenceRun,
+    string DifferenceRun,
+    string Section,
+    string Key,
+    object? ReferenceValue,
+    object? DifferenceValue,
+    double? Delta,
+    double? RelativeDelta,
+    string SideIndicator);
+
+public static class RunDiff
+{
+    public const string Equal = "==", Changed = "<>", ReferenceOnly = "<=", DifferenceOnly = "=>";
+
+    /// <summary>The sections, in output order.</summary>
+    public static readonly Seq<string> Sections = Seq("run", "config", "data", "features", "inputs", "environment", "git", "stages", "metrics");
+
+    /// <summary>Every difference between two manifests, section by section, in a stable order.</summary>
+    public static Seq<RunDifference> Between(RunManifest reference, RunManifest difference, bool includeEqual = false) =>
+        Sections.Bind(section => Section(section, reference, difference))
+            .Map(row => Row(reference.Name, difference.Name, row.Section, row.Key, row.Ref, row.Diff))
+            .Filter(d => includeEqual || d.SideIndicator != Equal);
+
+    sealed record Entry(string Section, string Key, object? Ref, object? Diff);
+
+    static Seq<Entry> Section(string section, RunManifest a, RunManifest b) => section switch
+    {
+        "run" => Pairs(section, RunFields(a), RunFields(b)),
+        "config" => Pairs(section, ConfigFields(a), ConfigFields(b)),
+        "data" => Pairs(section, Seq1(("label", (object?)a.Label)), Seq1(("label", (object?)b.Label))),
+        "features" => Pairs(section, Presence(a.FeatureList.Items), Presence(b.FeatureList.Items)),
+        "inputs" => Pairs(section, InputFields(a), InputFields(b)),
+        "environment" => Pairs(section, EnvironmentFields(a.Environment), EnvironmentFields(b.Environment)),
+        "git" => Pairs(section, GitFields(a.Git), GitFields(b.Git)),
+        "stages" => Pairs(section, a.Stages.Map(s => (s.Name + ".status", (object?)Lifecycle.Text(s.Status))), b.Stages.Map(s => (s.Name + ".status", (object?)Lifecycle.Text(s.Status)))),
+        "metrics" => Pairs(section, a.Metrics.Map(m => (m.Name, (object?)m.Last)), b.Metrics.Map(m => (m.Name, (object?)m.Last))),
+        _ => Seq<Entry>(),
+    };
+
+    /// <summary>Joins two keyed lists: the reference's keys in order, then keys only the other run has. A key
+    /// missing on one side is null there.</summary>
+    static Seq<Entry> Pairs(string section, Seq<(string Key, object? Value)> a, Seq<(string Key, object? Value)> b)
+    {
+        var bByKey = b.Fold(HashMap<string, object?>(), (m, kv) => m.AddOrUpdate(kv.Key, kv.Value));
+        var aKeys = toHashSet(a.Map(kv => kv.Key));
+        return a.Map(kv => new Entry(section, kv.Key, Mark(kv.Value), bByKey.Find(kv.Key).Match(v => Mark(v), () => Missing.Value)))
+            .Concat(b.Filter(kv => !aKeys.Contains(kv.Key)).Map(kv => new Entry(section, kv.Key, Missing.Value, Mark(kv.Value))));
+    }
+
+    /// <summary>Tells "the key is absent" from "the key is present with a null value".</summary>
+    sealed class Missing
+    {
+        public static readonly Missing Value = new();
+    }
+
+    sealed record Present(object? Value);
+
+    static object Mark(object? value) => new Present(value);
+
+    static RunDifference Row(string refName, string diffName, string section, string key, object? refSlot, object? diffSlot)
+    {
+        var refValue = (refSlot as Present)?.Value;
+        var diffValue = (diffSlot as Present)?.Value;
+        var side = (refSlot, diffSlot) switch
+        {
+            (Missing, _) => DifferenceOnly,
+            (_, Missing) => ReferenceOnly,
+            _ => Same(refValue, diffValue) ? Equal : Changed,
+        };
+        double? delta = null, relative = null;
+        if (side != ReferenceOnly && side != DifferenceOnly && Number(refValue) is { } r && Number(diffValue) is { } d)
+        {
+            delta = d - r;
+            relative = r == 0 ? null : (d - r) / Math.Abs(r);
+        }
+        return new RunDifference(refName, diffName, section, key, refValue, diffValue, delta, relative, side);
+    }
+
+    static bool Same(object? a, object? b) => (a, b) switch
+    {
+        (null, null) => true,
+        (null, _) or (_, null) => false,
+        (object?[] x, object?[] y) => x.Length == y.Length && x.Select((item, i) => Same(item, y[i])).All(same => same),
+        _ => Equals(a, b) || (Number(a) is { } x && Number(b) is { } y && x.Equals(y) && a.GetType() == b.GetType()),
+    };
+
+    static double? Number(object? v) => v switch
+    {
+        long l => l,
+        int i => i,
+        double d => d,
+        _ => null,
+    };
+
+    static Seq<(string, object?)> RunFields(RunManifest m) => Seq<(string, object?)>(
+        ("status", Lifecycle.Text(m.Status)),
+        ("package_version", m.PackageVersion));
+
+    static Seq<(string, object?)> ConfigFields(RunManifest m) =>
+        ConfigPaths.Flatten(m.Config).Map(kv => (kv.Key, ConfigPlain.ToPlain(kv.Value)));
+
+    static Seq<(string, object?)> Presence(Seq<string> names) => names.Map(n => (n, (object?)"present"));
+
+    static Seq<(string, object?)> InputFields(RunManifest m) =>
+        m.Inputs.Bind(i => Seq<(string, object?)>(
+            ($"{i.Path}.sha256", i.Sha256),
+            ($"{i.Path}.bytes", i.Bytes),
+            ($"{i.Path}.rows", i.Rows),
+            ($"{i.Path}.columns", i.Columns.Sha256)));
+
+    static Seq<(string, object?)> EnvironmentFields(EnvironmentInfo e) =>
+        Seq<(string, object?)>(
+            ("dotnet", e.DotNetVersion),
+            ("powershell", e.PowerShellVersion),
+            ("os", e.OperatingSystem),
+            ("hostname", e.HostName),
+            ("processor_count", (long)e.ProcessorCount))
+        .Concat(e.Variables.Map(v => ($"variables.{v.Name}", (object?)v.Value)));
+
+    static Seq<(string, object?)> GitFields(GitState? g) =>
+        g is null
+            ? Seq<(string, object?)>()
+            : Seq<(string, object?)>(("commit", g.Commit), ("branch", g.Branch), ("dirty", g.Dirty));
+}

@@ -1,0 +1,133 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using RunTools.Config;
+using RunTools.Domain;
+
+namespace RunTools.Manifests;
+
+// The run manifest and its parts. These records also reach the PowerShell pipeline (Get-RunManifest), so
+// optional values are nullable (never LanguageExt Option) and collections are Seq (enumerable, indexable).
+
+/// <summary>An operating-system process that worked on a run. <see cref="StartedAt"/> tells a live process from a
+/// later one that reused the same id.</summary>
+public sealed record ProcessInfo(int Pid, string Host, DateTimeOffset StartedAt);
+
+/// <summary>The last error of a run or stage: the exception type (or error id), its message, and the stage.</summary>
+public sealed record ErrorInfo(string Type, string Message, string? Stage, DateTimeOffset At);
+
+/// <summary>A list of names (features, columns) with its size and content hash. On disk, long lists move to a
+/// sidecar file named by the hash so that run.json stays small; in memory the items are always present.</summary>
+public sealed record NameList(Seq<string> Items)
+{
+    public static readonly NameList Empty = new(Seq<string>());
+
+    public int Count => Items.Count;
+
+    /// <summary>SHA-256 of the list as a compact JSON array of strings (UTF-8), lower-case hex.</summary>
+    public string Sha256 => HashOf(Items);
+
+    public static string HashOf(Seq<string> items) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(items.ToArray()))));
+}
+
+public enum DataFormat { Csv, Parquet, Other }
+
+/// <summary>A data file a run was created with.</summary>
+/// <param name="Path">The path as the user gave it.</param>
+/// <param name="FullPath">The absolute path it resolved to.</param>
+/// <param name="Rows">Data rows (CSV without its header; Parquet from the footer); null for other formats.</param>
+/// <param name="Columns">Column names for CSV/Parquet; empty for other formats.</param>
+public sealed record InputFile(string Path, string FullPath, string Sha256, long Bytes, DataFormat Format, long? Rows, NameList Columns);
+
+public sealed record EnvironmentVariable(string Name, string? Value);
+
+/// <summary>Where a run ran. Environment variables are only the ones the user listed, never the whole environment.</summary>
+public sealed record EnvironmentInfo(
+    string DotNetVersion,
+    string PowerShellVersion,
+    string OperatingSystem,
+    string HostName,
+    int ProcessorCount,
+    Seq<EnvironmentVariable> Variables);
+
+/// <summary>The git state of the working tree the run was started from. Dirty means tracked files have
+/// uncommitted changes (untracked files do not count: a run root inside the repository would always be dirty).</summary>
+public sealed record GitState(string Commit, string? Branch, bool Dirty);
+
+/// <summary>A run (or one of its files) this run was derived from.</summary>
+/// <param name="Relation">What the upstream is to this run: "upstream", "model", "input".</param>
+public sealed record LineageRef(Guid RunId, string RunName, string Relation, string? Stage, string? Path, string? Sha256);
+
+/// <summary>A file with its content hash. Paths inside the run are relative with '/'; files outside it are absolute.</summary>
+public sealed record FileHash(string Path, string Sha256, long Bytes);
+
+public enum ArtifactKind { File, Model, Table, Predictions, Metrics, FoldPlan, Plot, Log, Config }
+
+/// <summary>A file the run vouches for: its path inside the run, hash, size, what it is and which stage wrote it.</summary>
+public sealed record Artifact(string Path, string Sha256, long Bytes, ArtifactKind Kind, string? Stage, DateTimeOffset AddedAt);
+
+/// <summary>One metric's summary across its history (the history itself stays in events.jsonl).</summary>
+public sealed record MetricSummary(string Name, double Last, long? Step, double Min, double Max, long Count, string? Stage, DateTimeOffset UpdatedAt);
+
+/// <summary>The latest attempt of a stage.</summary>
+/// <param name="Command">What ran: "scriptblock" with its text hash, or the command line.</param>
+/// <param name="Log">The log file, relative to the run.</param>
+public sealed record StageRecord(
+    string Name,
+    int Attempt,
+    StageStatus Status,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt,
+    Seq<string> DependsOn,
+    Seq<FileHash> Inputs,
+    Seq<FileHash> Outputs,
+    ErrorInfo? Error,
+    ProcessInfo Process,
+    string Command,
+    string Log)
+{
+    public TimeSpan? Duration => EndedAt - StartedAt;
+}
+
+/// <summary>The manifest of a run: everything needed to understand, repeat, verify or compare it. It is the
+/// replay of the run's events (see <see cref="Manifest.Replay"/>); run.json is this value, written after every event.</summary>
+public sealed record RunManifest(
+    int SchemaVersion,
+    Guid RunId,
+    string Name,
+    string Key,
+    DateTimeOffset CreatedAt,
+    string PackageVersion,
+    RunStatus Status,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? EndedAt,
+    string? StatusMessage,
+    ErrorInfo? LastError,
+    ProcessInfo? Owner,
+    Seq<InputFile> Inputs,
+    ConfigValue Config,
+    string ConfigSha256,
+    NameList FeatureList,
+    string? Label,
+    EnvironmentInfo Environment,
+    GitState? Git,
+    Seq<LineageRef> Lineage,
+    Seq<StageRecord> Stages,
+    Seq<Artifact> Artifacts,
+    Seq<MetricSummary> Metrics,
+    long EventCount,
+    DateTimeOffset UpdatedAt)
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public TimeSpan? Duration => StartedAt is { } s && EndedAt is { } e ? e - s : null;
+
+    /// <summary>The run directory this manifest was read from. Not part of the manifest on disk (a run directory
+    /// can be moved or shipped); set by the store when it reads one.</summary>
+    public string? Path { get; init; }
+
+    public StageRecord? Stage(string name) => Stages.Find(s => s.Name == name).ToNullable();
+
+    public MetricSummary? Metric(string name) => Metrics.Find(m => m.Name == name).ToNullable();
+}

@@ -1,0 +1,103 @@
+using RunTools.Config;
+using RunTools.Domain;
+
+namespace RunTools.Manifests;
+
+/// <summary>What the shell gathered to create a run: identity, data files, the resolved config and where it runs.</summary>
+public sealed record NewRunSpec(
+    Guid RunId,
+    RunKey Key,
+    string PackageVersion,
+    Seq<InputFile> Inputs,
+    ConfigValue Config,
+    EnvironmentInfo Environment,
+    GitState? Git,
+    Seq<LineageRef> Lineage);
+
+/// <summary>A metric value to record.</summary>
+public sealed record MetricPoint(string Name, double Value, long? Step, string? Stage);
+
+/// <summary>
+/// The decisions: given a manifest and a request, the events to append (or why not). Pure; the shell reads the
+/// run, calls one of these, appends what it returns and writes the replayed manifest.
+/// </summary>
+public static class RunCommands
+{
+    /// <summary>The directory name of a run: <c>yyyyMMdd_HHmmss_key</c> in UTC, then <c>-2</c>, <c>-3</c>, ... only when
+    /// an earlier attempt found the name taken.</summary>
+    public static string DirectoryName(DateTimeOffset createdAt, RunKey key, int attempt) =>
+        $"{createdAt.UtcDateTime:yyyyMMdd_HHmmss}_{key.Value}" + (attempt <= 1 ? "" : $"-{attempt}");
+
+    /// <summary>The event that creates a run: resolves the label and feature list from the config's <c>data</c>
+    /// section and the first tabular input, checking that the columns exist.</summary>
+    public static Fin<RunCreated> Create(NewRunSpec spec, string directoryName, DateTimeOffset now) =>
+        from schema in DataSchema.Resolve(spec.Config, spec.Inputs)
+        select new RunCreated(now, spec.RunId, directoryName, spec.Key.Value, spec.PackageVersion, spec.Inputs,
+            spec.Config, new NameList(schema.Features), schema.Label, spec.Environment, spec.Git, spec.Lineage);
+
+    /// <summary>A status change requested by the user (Set-RunStatus) or by a stage.</summary>
+    /// <param name="observed">The status as observed now (Abandoned when the stored Running has no live process).</param>
+    public static Fin<Seq<RunEvent>> ChangeStatus(RunManifest m, RunStatus observed, RunStatus to, ProcessInfo by,
+        DateTimeOffset now, string? message, ErrorInfo? error) =>
+        Lifecycle.Transition($"Run '{m.Name}'", observed, to)
+            .Map(_ => Seq1<RunEvent>(new RunStatusChanged(now, observed, to, by, message, error)));
+
+    /// <summary>Before a stage starts, the run must be running: starts a pending run, resumes a failed or
+    /// cancelled one, takes over an abandoned one, and refuses a completed one.</summary>
+    public static Fin<Seq<RunEvent>> EnsureRunning(RunManifest m, RunStatus observed, ProcessInfo by, DateTimeOffset now) =>
+        observed == RunStatus.Running
+            ? FinSucc(Seq<RunEvent>())
+            : ChangeStatus(m, observed, RunStatus.Running, by, now,
+                observed switch
+                {
+                    RunStatus.Pending => null,
+                    RunStatus.Abandoned => "taken over: the previous process is gone",
+                    _ => $"resumed after {Lifecycle.Text(observed)}",
+                }, null);
+
+    public static Fin<Seq<RunEvent>> AddArtifact(RunManifest m, Artifact artifact, bool replace) =>
+        !replace && m.Artifacts.Exists(a => a.Path == artifact.Path)
+            ? FinFail<Seq<RunEvent>>(new ArtifactExists(artifact.Path))
+            : FinSucc(Seq1<RunEvent>(new ArtifactAdded(artifact.AddedAt, artifact)));
+
+    /// <summary>Metric values must have valid names and be finite numbers (NaN and infinities are refused, so
+    /// summaries and comparisons stay meaningful).</summary>
+    public static Fin<Seq<RunEvent>> WriteMetrics(Seq<MetricPoint> points, DateTimeOffset now) =>
+        points.Map(p =>
+                from name in Names.MetricName(p.Name)
+                from value in double.IsFinite(p.Value)
+                    ? FinSucc(p.Value)
+                    : FinFail<double>(new MetricInvalid(p.Name, $"{p.Value} is not a finite number"))
+                select (RunEvent)new MetricWritten(now, name, value, p.Step, p.Stage)).Sequence();
+}
+
+/// <summary>The data a run is about: its label and features.</summary>
+public sealed record DataSchema(string? Label, Seq<string> Features, string? Id, string? Group, string? Time)
+{
+    /// <summary>
+    /// Reads <c>data.label</c>, <c>data.features</c>, <c>data.id</c>, <c>data.group</c>, <c>data.time</c> and
+    /// <c>data.exclude</c> from the config. Without an explicit feature list, the features are the columns of the
+    /// first CSV/Parquet input other than the label, id, group, time and excluded columns. Every named column must
+    /// exist in that input.
+    /// </summary>
+    public static Fin<DataSchema> Resolve(ConfigValue config, Seq<InputFile> inputs) =>
+        from label in ConfigRead.OptionalString(config, "data.label")
+        from id in ConfigRead.OptionalString(config, "data.id")
+        from grp in ConfigRead.OptionalString(config, "data.group")
+        from time in ConfigRead.OptionalString(config, "data.time")
+        from exclude in ConfigRead.Strings(config, "data.exclude")
+        from explicitFeatures in ConfigRead.Strings(config, "data.features")
+        let table = inputs.Find(i => i.Format != DataFormat.Other && i.Columns.Count > 0)
+        let roles = Seq(label, id, grp, time).Somes().Concat(exclude)
+        let features = explicitFeatures.IsEmpty
+            ? table.Map(t => t.Columns.Items.Filter(c => !roles.Contains(c))).IfNone(Seq<string>())
+            : explicitFeatures
+        from _ in table.Match(t => CheckColumns(t, Seq(label, id, grp, time).Somes().Concat(features)), () => FinSucc(unit))
+        select new DataSchema(label.ToNullable(), features, id.ToNullable(), grp.ToNullable(), time.ToNullable());
+
+    static Fin<Unit> CheckColumns(InputFile table, Seq<string> required)
+    {
+        var missing = required.Filter(c => !table.Columns.Items.Contains(c)).Distinct();
+        return missing.IsEmpty ? FinSucc(unit) : FinFail<Unit>(new ColumnsMissing(table.Path, missing));
+    }
+}

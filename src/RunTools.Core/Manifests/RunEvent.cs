@@ -1,0 +1,59 @@
+using RunTools.Config;
+using RunTools.Domain;
+
+namespace RunTools.Manifests;
+
+/// <summary>
+/// What happened to a run, in order. events.jsonl is the append-only list of these; run.json is their replay.
+/// Each event is a fact, never a request: deciding whether a change is allowed happens before an event exists
+/// (see <see cref="RunCommands"/>), and <see cref="Manifest.Apply"/> re-checks it on replay.
+/// </summary>
+public abstract record RunEvent(DateTimeOffset At);
+
+public sealed record RunCreated(
+    DateTimeOffset At,
+    Guid RunId,
+    string Name,
+    string Key,
+    string PackageVersion,
+    Seq<InputFile> Inputs,
+    ConfigValue Config,
+    NameList FeatureList,
+    string? Label,
+    EnvironmentInfo Environment,
+    GitState? Git,
+    Seq<LineageRef> Lineage) : RunEvent(At);
+
+/// <param name="Process">The process that made the change (the new owner when the run starts running).</param>
+public sealed record RunStatusChanged(
+    DateTimeOffset At,
+    RunStatus From,
+    RunStatus To,
+    ProcessInfo Process,
+    string? Message,
+    ErrorInfo? Error) : RunEvent(At);
+
+public sealed record StageStarted(
+    DateTimeOffset At,
+    string Stage,
+    int Attempt,
+    Seq<string> DependsOn,
+    Seq<FileHash> Inputs,
+    ProcessInfo Process,
+    string Command,
+    string Log) : RunEvent(At);
+
+/// <param name="Outputs">The declared outputs that exist, hashed (also for failed attempts: partial outputs are kept).</param>
+public sealed record StageEnded(
+    DateTimeOffset At,
+    string Stage,
+    int Attempt,
+    StageStatus Status,
+    Seq<FileHash> Outputs,
+    ErrorInfo? Error) : RunEvent(At);
+
+public sealed record ArtifactAdded(DateTimeOffset At, Artifact Artifact) : RunEvent(At);
+
+public sealed record MetricWritten(DateTimeOffset At, string Name, double Value, long? Step, string? Stage) : RunEvent(At);
+
+public sealed record ProgressReported(DateTimeOffset At, string? Stage, string Message) : RunEvent(At);
