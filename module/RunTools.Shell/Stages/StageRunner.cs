@@ -21,6 +21,8 @@ public sealed record StageAttempt(string RunDirectory, string Stage, int Attempt
 /// attempt under the run lock, and keeps the log.</summary>
 public static class StageRunner
 {
+    static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
     /// <summary>What would happen, without writing anything (for -WhatIf and to ask ShouldProcess).</summary>
     public static Fin<StageDecision> Preview(string runDirectory, StageSpec spec) =>
         from manifest in RunStore.Read(runDirectory)
@@ -59,7 +61,7 @@ public static class StageRunner
             Directory.CreateDirectory(Path.GetDirectoryName(attempt.LogPath)!);
             File.AppendAllText(attempt.LogPath,
                 $"=== {spec.Stage} attempt {start.Attempt} started {DateTimeOffset.UtcNow:O} ({start.Reason}) pid {SystemInfo.CurrentProcess.Pid} on {SystemInfo.HostName}{Environment.NewLine}" +
-                $"=== {spec.Command}{Environment.NewLine}", Encoding.UTF8);
+                $"=== {spec.Command}{Environment.NewLine}", Utf8);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -91,7 +93,7 @@ public static class StageRunner
     {
         try
         {
-            File.AppendAllText(logPath, line + Environment.NewLine, Encoding.UTF8);
+            File.AppendAllText(logPath, line + Environment.NewLine, Utf8);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -131,7 +131,8 @@ public sealed class InvokeRunStageCommand : RunCmdlet
         }
         catch (RuntimeException e)
         {
-            var inner = e.ErrorRecord?.Exception ?? e;
+            // A .NET method failure arrives wrapped; report the exception the script actually hit.
+            var inner = e.ErrorRecord?.Exception is { } x and not ParentContainsErrorRecordException ? x : e;
             log.WriteLine($"ERROR: {inner.GetType().Name}: {inner.Message}");
             if (e.ErrorRecord?.InvocationInfo?.PositionMessage is { Length: > 0 } position) log.WriteLine(position);
             return new StageErrored(new StageScriptFailed(Name, inner.GetType().Name, inner.Message), inner.GetType().Name);
