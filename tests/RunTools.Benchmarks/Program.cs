@@ -1,0 +1,13 @@
+using BenchmarkDotNet.Running;
+
+namespace RunTools.Benchmarks;
+
+/// <summary>
+/// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*Hashing*'
+/// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*NewRun*'
+/// (no arguments: choose interactively; --list flat lists them). Results land in BenchmarkDotNet.Artifacts/.
+/// </summary>
+public static class Program
+{
+    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}
