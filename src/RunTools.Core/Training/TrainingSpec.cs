@@ -1,0 +1,172 @@
+using System.Globalization;
+using RunTools.Config;
+using RunTools.Domain;
+
+namespace RunTools.Training;
+
+public enum TrainingTask { Binary, Multiclass, Regression }
+
+/// <summary>Direct: one model. Meta: one-vs-rest binary models whose out-of-fold scores feed a multiclass
+/// meta-classifier. Hierarchical: a level-1 classifier for the parent label, then one level-2 classifier per branch.</summary>
+public enum TrainingMode { Direct, Meta, Hierarchical }
+
+/// <summary>SMOTE on training rows only: none, always, or both variants side by side in one run.</summary>
+public enum SmoteMode { None, Smote, Both }
+
+public enum TrainerKind { Lbfgs, Sdca, FastTree, FastForest, LightGbm }
+
+/// <summary>One candidate model: a trainer with fixed hyper-parameters.</summary>
+/// <param name="Id">Stable id, e.g. <c>lightgbm#2</c> (trainer and position in its grid).</param>
+public sealed record Candidate(string Id, TrainerKind Trainer, Map<string, double> Parameters)
+{
+    public string Describe() => Parameters.IsEmpty
+        ? Id
+        : $"{Id} ({string.Join(", ", Parameters.Map((k, v) => $"{k}={v.ToString(CultureInfo.InvariantCulture)}").Values)})";
+}
+
+/// <summary>What a training stage does, read from the run's config (<c>training:</c> section).</summary>
+public sealed record TrainingSpec(
+    TrainingTask Task,
+    TrainingMode Mode,
+    string Metric,
+    Seq<Candidate> Candidates,
+    int Threads,
+    ulong Seed,
+    SmoteMode Smote,
+    int SmoteK,
+    double ConformalAlpha,
+    string? PositiveClass,
+    string? Parent)
+{
+    /// <summary>The SMOTE variants to train, in order: "none" and/or "smote".</summary>
+    public Seq<string> Variants => Smote switch
+    {
+        SmoteMode.None => Seq1("none"),
+        SmoteMode.Smote => Seq1("smote"),
+        _ => Seq("none", "smote"),
+    };
+}
+
+/// <summary>The hyper-parameters each trainer accepts in a grid, with the ML.NET option each maps to.</summary>
+public static class TrainerParameters
+{
+    public static readonly Map<TrainerKind, Seq<string>> Known = Map(
+        (TrainerKind.Lbfgs, Seq("l1", "l2", "iterations")),
+        (TrainerKind.Sdca, Seq("l1", "l2", "iterations")),
+        (TrainerKind.FastTree, Seq("trees", "leaves", "learning_rate", "min_leaf")),
+        (TrainerKind.FastForest, Seq("trees", "leaves", "min_leaf", "feature_fraction")),
+        (TrainerKind.LightGbm, Seq("iterations", "leaves", "learning_rate", "min_leaf", "l2")));
+
+    public static string Name(TrainerKind kind) => kind.ToString().ToLowerInvariant();
+
+    public static Option<TrainerKind> Parse(string name) =>
+        toSeq(Enum.GetValues<TrainerKind>()).Find(k => string.Equals(Name(k), name.Replace("_", ""), StringComparison.OrdinalIgnoreCase));
+}
+
+public static class TrainingSpecs
+{
+    public static readonly Map<TrainingTask, Seq<string>> Metrics = Map(
+        (TrainingTask.Binary, Seq("auc", "accuracy", "balanced_accuracy", "f1", "mcc", "log_loss", "brier")),
+        (TrainingTask.Multiclass, Seq("macro_f1", "accuracy", "log_loss")),
+        (TrainingTask.Regression, Seq("rmse", "mae", "r2")));
+
+    /// <summary>Whether a larger value of the metric is better.</summary>
+    public static bool HigherIsBetter(string metric) => metric is not ("log_loss" or "brier" or "rmse" or "mae");
+
+    /// <summary>
+    /// Reads the <c>training:</c> section. Defaults: task binary, mode direct, metric auc / macro_f1 / rmse, threads 0
+    /// (all cores), seed = folds.seed or 42, smote none with k 5, conformal alpha 0.1, one LightGbm candidate.
+    /// </summary>
+    public static Fin<TrainingSpec> FromConfig(ConfigValue config, string path = "training")
+    {
+        string Key(string k) => $"{path}.{k}";
+        return from taskText in ConfigRead.String(config, Key("task"), "binary")
+               from task in ParseEnum<TrainingTask>(Key("task"), taskText)
+               from modeText in ConfigRead.String(config, Key("mode"), "direct")
+               from mode in ParseEnum<TrainingMode>(Key("mode"), modeText)
+               from _ in mode != TrainingMode.Direct && task != TrainingTask.Multiclass
+                   ? FinFail<Unit>(new ConfigValueInvalid(Key("mode"), $"'{modeText}' is only for multiclass tasks"))
+                   : FinSucc(unit)
+               from metric in ConfigRead.String(config, Key("metric"), DefaultMetric(task))
+               from __ in Metrics[task].Contains(metric)
+                   ? FinSucc(unit)
+                   : FinFail<Unit>(new ConfigValueInvalid(Key("metric"), $"'{metric}' is not a {Text(task)} metric; use one of {string.Join(", ", Metrics[task])}"))
+               from threads in ConfigRead.Int(config, Key("threads"), 0)
+               from ___ in threads < 0 ? FinFail<Unit>(new ConfigValueInvalid(Key("threads"), "must be 0 (all cores) or more")) : FinSucc(unit)
+               from folderSeed in ConfigRead.Int(config, "folds.seed", 42)
+               from seed in ConfigRead.Int(config, Key("seed"), folderSeed)
+               from smoteText in ConfigRead.String(config, Key("smote"), "none")
+               from smote in ParseEnum<SmoteMode>(Key("smote"), smoteText)
+               from ____ in smote != SmoteMode.None && task == TrainingTask.Regression
+                   ? FinFail<Unit>(new ConfigValueInvalid(Key("smote"), "SMOTE is for classification tasks"))
+                   : FinSucc(unit)
+               from smoteK in ConfigRead.Int(config, Key("smote_k"), 5)
+               from _____ in smoteK < 1 ? FinFail<Unit>(new ConfigValueInvalid(Key("smote_k"), "must be at least 1")) : FinSucc(unit)
+               from alpha in ConfigRead.Float(config, Key("conformal_alpha"), 0.1)
+               from ______ in alpha is > 0 and < 1 ? FinSucc(unit) : FinFail<Unit>(new ConfigValueInvalid(Key("conformal_alpha"), "must be between 0 and 1"))
+               from positive in ConfigRead.OptionalString(config, Key("positive_class"))
+               from parent in ConfigRead.OptionalString(config, Key("parent"))
+               from _______ in mode == TrainingMode.Hierarchical && parent.IsNone
+                   ? FinFail<Unit>(new ConfigValueInvalid(Key("parent"), "hierarchical mode needs the level-1 label column"))
+                   : FinSucc(unit)
+               from candidates in Candidates(config, Key("candidates"))
+               select new TrainingSpec(task, mode, metric, candidates, (int)threads, unchecked((ulong)seed), smote, (int)smoteK, alpha,
+                   positive.ToNullable(), parent.ToNullable());
+    }
+
+    static string DefaultMetric(TrainingTask task) => task switch
+    {
+        TrainingTask.Binary => "auc",
+        TrainingTask.Multiclass => "macro_f1",
+        _ => "rmse",
+    };
+
+    static string Text(TrainingTask task) => task.ToString().ToLowerInvariant();
+
+    static Fin<T> ParseEnum<T>(string key, string text) where T : struct, Enum =>
+        Enum.TryParse<T>(text.Replace("_", ""), ignoreCase: true, out var value) && Enum.IsDefined(value)
+            ? FinSucc(value)
+            : FinFail<T>(new ConfigValueInvalid(key, $"'{text}' is not one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}"));
+
+    /// <summary>Expands each candidate's grid (the cartesian product of its parameter lists, in the order given) into
+    /// candidates with ids <c>trainer#1</c>, <c>trainer#2</c>, ...</summary>
+    public static Fin<Seq<Candidate>> Candidates(ConfigValue config, string key)
+    {
+        var entries = ConfigPaths.Get(config, key);
+        if (entries.IsNone) return Seq1(new Candidate("lightgbm#1", TrainerKind.LightGbm, Map<string, double>()));
+        if (entries.Case is not ConfigList list || list.Items.IsEmpty)
+            return FinFail<Seq<Candidate>>(new ConfigValueInvalid(key, "must be a non-empty list of { trainer: ..., grid: { parameter: [values] } }"));
+        return toSeq(list.Items.Select((item, index) => Expand(item, $"{key}[{index}]"))).Sequence()
+            .Map(groups => groups.Bind(g => g))
+            .Bind(all => all.Map(c => c.Id).Distinct().Count == all.Count
+                ? FinSucc(all)
+                : FinFail<Seq<Candidate>>(new ConfigValueInvalid(key, "the same trainer appears twice; put all its values in one grid")));
+    }
+
+    static Fin<Seq<Candidate>> Expand(ConfigValue item, string key)
+    {
+        if (item is not ConfigMap map) return FinFail<Seq<Candidate>>(new ConfigValueInvalid(key, "must be a map with 'trainer' and optional 'grid'"));
+        return from name in ConfigRead.String(map, "trainer", "")
+               from trainer in TrainerParameters.Parse(name).ToFin(new ConfigValueInvalid($"{key}.trainer",
+                   $"'{name}' is not a trainer; use one of {string.Join(", ", Enum.GetValues<TrainerKind>().Select(TrainerParameters.Name))}"))
+               from axes in Axes(map["grid"].IfNone(ConfigMap.Empty), $"{key}.grid", trainer)
+               let points = axes.Fold(Seq1(Map<string, double>()), (acc, axis) => acc.Bind(p => axis.Values.Map(v => p.Add(axis.Name, v))))
+               select toSeq(points.Select((p, i) => new Candidate($"{TrainerParameters.Name(trainer)}#{i + 1}", trainer, p)));
+    }
+
+    static Fin<Seq<(string Name, Seq<double> Values)>> Axes(ConfigValue grid, string key, TrainerKind trainer)
+    {
+        if (grid is not ConfigMap map) return FinFail<Seq<(string, Seq<double>)>>(new ConfigValueInvalid(key, "must be a map of parameter: [values]"));
+        var known = TrainerParameters.Known[trainer];
+        return map.Entries.Map(e =>
+                known.Contains(e.Key)
+                    ? ConfigRead.Floats(map, e.Key).Match(
+                        Succ: values => values.IsEmpty
+                            ? FinFail<(string, Seq<double>)>(new ConfigValueInvalid($"{key}.{e.Key}", "needs at least one value"))
+                            : FinSucc((e.Key, values)),
+                        Fail: _ => FinFail<(string, Seq<double>)>(new ConfigValueInvalid($"{key}.{e.Key}", "expected a number or a list of numbers")))
+                    : FinFail<(string, Seq<double>)>(new ConfigValueInvalid($"{key}.{e.Key}",
+                        $"{TrainerParameters.Name(trainer)} has no parameter '{e.Key}'; use {string.Join(", ", known)}")))
+            .Sequence();
+    }
+}

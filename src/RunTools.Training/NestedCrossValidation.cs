@@ -1,0 +1,343 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using RunTools.Evaluation;
+using RunTools.Folds;
+using RunTools.Randomness;
+
+namespace RunTools.Training;
+
+/// <summary>
+/// Nested cross-validation. For every repeat and outer fold (and the production fold, Outer = -1, fitted on all rows):
+/// each candidate is trained on every inner training fold and scored on its validation fold; the candidate with
+/// the best mean inner score is refitted on the whole outer training set and scores the outer test rows. Encoders
+/// and SMOTE only ever see training rows. Folds run one after another (the tree trainers already use every core).
+/// Each finished fold is handed to <c>onFold</c> at once, so the shell writes it before the next one starts.
+/// </summary>
+public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcome> onFold, Action<TrainingProgress> onProgress, CancellationToken cancel)
+{
+    readonly TrainingSpec spec = input.Spec;
+    readonly FoldPlan plan = input.Plan;
+    int trainedModels;
+
+    /// <summary>The number of model fits the whole training will do (for progress).</summary>
+    public int PlannedFits { get; private set; }
+
+    public TrainingSummary Run()
+    {
+        Validate();
+        var outers = toSeq(Enumerable.Range(0, plan.Spec.Repeats)).Bind(r => plan.Outer(r)).Concat(plan.Production().ToSeq());
+        PlannedFits = outers.Sum(o => (plan.InnerOf(o.Repeat, o.Outer).Count * Math.Max(1, spec.Candidates.Count) + 1) * spec.Variants.Count);
+        var outcomes = new List<FoldOutcome>();
+        var index = 0;
+        foreach (var outer in outers)
+        {
+            index++;
+            foreach (var variant in spec.Variants)
+            {
+                cancel.ThrowIfCancellationRequested();
+                var label = outer.Outer < 0 ? "production model" : $"repeat {outer.Repeat + 1}, outer fold {outer.Outer + 1}";
+                onProgress(new TrainingProgress("Training", $"{label} ({index} of {outers.Count}){(spec.Variants.Count > 1 ? $", {variant}" : "")}", Percent()));
+                var outcome = Fold(outer, variant);
+                outcomes.Add(outcome);
+                onFold(outcome);
+            }
+        }
+        var evaluated = toSeq(outcomes).Filter(o => o.Outer >= 0);
+        var summary = evaluated.Map(o => o.Variant).Distinct().Bind(variant =>
+            evaluated.Filter(o => o.Variant == variant).Bind(o => o.Metrics.Keys.ToSeq()).Distinct().Map(metric =>
+                (variant, metric, MetricStats.Summarise(evaluated.Filter(o => o.Variant == variant).Map(o => o.Metrics.Find(metric).IfNone(double.NaN)).ToArray()))));
+        return new TrainingSummary(toSeq(outcomes), summary);
+    }
+
+    int Percent() => PlannedFits == 0 ? 0 : Math.Min(99, 100 * trainedModels / PlannedFits);
+
+    void Validate()
+    {
+        if (spec.Candidates.Count > 1 && plan.Folds.ForAll(f => f.Inner < 0))
+            throw new TrainingException(new TrainingSpecInvalid("training.candidates",
+                $"choosing among {spec.Candidates.Count} candidates needs inner folds: add folds.inner to the config, or give one candidate"));
+        if (spec.Mode == TrainingMode.Meta && plan.Folds.ForAll(f => f.Inner < 0))
+            throw new TrainingException(new TrainingSpecInvalid("training.mode", "meta mode feeds out-of-fold scores to the meta-classifier, so it needs inner folds (folds.inner)"));
+    }
+
+    FoldOutcome Fold(Fold outer, string variant)
+    {
+        var clock = Stopwatch.StartNew();
+        var inner = plan.InnerOf(outer.Repeat, outer.Outer);
+        var train = outer.Train.ToArray();
+        var test = outer.Held.ToArray();
+        var context = new Context(outer.Repeat, outer.Outer, variant, inner);
+        var fitted = spec.Mode switch
+        {
+            TrainingMode.Meta => Meta(context, train),
+            TrainingMode.Hierarchical => Hierarchical(context, train),
+            _ => Direct(context, train),
+        };
+        var predictions = Scorer.Score(fitted.Bundle, input.Features, test);
+        var metrics = test.Length == 0 ? Map<string, double>() : Scoring.Metrics(spec.Task, input.Labels, test, predictions);
+        var bundle = fitted.Bundle;
+        if (spec.Task == TrainingTask.Regression && !fitted.Residuals.IsEmpty)
+        {
+            var calibration = Conformal.Calibrate(fitted.Residuals.Map(r => r.Actual).ToArray(), fitted.Residuals.Map(r => r.Predicted).ToArray(), spec.ConformalAlpha);
+            bundle = bundle with { Conformal = calibration };
+        }
+        return new FoldOutcome(outer.Repeat, outer.Outer, variant, fitted.Selected, context.Scores, bundle, toSeq(test), predictions, metrics,
+            fitted.Residuals, train.Length, fitted.SyntheticRows, clock.Elapsed);
+    }
+
+    /// <summary>Per outer fold: which inner folds there are, and the inner scores collected so far.</summary>
+    sealed class Context(int repeat, int outer, string variant, Seq<Fold> inner)
+    {
+        public int Repeat { get; } = repeat;
+        public int Outer { get; } = outer;
+        public string Variant { get; } = variant;
+        public Seq<Fold> Inner { get; } = inner;
+        public Seq<InnerScore> Scores { get; set; } = Seq<InnerScore>();
+    }
+
+    sealed record Fitted(ModelBundle Bundle, Seq<(string Part, Candidate Candidate)> Selected,
+        Seq<(int Row, double Actual, double Predicted)> Residuals, int SyntheticRows);
+
+    /// <summary>A task on a subset of rows: what one model part learns.</summary>
+    sealed record PartTask(string Part, TrainingTask Task, int Classes, int[] ClassIds, double[] Targets, Seq<string> ClassNames, string Metric);
+
+    sealed record Selection(Candidate Best, ITransformer Model, EncoderState Encoder, int Width,
+        Dictionary<int, double[]> OutOfFold, int SyntheticRows);
+
+    Fitted Direct(Context context, int[] train)
+    {
+        var task = new PartTask("model", spec.Task, input.Labels.Encoding.Classes.Count, input.Labels.Classes.ToArray(),
+            input.Labels.Targets.ToArray(), input.Labels.Encoding.Classes, spec.Metric);
+        var selection = SelectAndFit(context, task, train);
+        var part = new ModelPart("model", selection.Best, Save(selection.Model, selection.Width), task.ClassNames);
+        var residuals = spec.Task == TrainingTask.Regression
+            ? toSeq(selection.OutOfFold.OrderBy(kv => kv.Key).Select(kv => (kv.Key, input.Labels.Targets[kv.Key], kv.Value[0])).ToArray())
+            : Seq<(int, double, double)>();
+        return new Fitted(new ModelBundle(spec.Task, spec.Mode, selection.Encoder, input.Labels.Encoding, null, Seq1(part), Seq<(string, string)>(), null),
+            Seq1(("model", selection.Best)), residuals, selection.SyntheticRows);
+    }
+
+    /// <summary>One-vs-rest binary models (each selected by inner CV on its own binary task); their inner out-of-fold
+    /// scores train a multiclass meta-classifier, so the meta-classifier never sees a score a model gave its own
+    /// training row.</summary>
+    Fitted Meta(Context context, int[] train)
+    {
+        var classes = input.Labels.Encoding.Classes;
+        var all = input.Labels.Classes.ToArray();
+        var parts = new List<ModelPart>();
+        var selected = new List<(string, Candidate)>();
+        var metaFeatures = new Dictionary<int, float[]>();
+        var synthetic = 0;
+        EncoderState? encoder = null;
+        for (var c = 0; c < classes.Count; c++)
+        {
+            var name = $"ovr:{classes[c]}";
+            var binary = all.Select(id => id < 0 ? -1 : id == c ? 1 : 0).ToArray();
+            var selection = SelectAndFit(context, new PartTask(name, TrainingTask.Binary, 2, binary, [], Seq(classes[c] + "=0", classes[c] + "=1"), "auc"), train);
+            encoder = selection.Encoder;
+            synthetic += selection.SyntheticRows;
+            parts.Add(new ModelPart(name, selection.Best, Save(selection.Model, selection.Width), Seq(classes[c])));
+            selected.Add((name, selection.Best));
+            foreach (var (row, score) in selection.OutOfFold)
+            {
+                if (!metaFeatures.TryGetValue(row, out var vector)) metaFeatures[row] = vector = Enumerable.Repeat(float.NaN, classes.Count).ToArray();
+                vector[c] = (float)score[0];
+            }
+        }
+        var rows = metaFeatures.Where(kv => kv.Value.All(v => !float.IsNaN(v)) && all[kv.Key] >= 0).Select(kv => kv.Key).Order().ToArray();
+        if (rows.Length == 0)
+            throw new TrainingException(new TrainingSpecInvalid("folds.inner", "the inner folds left no training row with out-of-fold scores for the meta-classifier"));
+        var x = new Matrix(rows.SelectMany(r => metaFeatures[r]).ToArray(), rows.Length, classes.Count);
+        var metaCandidate = new Candidate("lbfgs#meta", TrainerKind.Lbfgs, Map<string, double>());
+        var metaModel = FitOne(context, metaCandidate, TrainingTask.Multiclass, classes.Count, x, rows.Select(r => all[r]).ToArray(), [], -1, 0);
+        parts.Add(new ModelPart("meta", metaCandidate, Save(metaModel, classes.Count), classes));
+        selected.Add(("meta", metaCandidate));
+        return new Fitted(new ModelBundle(spec.Task, spec.Mode, encoder!, input.Labels.Encoding, null, toSeq(parts), Seq<(string, string)>(), null),
+            toSeq(selected), Seq<(int, double, double)>(), synthetic);
+    }
+
+    /// <summary>A level-1 classifier for the parent label and one level-2 classifier per parent branch, each selected
+    /// by inner CV on its own rows (inner folds restricted to the branch).</summary>
+    Fitted Hierarchical(Context context, int[] train)
+    {
+        var parents = input.Parent ?? throw new TrainingException(new TrainingSpecInvalid("training.parent", "hierarchical mode needs the parent label"));
+        var leaves = input.Labels;
+        var hierarchy = Hierarchy(parents, leaves);
+        var parentIds = parents.Classes.ToArray();
+        var parts = new List<ModelPart>();
+        var selected = new List<(string, Candidate)>();
+        var level1 = SelectAndFit(context, new PartTask("level1", TrainingTask.Multiclass, parents.Encoding.Classes.Count, parentIds, [],
+            parents.Encoding.Classes, "macro_f1"), train);
+        parts.Add(new ModelPart("level1", level1.Best, Save(level1.Model, level1.Width), parents.Encoding.Classes));
+        selected.Add(("level1", level1.Best));
+        var synthetic = level1.SyntheticRows;
+        for (var b = 0; b < parents.Encoding.Classes.Count; b++)
+        {
+            var branch = parents.Encoding.Classes[b];
+            var branchLeaves = hierarchy.Filter(h => h.Parent == branch).Map(h => h.Leaf);
+            var name = $"level2:{branch}";
+            var branchRows = train.Where(r => parentIds[r] == b).ToArray();
+            if (branchLeaves.Count < 2 || branchRows.Length == 0)
+            {
+                // One leaf (or no training rows): the branch is that leaf; nothing to learn.
+                parts.Add(new ModelPart(name, new Candidate("constant", TrainerKind.Lbfgs, Map<string, double>()), [], branchLeaves));
+                continue;
+            }
+            var local = leaves.Classes.Select(id => id < 0 ? -1 : branchLeaves.IndexOf(leaves.Encoding.Classes[id])).ToArray();
+            var selection = SelectAndFit(context, new PartTask(name, TrainingTask.Multiclass, branchLeaves.Count, local, [], branchLeaves, "macro_f1"), branchRows);
+            synthetic += selection.SyntheticRows;
+            parts.Add(new ModelPart(name, selection.Best, Save(selection.Model, selection.Width), branchLeaves));
+            selected.Add((name, selection.Best));
+        }
+        return new Fitted(new ModelBundle(spec.Task, spec.Mode, level1.Encoder, leaves.Encoding, parents.Encoding, toSeq(parts), hierarchy, null),
+            toSeq(selected), Seq<(int, double, double)>(), synthetic);
+    }
+
+    /// <summary>Each leaf class with its parent; a leaf seen under two parents is a data error.</summary>
+    static Seq<(string Leaf, string Parent)> Hierarchy(EncodedLabels parents, EncodedLabels leaves)
+    {
+        var pairs = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < leaves.Classes.Length; i++)
+        {
+            if (leaves.Classes[i] < 0 || parents.Classes[i] < 0) continue;
+            var leaf = leaves.Encoding.Classes[leaves.Classes[i]];
+            var parent = parents.Encoding.Classes[parents.Classes[i]];
+            if (pairs.TryGetValue(leaf, out var known) && known != parent)
+                throw new TrainingException(new TrainingSpecInvalid("training.parent", $"the class '{leaf}' appears under both '{known}' and '{parent}'"));
+            pairs[leaf] = parent;
+        }
+        return toSeq(leaves.Encoding.Classes.Filter(pairs.ContainsKey).Map(l => (l, pairs[l])));
+    }
+
+    /// <summary>Inner-CV model selection for one part, then the refit of the best candidate on all its training rows.
+    /// Returns the selected candidate's out-of-fold predictions on the training rows (per row: P(positive) or the
+    /// regression prediction) for conformal calibration and meta-features.</summary>
+    Selection SelectAndFit(Context context, PartTask task, int[] train)
+    {
+        train = train.Where(r => Known(task, r)).ToArray();
+        var innerFolds = context.Inner
+            .Map(f => (f.Inner, Train: f.Train.Filter(r => Known(task, r)).Filter(new HashSet<int>(train).Contains).ToArray(),
+                Held: f.Held.Filter(r => Known(task, r)).Filter(new HashSet<int>(train).Contains).ToArray()))
+            .Filter(f => f.Train.Length > 0 && f.Held.Length > 0 && HasEveryClassOnce(task, f.Train));
+        var candidates = spec.Candidates;
+        var outOfFold = candidates.Map(_ => new Dictionary<int, double[]>()).ToArray();
+        var means = new double[candidates.Count];
+        if (candidates.Count > 1 && innerFolds.IsEmpty)
+            throw new TrainingException(new TrainingSpecInvalid("folds.inner", $"no inner fold of repeat {context.Repeat + 1}, outer fold {context.Outer + 1} has usable rows for '{task.Part}'"));
+
+        if (candidates.Count > 1 || spec.Task == TrainingTask.Regression || spec.Mode == TrainingMode.Meta)
+        {
+            var sums = new double[candidates.Count];
+            var counts = new int[candidates.Count];
+            foreach (var fold in innerFolds)
+            {
+                var encoder = FeatureEncoder.Fit(input.Features, fold.Train);
+                var (x, ids, targets, synthetic) = Prepare(encoder, task, fold.Train, context, fold.Inner);
+                var validation = new Matrix(FeatureEncoder.Transform(encoder, input.Features, fold.Held), fold.Held.Length, encoder.Width);
+                for (var c = 0; c < candidates.Count; c++)
+                {
+                    var candidate = candidates[c];
+                    onProgress(new TrainingProgress("Training", $"{task.Part}: {candidate.Id}, inner fold {fold.Inner + 1} of {context.Inner.Count}", Percent()));
+                    var model = FitOne(context, candidate, task.Task, task.Classes, x, ids, targets, fold.Inner, c);
+                    var predictions = MlModels.Predict(Ml(context, fold.Inner, c), model, task.Task, task.Classes, validation);
+                    var metrics = Scoring.PartMetrics(task.Task, task.Classes, task.ClassIds, task.Targets, fold.Held, predictions);
+                    var score = metrics.Find(task.Metric).IfNone(double.NaN);
+                    if (!double.IsNaN(score)) { sums[c] += score; counts[c]++; }
+                    for (var i = 0; i < fold.Held.Length; i++)
+                        outOfFold[c][fold.Held[i]] = task.Task == TrainingTask.Multiclass ? predictions.ProbabilitiesOf(i).ToArray() : [predictions.Scores[i]];
+                    context.Scores = context.Scores.Add(new InnerScore(context.Repeat, context.Outer, fold.Inner, context.Variant, task.Part, candidate.Id,
+                        candidate.Describe(), x.Rows, fold.Held.Length, metrics));
+                }
+            }
+            for (var c = 0; c < candidates.Count; c++) means[c] = counts[c] == 0 ? double.NaN : sums[c] / counts[c];
+        }
+
+        var best = Best(means, task.Metric);
+        var finalEncoder = FeatureEncoder.Fit(input.Features, train);
+        var (fx, fids, ftargets, fsynthetic) = Prepare(finalEncoder, task, train, context, -1);
+        onProgress(new TrainingProgress("Training", $"{task.Part}: fitting {candidates[best].Id} on {train.Length} rows", Percent()));
+        var final = FitOne(context, candidates[best], task.Task, task.Classes, fx, fids, ftargets, -1, best);
+        return new Selection(candidates[best], final, finalEncoder, finalEncoder.Width, outOfFold[best], fsynthetic);
+    }
+
+    /// <summary>FNV-1a of a part name: string.GetHashCode differs between processes, seeds must not.</summary>
+    static long StableHash(string text)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var ch in text) hash = (hash ^ ch) * 1099511628211UL;
+        return unchecked((long)hash);
+    }
+
+    static bool Known(PartTask task, int row) => task.Task == TrainingTask.Regression ? !double.IsNaN(task.Targets[row]) : task.ClassIds[row] >= 0;
+
+    /// <summary>An inner fold is usable for a classification part only if its training rows hold every class.</summary>
+    static bool HasEveryClassOnce(PartTask task, int[] rows) =>
+        task.Task == TrainingTask.Regression || rows.Select(r => task.ClassIds[r]).Distinct().Count() == task.Classes;
+
+    static int Best(double[] means, string metric)
+    {
+        var higher = TrainingSpecs.HigherIsBetter(metric);
+        var best = 0;
+        for (var c = 1; c < means.Length; c++)
+        {
+            if (double.IsNaN(means[c])) continue;
+            if (double.IsNaN(means[best]) || (higher ? means[c] > means[best] : means[c] < means[best])) best = c;
+        }
+        return best;
+    }
+
+    /// <summary>Encodes training rows and, in the SMOTE variant of a classification part, adds synthetic rows made
+    /// from those training rows only.</summary>
+    (Matrix X, int[] Ids, double[] Targets, int Synthetic) Prepare(EncoderState encoder, PartTask task, int[] rows, Context context, int inner)
+    {
+        var x = new Matrix(FeatureEncoder.Transform(encoder, input.Features, rows), rows.Length, encoder.Width);
+        var ids = task.Task == TrainingTask.Regression ? [] : rows.Select(r => task.ClassIds[r]).ToArray();
+        var targets = task.Task == TrainingTask.Regression ? rows.Select(r => task.Targets[r]).ToArray() : [];
+        if (context.Variant != "smote" || task.Task == TrainingTask.Regression) return (x, ids, targets, 0);
+        var seed = Prng.Derive(spec.Seed, 7, context.Repeat, context.Outer, inner, StableHash(task.Part));
+        var (oversampled, classes, synthetic) = Scoring.Oversample(x, ids, task.Classes, spec.SmoteK, seed);
+        return (oversampled, classes, targets, synthetic);
+    }
+
+    ITransformer FitOne(Context context, Candidate candidate, TrainingTask task, int classes, Matrix x, int[] ids, double[] targets, int inner, int candidateIndex)
+    {
+        cancel.ThrowIfCancellationRequested();
+        var ml = Ml(context, inner, candidateIndex);
+        using var registration = cancel.Register(ml.CancelExecution);
+        try
+        {
+            return MlModels.Fit(ml, task, candidate, classes, spec.Threads, x, ids, targets);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (cancel.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("Training was cancelled.", e, cancel);
+        }
+        finally
+        {
+            trainedModels++;
+        }
+    }
+
+    /// <summary>A fresh ML.NET context whose seed depends only on the run's seed and the fit's coordinates.</summary>
+    MLContext Ml(Context context, int inner, int candidate) =>
+        new(seed: (int)(Prng.Derive(spec.Seed, context.Repeat, context.Outer, inner, candidate, context.Variant == "smote" ? 1 : 0) & int.MaxValue));
+
+    byte[] Save(ITransformer model, int width) => MlModels.Save(new MLContext(0), model, width);
+}
+
+/// <summary>A training problem that cannot proceed (bad spec for the data, nothing to learn from).</summary>
+public sealed class TrainingException(RunTools.Domain.RunError error) : Exception(error.Message)
+{
+    public RunTools.Domain.RunError Error { get; } = error;
+}
+
+public sealed record TrainingSpecInvalid(string Key, string Detail)
+    : RunTools.Domain.RunError($"Training cannot run: {Detail} ({Key}).", 1902)
+{
+    public override RunTools.Domain.ErrorKind Kind => RunTools.Domain.ErrorKind.InvalidData;
+    public override object? Target => Key;
+}

@@ -1,0 +1,64 @@
+using Microsoft.ML;
+
+namespace RunTools.Training;
+
+/// <summary>
+/// Scores rows with a saved model bundle. Training scores each outer fold's test rows through this same function,
+/// from the saved bytes, so inference on those rows reproduces the stored out-of-fold predictions exactly.
+/// </summary>
+public static class Scorer
+{
+    public static Predictions Score(ModelBundle bundle, Seq<FeatureSource> features, int[] rows)
+    {
+        var context = new MLContext(0);
+        var x = new Matrix(FeatureEncoder.Transform(bundle.Encoder, features, rows), rows.Length, bundle.Encoder.Width);
+        return bundle.Mode switch
+        {
+            TrainingMode.Meta => Meta(context, bundle, x),
+            TrainingMode.Hierarchical => Hierarchical(context, bundle, x),
+            _ => MlModels.Predict(context, Load(context, bundle, "model"), bundle.Task, bundle.Labels.Classes.Count, x),
+        };
+    }
+
+    static ITransformer Load(MLContext context, ModelBundle bundle, string part) =>
+        MlModels.Load(context, bundle.Parts.Find(p => p.Name == part).IfNone(() =>
+            throw new InvalidDataException($"The model has no part '{part}'.")).Bytes);
+
+    static Predictions Meta(MLContext context, ModelBundle bundle, Matrix x)
+    {
+        var classes = bundle.Labels.Classes;
+        var meta = new float[x.Rows * classes.Count];
+        for (var c = 0; c < classes.Count; c++)
+        {
+            var scores = MlModels.Predict(context, Load(context, bundle, $"ovr:{classes[c]}"), TrainingTask.Binary, 2, x).Scores;
+            for (var i = 0; i < x.Rows; i++) meta[i * classes.Count + c] = (float)scores[i];
+        }
+        return MlModels.Predict(context, Load(context, bundle, "meta"), TrainingTask.Multiclass, classes.Count, new Matrix(meta, x.Rows, classes.Count));
+    }
+
+    /// <summary>P(leaf) = P(parent of leaf) × P(leaf | parent).</summary>
+    static Predictions Hierarchical(MLContext context, ModelBundle bundle, Matrix x)
+    {
+        var parents = bundle.Parents!.Classes;
+        var leaves = bundle.Labels.Classes;
+        var level1 = MlModels.Predict(context, Load(context, bundle, "level1"), TrainingTask.Multiclass, parents.Count, x);
+        var probabilities = new double[x.Rows * leaves.Count];
+        for (var b = 0; b < parents.Count; b++)
+        {
+            var part = bundle.Parts.Find(p => p.Name == $"level2:{parents[b]}").IfNone(() =>
+                throw new InvalidDataException($"The model has no level-2 part for '{parents[b]}'."));
+            var branchLeaves = part.Classes.Map(l => leaves.IndexOf(l)).ToArray();
+            if (part.Bytes.Length == 0)
+            {
+                foreach (var leaf in branchLeaves)
+                    for (var i = 0; i < x.Rows; i++) probabilities[i * leaves.Count + leaf] += level1.ProbabilitiesOf(i)[b];
+                continue;
+            }
+            var level2 = MlModels.Predict(context, MlModels.Load(context, part.Bytes), TrainingTask.Multiclass, branchLeaves.Length, x);
+            for (var i = 0; i < x.Rows; i++)
+                for (var l = 0; l < branchLeaves.Length; l++)
+                    probabilities[i * leaves.Count + branchLeaves[l]] += level1.ProbabilitiesOf(i)[b] * level2.ProbabilitiesOf(i)[l];
+        }
+        return new Predictions([], probabilities, leaves.Count);
+    }
+}
