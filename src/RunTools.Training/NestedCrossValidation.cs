@@ -78,8 +78,7 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
         var bundle = fitted.Bundle;
         if (spec.Task == TrainingTask.Regression && !fitted.Residuals.IsEmpty)
         {
-            var calibration = Conformal.Calibrate(fitted.Residuals.Map(r => r.Actual).ToArray(), fitted.Residuals.Map(r => r.Predicted).ToArray(), spec.ConformalAlpha);
-            bundle = bundle with { Conformal = calibration };
+            bundle = bundle with { Conformal = Scoring.Calibrate(fitted.Residuals.Map(r => r.Actual).ToArray(), fitted.Residuals.Map(r => r.Predicted).ToArray(), spec.ConformalAlpha) };
         }
         return new FoldOutcome(outer.Repeat, outer.Outer, variant, fitted.Selected, context.Scores, bundle, toSeq(test), predictions, metrics,
             fitted.Residuals, train.Length, fitted.SyntheticRows, clock.Elapsed);
@@ -295,7 +294,7 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
         var targets = task.Task == TrainingTask.Regression ? rows.Select(r => task.Targets[r]).ToArray() : [];
         if (context.Variant != "smote" || task.Task == TrainingTask.Regression) return (x, ids, targets, 0);
         var seed = Prng.Derive(spec.Seed, 7, context.Repeat, context.Outer, inner, StableHash(task.Part));
-        var (oversampled, classes, synthetic) = Scoring.Oversample(x, ids, task.Classes, spec.SmoteK, seed);
+        var (oversampled, classes, synthetic) = Scoring.Oversample(x, ids, spec.SmoteK, seed);
         return (oversampled, classes, targets, synthetic);
     }
 

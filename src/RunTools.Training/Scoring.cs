@@ -1,0 +1,71 @@
+using RunTools.Evaluation;
+
+namespace RunTools.Training;
+
+/// <summary>Metrics and SMOTE for the engine, through the core's evaluation functions.</summary>
+static class Scoring
+{
+    public static Map<string, double> Metrics(TrainingTask task, EncodedLabels labels, int[] rows, Predictions predictions) =>
+        PartMetrics(task, labels.Encoding.Classes.Count, labels.Classes.ToArray(), labels.Targets.ToArray(), rows, predictions);
+
+    /// <summary>The task's metrics of predictions for <paramref name="rows"/> (predictions are in the same order).</summary>
+    public static Map<string, double> PartMetrics(TrainingTask task, int classes, int[] classIds, double[] targets, int[] rows, Predictions predictions)
+    {
+        switch (task)
+        {
+            case TrainingTask.Binary:
+            {
+                var labels = rows.Select(r => classIds[r] == 1).ToArray();
+                return Unwrap(BinaryMetrics.Compute(labels, predictions.Scores)).Apply(s => Map(
+                    ("auc", s.Auc), ("accuracy", s.Accuracy), ("balanced_accuracy", s.BalancedAccuracy), ("f1", s.F1),
+                    ("mcc", s.Mcc), ("log_loss", s.LogLoss), ("brier", s.Brier)));
+            }
+            case TrainingTask.Multiclass:
+            {
+                var labels = rows.Select(r => classIds[r]).ToArray();
+                return Unwrap(MulticlassMetrics.Compute(labels, predictions.Probabilities, classes)).Apply(s => Map(
+                    ("macro_f1", s.MacroF1), ("accuracy", s.Accuracy), ("log_loss", s.LogLoss)));
+            }
+            default:
+            {
+                var actual = rows.Select(r => targets[r]).ToArray();
+                return Unwrap(RegressionMetrics.Compute(actual, predictions.Scores)).Apply(s => Map(("rmse", s.Rmse), ("mae", s.Mae), ("r2", s.R2)));
+            }
+        }
+    }
+
+    /// <summary>Adds SMOTE's synthetic rows (from these training rows only) after the real ones.</summary>
+    public static (Matrix X, int[] Classes, int Synthetic) Oversample(Matrix x, int[] classIds, int k, ulong seed)
+    {
+        var features = new double[x.Rows][];
+        for (var i = 0; i < x.Rows; i++)
+        {
+            var row = x.Row(i);
+            features[i] = new double[x.Width];
+            for (var j = 0; j < x.Width; j++) features[i][j] = row[j];
+        }
+        var result = Unwrap(Smote.Oversample(features, classIds, seed, k));
+        if (result.Samples.IsEmpty) return (x, classIds, 0);
+        var values = new float[(x.Rows + result.Samples.Count) * x.Width];
+        x.Values.CopyTo(values, 0);
+        var ids = new int[x.Rows + result.Samples.Count];
+        classIds.CopyTo(ids, 0);
+        var at = x.Rows;
+        foreach (var sample in result.Samples)
+        {
+            var j = 0;
+            foreach (var v in sample.Features) values[at * x.Width + j++] = (float)v;
+            ids[at++] = sample.Class;
+        }
+        return (new Matrix(values, ids.Length, x.Width), ids, result.Samples.Count);
+    }
+
+    public static ConformalCalibration? Calibrate(double[] actual, double[] predicted, double alpha) =>
+        actual.Length == 0 ? null : Unwrap(Conformal.Calibrate(actual, predicted, alpha));
+
+    static T Unwrap<T>(Fin<T> result) => result.Match(
+        Succ: v => v,
+        Fail: e => throw new TrainingException(e as RunTools.Domain.RunError ?? new TrainingSpecInvalid("training", e.Message)));
+
+    static R Apply<T, R>(this T value, Func<T, R> f) => f(value);
+}
