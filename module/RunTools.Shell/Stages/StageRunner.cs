@@ -21,7 +21,9 @@ public sealed record StageAttempt(string RunDirectory, string Stage, int Attempt
 /// attempt under the run lock, and keeps the log.</summary>
 public static class StageRunner
 {
-    static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+    /// <summary>Logs are plain UTF-8 without a byte-order mark (Encoding.UTF8 would start a new log with one), like
+    /// the writers that append the stage's own output.</summary>
+    static readonly UTF8Encoding LogEncoding = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>What would happen, without writing anything (for -WhatIf and to ask ShouldProcess).</summary>
     public static Fin<StageDecision> Preview(string runDirectory, StageSpec spec) =>
@@ -61,7 +63,7 @@ public static class StageRunner
             Directory.CreateDirectory(Path.GetDirectoryName(attempt.LogPath)!);
             File.AppendAllText(attempt.LogPath,
                 $"=== {spec.Stage} attempt {start.Attempt} started {DateTimeOffset.UtcNow:O} ({start.Reason}) pid {SystemInfo.CurrentProcess.Pid} on {SystemInfo.HostName}{Environment.NewLine}" +
-                $"=== {spec.Command}{Environment.NewLine}", Utf8);
+                $"=== {spec.Command}{Environment.NewLine}", LogEncoding);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -93,7 +95,7 @@ public static class StageRunner
     {
         try
         {
-            File.AppendAllText(logPath, line + Environment.NewLine, Utf8);
+            File.AppendAllText(logPath, line + Environment.NewLine, LogEncoding);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -156,7 +156,8 @@ public static class RunOperations
                let current = ManifestIsCurrent(m.Path!, sidecars, replayed)
                let files = m.Artifacts.Map(a => (a.Path, Hash(Path.Combine(m.Path!, a.Path), a.Path)))
                    .Concat(m.Inputs.Map(i => (i.FullPath, Hash(i.FullPath, i.FullPath))))
-               select RunVerification.Check(replayed, m.Path!, new RunObservation(current, files, ReadConfig(m.Path!)));
+               select RunVerification.Check(replayed, m.Path!, new RunObservation(current, files, ReadConfig(m.Path!),
+                   File.Exists(Path.Combine(m.Path!, RunLayout.ResolvedConfig))));
 
         static FileHash? Hash(string full, string recorded) => File.Exists(full) ? FileInspector.Hash(full, recorded) : null;
     }

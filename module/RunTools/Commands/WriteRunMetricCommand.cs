@@ -42,15 +42,20 @@ public sealed class WriteRunMetricCommand : RunCmdlet
 
     readonly List<MetricPoint> points = [];
 
+    /// <summary>Each value is checked on its own (a number, finite, with a valid name): a bad one is reported and
+    /// left out, and the others are still written.</summary>
     protected override void ProcessRecord()
     {
-        if (Metric is null) points.Add(new MetricPoint(Name, Value, Step, Stage));
+        if (Metric is null) Add(new MetricPoint(Name, Value, Step, Stage));
         else
             foreach (DictionaryEntry e in Metric)
-            {
-                if (!Succeeded(Number(e.Key.ToString() ?? "", e.Value), out var value)) return;
-                points.Add(new MetricPoint(e.Key.ToString() ?? "", value, Step, Stage));
-            }
+                if (Succeeded(Number(e.Key.ToString() ?? "", e.Value), out var value))
+                    Add(new MetricPoint(e.Key.ToString() ?? "", value, Step, Stage));
+    }
+
+    void Add(MetricPoint point)
+    {
+        if (Succeeded(RunCommands.WriteMetrics(Seq1(point), DateTimeOffset.UtcNow), out _)) points.Add(point);
     }
 
     protected override void EndProcessing()

@@ -53,9 +53,12 @@ public static class RunDiff
     /// missing on one side is null there.</summary>
     static Seq<Entry> Pairs(string section, Seq<(string Key, object? Value)> a, Seq<(string Key, object? Value)> b)
     {
-        var bByKey = b.Fold(HashMap<string, object?>(), (m, kv) => m.AddOrUpdate(kv.Key, kv.Value));
+        // A plain dictionary: LanguageExt's HashMap refuses null values, and null is a value here (no label, an
+        // unset environment variable, a config key set to null).
+        var bByKey = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, value) in b) bByKey[key] = value;
         var aKeys = toHashSet(a.Map(kv => kv.Key));
-        return a.Map(kv => new Entry(section, kv.Key, Mark(kv.Value), bByKey.Find(kv.Key).Match(v => Mark(v), () => Missing.Value)))
+        return a.Map(kv => new Entry(section, kv.Key, Mark(kv.Value), bByKey.TryGetValue(kv.Key, out var v) ? Mark(v) : Missing.Value))
             .Concat(b.Filter(kv => !aKeys.Contains(kv.Key)).Map(kv => new Entry(section, kv.Key, Missing.Value, Mark(kv.Value))));
     }
 

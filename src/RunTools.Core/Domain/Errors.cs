@@ -137,7 +137,10 @@ public sealed record IllegalTransition(string Subject, string From, string To)
     : RunError($"{Subject} cannot change from '{From}' to '{To}'.", 1305)
 {
     public override ErrorKind Kind => ErrorKind.InvalidOperation;
-    public override object? Target => Subject;
+
+    /// <summary>None of its own: <see cref="Subject"/> is wording for the message ("Run 'x'"), not an input. The
+    /// cmdlet's own input (the run, the stage) becomes the target.</summary>
+    public override object? Target => null;
 }
 
 public sealed record SchemaVersionUnsupported(string Path, int Found, int Supported)

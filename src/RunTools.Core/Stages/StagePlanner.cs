@@ -39,9 +39,11 @@ public static class StagePlanner
         ProcessInfo me, DateTimeOffset now)
     {
         var name = request.Stage.Value;
-        var previous = m.Stage(name);
+        // The last attempt as observed now: one stored as running whose process is gone is abandoned, and the
+        // reason for running it again says so.
+        var previous = m.Stage(name) is { } stored ? stored with { Status = Liveness.Observe(stored, live) } : null;
         return from _ in Dependencies(m, live, name, request.DependsOn)
-               from __ in previous is not null && Liveness.Observe(previous, live) == StageStatus.Running
+               from __ in previous is not null && previous.Status == StageStatus.Running
                    ? FinFail<Unit>(new IllegalTransition($"Stage '{name}'", "running", $"running again (process {previous.Process.Pid} on {previous.Process.Host} is still running it)"))
                    : FinSucc(unit)
                from decision in (previous is not null && !request.Force && WhyRerun(previous, request) is null
@@ -78,7 +80,7 @@ public static class StagePlanner
         dependsOn.Map(dep => m.Stage(dep) is { } d && d.Status == StageStatus.Completed
                 ? FinSucc(unit)
                 : FinFail<Unit>(new StageDependencyNotCompleted(stage, dep,
-                    m.Stage(dep) is { } s ? Lifecycle.Text(Liveness.Observe(s, live)) : "has never run")))
+                    m.Stage(dep) is { } s ? Lifecycle.Text(Liveness.Observe(s, live)) : Lifecycle.Text(StageStatus.Pending))))
             .Sequence()
             .Map(_ => unit);
 

@@ -13,7 +13,8 @@ public sealed record RunCheck(string Run, string Kind, string Item, CheckStatus 
 /// <param name="ManifestCurrent">run.json decodes and equals the replay of events.jsonl.</param>
 /// <param name="Files">Every recorded file (artifacts by relative path, inputs by full path) with its hash now.</param>
 /// <param name="ConfigOnDisk">config_resolved.yaml parsed, or null when missing or unreadable.</param>
-public sealed record RunObservation(bool ManifestCurrent, Seq<(string Path, FileHash? Now)> Files, ConfigValue? ConfigOnDisk);
+/// <param name="ConfigFileExists">config_resolved.yaml exists (an unreadable one has changed; it is not missing).</param>
+public sealed record RunObservation(bool ManifestCurrent, Seq<(string Path, FileHash? Now)> Files, ConfigValue? ConfigOnDisk, bool ConfigFileExists);
 
 public static class RunVerification
 {
@@ -32,7 +33,8 @@ public static class RunVerification
 
         return Seq1(Item("manifest", "run.json", seen.ManifestCurrent ? CheckStatus.Ok : CheckStatus.Stale, $"replay of {m.EventCount} events", null))
             .Add(Item("config", "config_resolved.yaml",
-                seen.ConfigOnDisk is null ? CheckStatus.Missing : seen.ConfigOnDisk == m.Config ? CheckStatus.Ok : CheckStatus.Changed,
+                seen.ConfigOnDisk is null ? (seen.ConfigFileExists ? CheckStatus.Changed : CheckStatus.Missing)
+                    : seen.ConfigOnDisk == m.Config ? CheckStatus.Ok : CheckStatus.Changed,
                 m.ConfigSha256, seen.ConfigOnDisk is null ? null : ConfigJson.Sha256(seen.ConfigOnDisk)))
             .Concat(m.Artifacts.Map(a => File("artifact", a.Path, a.Sha256)))
             .Concat(m.Inputs.Map(i => File("input", i.FullPath, i.Sha256)));
