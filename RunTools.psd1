@@ -8,6 +8,8 @@
     Description = 'Reproducible machine-learning runs on plain disk.'
     PowerShellVersion = '7.6'
     CompatiblePSEditions = @('Core')
+    # Default views for every record the cmdlets write (tables; a list for the manifest).
+    FormatsToProcess = @('module/RunTools/RunTools.Format.ps1xml')
     CmdletsToExport = @(
         'Add-RunArtifact'
         'Compare-Run'

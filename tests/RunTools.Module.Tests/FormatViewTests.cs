@@ -1,0 +1,138 @@
+using System.Text.RegularExpressions;
+
+namespace RunTools.Module.Tests;
+
+/// <summary>
+/// The default views as a user sees them: the runtools console host formats output through Out-Default, like pwsh.
+/// A script-block column that throws shows an empty cell instead of an error, so only the rendered text proves the
+/// views work. One host process renders every view; each test reads its section.
+/// </summary>
+public sealed class FormatViewTests(FormatViewTests.Rendered rendered) : IClassFixture<FormatViewTests.Rendered>
+{
+    public sealed class Rendered : IDisposable
+    {
+        readonly PowerShellHost workspace = new();
+
+        public IReadOnlyDictionary<string, string> Sections { get; }
+
+        public string Stderr { get; }
+
+        public Rendered()
+        {
+            workspace.Write("data.csv", "x,y,label\n1,2,0\n3,4,1\n");
+            workspace.Write("config.yaml", "data:\n  label: label\nmodel:\n  trees: 100\n");
+            workspace.Write("notes.txt", "notes");
+            // Every section ends with Out-Default so that each gets its own table, as separate commands would.
+            var script = """
+                $a = New-Run -Name a -ConfigPath config.yaml -DataPath data.csv
+                $b = New-Run -Name b -ConfigPath config.yaml -DataPath data.csv -Set 'model.trees=200'
+                '### StageResult'; $a | Invoke-RunStage prep { 'working' } | Out-Default
+                '### MetricRecord'; Write-RunMetric -Run $a -Metric ([ordered]@{ auc = 0.91; f1 = 0.8 }) -Step 3 -PassThru | Out-Default
+                '### ArtifactRecord'; Add-RunArtifact -Run $a -Path notes.txt | Out-Default
+                '### RunInfo'; Get-Run | Out-Default
+                '### RunCheck'; Test-Run $a | Out-Default
+                '### RunDifference'; Compare-Run $a $b -Section config | Out-Default
+                '### RunManifest'; Get-RunManifest $a | Out-Default
+                """;
+            var result = RuntoolsProcess.Run(workspace.Directory, "-Command", script);
+            Stderr = result.Stderr;
+            Assert.True(result.ExitCode == 0, $"runtools exited with {result.ExitCode}: {result.Stderr}");
+            Sections = Regex.Split(result.Stdout, @"^### ", RegexOptions.Multiline).Skip(1)
+                .ToDictionary(s => s[..s.IndexOf('\n')].Trim(), s => s[(s.IndexOf('\n') + 1)..]);
+        }
+
+        public void Dispose() => workspace.Dispose();
+    }
+
+    string Section(string name)
+    {
+        Assert.True(rendered.Sections.TryGetValue(name, out var text), $"no '{name}' section in the output; stderr: {rendered.Stderr}");
+        return text;
+    }
+
+    /// <summary>The table's header line split into column names.</summary>
+    static string[] Header(string table) =>
+        table.Split('\n').First(l => l.Trim().Length > 0).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    static string Row(string table, string containing) =>
+        table.Split('\n').FirstOrDefault(l => l.Contains(containing, StringComparison.Ordinal))
+        ?? throw new Xunit.Sdk.XunitException($"no line contains '{containing}' in:\n{table}");
+
+    [Fact]
+    public void Runs_show_a_short_local_creation_time_and_compact_metrics_and_stages()
+    {
+        var table = Section("RunInfo");
+
+        Assert.Equal(["Name", "Status", "CreatedAt", "Duration", "Metrics", "Stages"], Header(table));
+        var row = Row(table, "_a ");
+        Assert.Matches(@"_a\s+Running\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}\s", row);
+        Assert.Contains("auc=0.91 f1=0.8", row);
+        Assert.EndsWith("prep:completed", row.TrimEnd());
+        Assert.Matches(@"_b\s+Pending\s", Row(table, "_b "));
+    }
+
+    [Fact]
+    public void Stage_results_show_attempt_status_skip_duration_and_reason()
+    {
+        var table = Section("StageResult");
+
+        Assert.Equal(["Run", "Stage", "Attempt", "Status", "Skipped", "Duration", "Outputs", "Reason"], Header(table));
+        Assert.Matches(@"prep\s+1\s+Completed\s+False\s+\d+\.\ds\s+0\s+never ran", Row(table, "prep"));
+    }
+
+    [Fact]
+    public void Metric_records_show_name_value_and_step()
+    {
+        var table = Section("MetricRecord");
+
+        Assert.Equal(["Run", "Name", "Value", "Step", "Stage", "At"], Header(table));
+        Assert.Matches(@"auc\s+0\.91\s+3\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", Row(table, "auc"));
+        Assert.Matches(@"f1\s+0\.8\s+3\s", Row(table, "f1"));
+    }
+
+    [Fact]
+    public void Artifact_records_show_kind_size_a_short_hash_and_the_path_in_the_run()
+    {
+        var table = Section("ArtifactRecord");
+
+        Assert.Equal(["Run", "Kind", "Bytes", "Sha256", "Stage", "Path"], Header(table));
+        Assert.Matches(@"File\s+5\s+[0-9a-f]{12}\s+artifacts/notes\.txt", Row(table, "notes.txt"));
+    }
+
+    [Fact]
+    public void Run_checks_show_status_and_shortened_hashes()
+    {
+        var table = Section("RunCheck");
+
+        Assert.Equal(["Run", "Kind", "Status", "Expected", "Actual", "Item"], Header(table));
+        Assert.Matches(@"manifest\s+Ok\s+replay of \d+ events\s+run\.json", Row(table, "run.json"));
+        Assert.Matches(@"config\s+Ok\s+([0-9a-f]{12})\s+\1\s+config_resolved\.yaml", Row(table, "config_resolved.yaml"));
+    }
+
+    [Fact]
+    public void Differences_show_like_Compare_Object_grouped_by_the_runs_compared()
+    {
+        var table = Section("RunDifference");
+
+        Assert.Matches(@"Compare: \S+_a \(reference\) vs \S+_b", table);
+        var lines = table.Split('\n').SkipWhile(l => !l.TrimStart().StartsWith("Section", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(["Section", "Key", "ReferenceValue", "DifferenceValue", "Delta", "SideIndicator"], Header(string.Join('\n', lines)));
+        Assert.Matches(@"config\s+model\.trees\s+100\s+200\s+\+100\s+<>", Row(table, "model.trees"));
+    }
+
+    [Fact]
+    public void The_manifest_lists_its_key_fields_with_nested_records_summarised()
+    {
+        var list = Section("RunManifest");
+
+        Assert.Matches(@"(?m)^Key\s+: a\s*$", list);
+        Assert.Matches(@"(?m)^Inputs\s+: data\.csv \(Csv, 2 rows\)\s*$", list);
+        Assert.Matches(@"(?m)^Label\s+: label\s*$", list);
+        Assert.Matches(@"(?m)^Features\s+: x, y\s*$", list);
+        Assert.Matches(@"(?m)^Environment\s+: PowerShell \S+, \.NET \S+, .+ \(\d+ CPUs\)\s*$", list);
+        Assert.Matches(@"(?m)^Stages\s+: prep:completed\s*$", list);
+        Assert.Matches(@"(?m)^Artifacts\s+: artifacts/notes\.txt\s*$", list);
+        Assert.Matches(@"(?m)^Metrics\s+: auc=0\.91 f1=0\.8\s*$", list);
+        Assert.DoesNotMatch(@"RunManifest \{|StageRecord \{", list);
+    }
+}
