@@ -103,6 +103,13 @@ public sealed record DataFileInvalid(string Path, string Detail)
     public override object? Target => Path;
 }
 
+public sealed record DataFileChanged(string Path, string Recorded, string Now)
+    : RunError($"The data file '{Path}' changed since the run was created (sha256 {Recorded[..12]}… recorded, {Now[..12]}… now). Create a new run for new data.", 1210)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidData;
+    public override object? Target => Path;
+}
+
 // ---- runs -----------------------------------------------------------------------------------------------------
 
 public sealed record RunNotFound(string Reference)

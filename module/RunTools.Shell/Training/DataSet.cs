@@ -1,0 +1,109 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using RunTools.Config;
+using RunTools.Domain;
+using RunTools.Manifests;
+using RunTools.Shell.Files;
+using RunTools.Tables;
+using RunTools.Training;
+
+namespace RunTools.Shell.Training;
+
+/// <summary>A run's data, read from the data file its manifest recorded and checked against the recorded hash.</summary>
+/// <param name="RowKeys">The id column's values as text, or the row numbers (from 0) when there is no id column.</param>
+public sealed record DataSet(
+    InputFile Input,
+    Table Table,
+    DataSchema Schema,
+    Seq<string> RowKeys,
+    Seq<FeatureSource> Features,
+    FeatureSource? Label,
+    FeatureSource? Group,
+    FeatureSource? Time);
+
+public static class DataSets
+{
+    /// <summary>
+    /// Reads the run's data: <c>data.input</c> names it (the path as given to New-Run) when the run has several data
+    /// files; otherwise the first CSV/Parquet input. The file must still have the hash New-Run recorded: a run
+    /// trains on the data it was created with, or not at all.
+    /// </summary>
+    public static Fin<DataSet> Load(RunManifest manifest) =>
+        from input in ChooseInput(manifest)
+        from _ in CheckHash(input)
+        from table in Tables.TableFiles.Read(input.FullPath)
+        from schema in DataSchema.Resolve(manifest.Config, manifest.Inputs)
+        from keys in RowKeys(table, schema.Id, input.Path)
+        from features in manifest.FeatureList.Items.Map(f => Source(table, f, input.Path)).Sequence()
+        from label in Optional(schema.Label).Map(l => Source(table, l, input.Path).Map(s => (FeatureSource?)s)).IfNone(FinSucc<FeatureSource?>(null))
+        from grp in Optional(schema.Group).Map(g => Source(table, g, input.Path).Map(s => (FeatureSource?)s)).IfNone(FinSucc<FeatureSource?>(null))
+        from time in Optional(schema.Time).Map(t => TimeSource(table, t, input.Path).Map(s => (FeatureSource?)s)).IfNone(FinSucc<FeatureSource?>(null))
+        select new DataSet(input, table, schema, keys, features, label, grp, time);
+
+    static Fin<InputFile> ChooseInput(RunManifest manifest)
+    {
+        var named = ConfigRead.OptionalString(manifest.Config, "data.input");
+        return named.Bind(name => name.Match(
+            Some: n => manifest.Inputs.Find(i => i.Path == n || i.FullPath == n || Path.GetFileName(i.Path) == n)
+                .ToFin(new ConfigValueInvalid("data.input", $"'{n}' is not one of the run's data files ({string.Join(", ", manifest.Inputs.Map(i => i.Path))})")),
+            None: () => manifest.Inputs.Find(i => i.Format != DataFormat.Other)
+                .ToFin(new DataFileNotFound($"a CSV or Parquet data file in run '{manifest.Name}' (give one with New-Run -DataPath)"))));
+    }
+
+    static Fin<Unit> CheckHash(InputFile input)
+    {
+        if (!File.Exists(input.FullPath)) return FinFail<Unit>(new DataFileNotFound(input.FullPath));
+        var now = FileInspector.Hash(input.FullPath, input.Path);
+        return now.Sha256 == input.Sha256
+            ? FinSucc(unit)
+            : FinFail<Unit>(new DataFileChanged(input.FullPath, input.Sha256, now.Sha256));
+    }
+
+    static Fin<Seq<string>> RowKeys(Table table, string? id, string path)
+    {
+        if (id is null) return toSeq(Enumerable.Range(0, table.RowCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray());
+        return from column in Column(table, id, path)
+               let keys = Texts(column)
+               from _ in keys.Any(k => k is null)
+                   ? FinFail<Unit>(new DataFileInvalid(path, $"the id column '{id}' has {keys.Count(k => k is null)} empty values"))
+                   : FinSucc(unit)
+               select toSeq(keys.Select(k => k!).ToArray());
+    }
+
+    static Fin<Column> Column(Table table, string name, string path) =>
+        table.Column(name).ToFin(new ColumnsMissing(path, Seq1(name)));
+
+    /// <summary>Numbers, integers and booleans are numeric features; text is categorical.</summary>
+    public static Fin<FeatureSource> Source(Table table, string name, string path) =>
+        Column(table, name, path).Map(Source);
+
+    public static FeatureSource Source(Column column) => column switch
+    {
+        NumberColumn n => new NumericSource(n.Name, n.Values),
+        IntegerColumn i => new NumericSource(i.Name, i.Values.Select(v => v is { } x ? (double)x : double.NaN).ToImmutableArray()),
+        BooleanColumn b => new NumericSource(b.Name, b.Values.Select(v => v is { } x ? (x ? 1.0 : 0.0) : double.NaN).ToImmutableArray()),
+        TextColumn t => new CategoricalSource(t.Name, t.Values),
+        _ => throw new ArgumentOutOfRangeException(nameof(column), column.GetType().Name, "unknown column type"),
+    };
+
+    /// <summary>A time column: numbers as they are, text parsed as ISO-8601 dates/times (to ticks).</summary>
+    static Fin<FeatureSource> TimeSource(Table table, string name, string path) =>
+        Column(table, name, path).Bind(column => column is TextColumn text
+            ? text.Values.Select((v, row) => v is null
+                    ? FinSucc(double.NaN)
+                    : DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+                        ? FinSucc((double)t.UtcTicks)
+                        : FinFail<double>(new DataFileInvalid(path, $"the time column '{name}' has '{v}' on data row {row + 1}, which is neither a number nor a date")))
+                .ToSeq().Sequence().Map(values => (FeatureSource)new NumericSource(name, values.ToImmutableArray()))
+            : FinSucc(Source(column)));
+
+    /// <summary>Column values as text (null when missing): what fold plans stratify and group by.</summary>
+    public static string?[] Texts(Column column) => column switch
+    {
+        NumberColumn n => n.Values.Select(v => double.IsNaN(v) ? null : v.ToString("R", CultureInfo.InvariantCulture)).ToArray(),
+        IntegerColumn i => i.Values.Select(v => v?.ToString(CultureInfo.InvariantCulture)).ToArray(),
+        BooleanColumn b => b.Values.Select(v => v is { } x ? (x ? "true" : "false") : null).ToArray(),
+        TextColumn t => t.Values.Select(v => string.IsNullOrEmpty(v) ? null : v).ToArray(),
+        _ => [],
+    };
+}

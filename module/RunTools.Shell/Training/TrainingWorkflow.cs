@@ -1,0 +1,300 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using RunTools.Domain;
+using RunTools.Evaluation;
+using RunTools.Folds;
+using RunTools.Manifests;
+using RunTools.Shell.Files;
+using RunTools.Shell.Stages;
+using RunTools.Shell.Store;
+using RunTools.Tables;
+using RunTools.Training;
+
+namespace RunTools.Shell.Training;
+
+/// <summary>Everything a training stage needs, read and checked before the stage starts.</summary>
+public sealed record TrainingSetup(RunManifest Manifest, DataSet Data, TrainingSpec Spec, TrainingInput Input, string PlanName, int RejectedRows)
+{
+    /// <summary>The files the stage reads (their hashes decide whether a completed training is skipped).</summary>
+    public Seq<string> Inputs => Seq(Data.Input.FullPath, FoldPlanFiles.ParquetPath(PlanName), FoldPlanFiles.SummaryPath(PlanName));
+
+    /// <summary>What runs, for the stage record: a changed training config makes a completed training run again.</summary>
+    public string Command => $"builtin:train plan={PlanName} training={RunTools.Config.ConfigJson.Sha256(
+        RunTools.Config.ConfigPaths.Get(Manifest.Config, "training").IfNone(RunTools.Config.ConfigMap.Empty))}";
+}
+
+/// <summary>The files of a finished training, relative to the run.</summary>
+public sealed record TrainingFiles(Seq<string> Written, string Predictions, string SummaryMetrics, string? ProductionModel);
+
+/// <summary>The training stage: nested cross-validation from the run's config, fold plan and data.</summary>
+public static class TrainingWorkflow
+{
+    public const string ModelsDirectory = "models";
+
+    public static Fin<TrainingSetup> Prepare(RunManifest manifest, string planName) =>
+        from spec in TrainingSpecs.FromConfig(manifest.Config)
+        from data in DataSets.Load(manifest)
+        from labelSource in Optional(data.Label).ToFin(new RunTools.Config.ConfigValueInvalid("data.label", "training needs the label column: set data.label in the config"))
+        from labels in Labels.Encode(spec.Task, labelSource, spec.PositiveClass)
+        from parent in spec.Mode == TrainingMode.Hierarchical
+            ? DataSets.Source(data.Table, spec.Parent!, data.Input.Path).Bind(p => Labels.Encode(TrainingTask.Multiclass, p, null)).Map(e => (EncodedLabels?)e)
+            : FinSucc<EncodedLabels?>(null)
+        from plan in FoldPlanFiles.Read(manifest.Path!, planName, data.RowKeys)
+        let features = data.Features.Filter(f => f.Name != spec.Parent)
+        select new TrainingSetup(manifest, data, spec, new TrainingInput(spec, features, labels, parent, plan), planName, labels.RejectedRows.Count);
+
+    /// <summary>Runs the training and writes its files as each fold finishes, so a failed or cancelled training
+    /// keeps the folds it completed.</summary>
+    public static TrainingFiles Run(StageAttempt attempt, TrainingSetup setup, Action<TrainingProgress> progress, Action<string> note, CancellationToken cancel)
+    {
+        var run = attempt.RunDirectory;
+        var written = new List<string>();
+        var folds = new List<FoldOutcome>();
+        var clock = Stopwatch.StartNew();
+
+        void Save(string relative, Action<string> write)
+        {
+            write(Path.Combine(run, relative));
+            written.Add(relative);
+        }
+
+        void OnFold(FoldOutcome outcome)
+        {
+            folds.Add(outcome);
+            var id = FoldId(outcome.Repeat, outcome.Outer, outcome.Variant);
+            foreach (var (file, bytes) in ModelFiles(outcome.Model, setup.Data.Features.Map(f => f.Name)))
+                Save($"{ModelsDirectory}/{id}/{file}", p => AtomicFile.WriteBytes(p, bytes));
+            if (!outcome.Inner.IsEmpty) Save($"inner/{id}.parquet", p => Check(TableFiles.WriteParquet(p, InnerTable(outcome.Inner))));
+            if (!outcome.Residuals.IsEmpty) Save($"conformal/{id}.parquet", p => Check(TableFiles.WriteParquet(p, ResidualTable(outcome, setup.Data.RowKeys))));
+            note(outcome.Outer < 0
+                ? $"production model ({outcome.Variant}) fitted on {outcome.TrainRows} rows in {outcome.Elapsed.TotalSeconds:0.0} s"
+                : $"repeat {outcome.Repeat + 1} outer fold {outcome.Outer + 1} ({outcome.Variant}): " +
+                  string.Join(", ", outcome.Metrics.Map((k, v) => $"{k} {v.ToString("0.####", CultureInfo.InvariantCulture)}").Values));
+        }
+
+        var summary = new NestedCrossValidation(setup.Input, OnFold, progress, cancel).Run();
+        var evaluated = toSeq(folds).Filter(f => f.Outer >= 0);
+        Save("predictions/oof.parquet", p => Check(TableFiles.WriteParquet(p, PredictionTable(setup, evaluated))));
+        Save("metrics/folds.parquet", p => Check(TableFiles.WriteParquet(p, FoldMetricTable(evaluated))));
+        Save("metrics/summary.parquet", p => Check(TableFiles.WriteParquet(p, SummaryTable(summary))));
+        Save("best_models.json", p => AtomicFile.WriteText(p, BestModelsJson(folds)));
+        Save("training.json", p => AtomicFile.WriteText(p, TrainingJson(setup, summary, clock.Elapsed)));
+        var production = folds.Find(f => f.Outer < 0) is { } prod ? $"{ModelsDirectory}/{FoldId(0, -1, prod.Variant)}/model.json" : null;
+        return new TrainingFiles(toSeq(written), "predictions/oof.parquet", "metrics/summary.parquet", production);
+    }
+
+    /// <summary>The summary metrics as metric events: <c>cv/&lt;metric&gt;</c> (mean over outer folds) and
+    /// <c>cv/&lt;metric&gt;/sd</c>, <c>/lower95</c>, <c>/upper95</c>; with both SMOTE variants, <c>cv/&lt;variant&gt;/...</c>.</summary>
+    public static Seq<MetricPoint> SummaryMetrics(TrainingSummary summary, TrainingSpec spec, string stage) =>
+        summary.Metrics.Bind(m =>
+        {
+            var prefix = spec.Variants.Count > 1 ? $"cv/{m.Variant}/{m.Metric}" : $"cv/{m.Metric}";
+            return Seq(
+                    (prefix, m.Stats.Mean), ($"{prefix}/sd", m.Stats.Sd), ($"{prefix}/lower95", m.Stats.Lower95), ($"{prefix}/upper95", m.Stats.Upper95))
+                .Filter(p => double.IsFinite(p.Item2))
+                .Map(p => new MetricPoint(p.Item1, p.Item2, null, stage));
+        });
+
+    /// <summary>Reads training's summary table back (for the metric events and the cmdlet's output).</summary>
+    public static Fin<TrainingSummary> ReadSummary(string run) =>
+        TableFiles.Read(Path.Combine(run, "metrics/summary.parquet")).Bind(t =>
+            from variants in t.Column<TextColumn>("variant")
+            from metrics in t.Column<TextColumn>("metric")
+            from n in t.Column<IntegerColumn>("n")
+            from mean in t.Column<NumberColumn>("mean")
+            from sd in t.Column<NumberColumn>("sd")
+            from lower in t.Column<NumberColumn>("lower95")
+            from upper in t.Column<NumberColumn>("upper95")
+            select new TrainingSummary(Seq<FoldOutcome>(), toSeq(Enumerable.Range(0, t.RowCount).Select(i =>
+                (variants.Values[i]!, metrics.Values[i]!, new MetricSummaryStats((int)(n.Values[i] ?? 0), mean.Values[i], sd.Values[i], lower.Values[i], upper.Values[i], 0))).ToArray())));
+
+    /// <summary><c>r0_f2</c> for repeat 0, outer fold 2; <c>production</c>; with <c>_smote</c> for the SMOTE variant.</summary>
+    public static string FoldId(int repeat, int outer, string variant) =>
+        (outer < 0 ? "production" : $"r{repeat}_f{outer}") + (variant == "none" ? "" : "_" + variant);
+
+    public static Seq<(string File, byte[] Bytes)> ModelFiles(ModelBundle bundle, Seq<string> features) =>
+        Seq1(("model.json", System.Text.Encoding.UTF8.GetBytes(BundleJson.Encode(bundle, features))))
+            .Concat(BundleJson.Files(bundle).Filter(x => x.Part.Bytes.Length > 0).Map(x => (x.File, x.Part.Bytes)));
+
+    static void Check(Fin<Unit> result) => result.IfFail(e => throw new TrainingException(e as RunError ?? new StorageFailed("", "write", e.Message)));
+
+    static Table Build(params Column[] columns) => Table.Create(columns).Match(t => t, e => throw new InvalidOperationException(e.Message));
+
+    static ImmutableArray<long?> Ints(IEnumerable<int> values) => values.Select(v => (long?)v).ToImmutableArray();
+
+    static ImmutableArray<string?> Texts(IEnumerable<string?> values) => values.ToImmutableArray();
+
+    static ImmutableArray<double> Numbers(IEnumerable<double> values) => values.ToImmutableArray();
+
+    static Table InnerTable(Seq<InnerScore> scores)
+    {
+        var metricNames = scores.Bind(s => s.Metrics.Keys.ToSeq()).Distinct();
+        var columns = new List<Column>
+        {
+            new IntegerColumn("repeat", Ints(scores.Map(s => s.Repeat))),
+            new IntegerColumn("outer_fold", Ints(scores.Map(s => s.Outer))),
+            new IntegerColumn("inner_fold", Ints(scores.Map(s => s.Inner))),
+            new TextColumn("variant", Texts(scores.Map(s => s.Variant))),
+            new TextColumn("part", Texts(scores.Map(s => s.Part))),
+            new TextColumn("candidate", Texts(scores.Map(s => s.Candidate))),
+            new TextColumn("parameters", Texts(scores.Map(s => s.Parameters))),
+            new IntegerColumn("train_rows", Ints(scores.Map(s => s.TrainRows))),
+            new IntegerColumn("validation_rows", Ints(scores.Map(s => s.ValidationRows))),
+        };
+        columns.AddRange(metricNames.Map(m => (Column)new NumberColumn(m, Numbers(scores.Map(s => s.Metrics.Find(m).IfNone(double.NaN))))));
+        return Build(columns.ToArray());
+    }
+
+    static Table ResidualTable(FoldOutcome outcome, Seq<string> rowKeys) => Build(
+        new TextColumn("row_key", Texts(outcome.Residuals.Map(r => rowKeys[r.Row]))),
+        new NumberColumn("actual", Numbers(outcome.Residuals.Map(r => r.Actual))),
+        new NumberColumn("predicted", Numbers(outcome.Residuals.Map(r => r.Predicted))),
+        new NumberColumn("abs_residual", Numbers(outcome.Residuals.Map(r => Math.Abs(r.Actual - r.Predicted)))),
+        new NumberColumn("quantile", Numbers(outcome.Residuals.Map(_ => outcome.Model.Conformal?.Quantile ?? double.NaN))));
+
+    /// <summary>Out-of-fold predictions of every outer fold: row key, repeat, fold, variant, label, score (binary:
+    /// P(positive); regression: the prediction; multiclass: P(predicted class)), one p_&lt;class&gt; column per class,
+    /// the prediction, and for regression the conformal interval.</summary>
+    public static Table PredictionTable(TrainingSetup setup, Seq<FoldOutcome> folds) =>
+        PredictionColumns(setup.Spec.Task, setup.Input.Labels.Encoding,
+            folds.Bind(f => toSeq(f.TestRows.Map((row, i) => (Fold: f, Row: row, Index: i)))),
+            x => setup.Data.RowKeys[x.Row], x => x.Fold.Test, x => x.Index, x => x.Fold.Model.Conformal,
+            x => LabelText(setup.Input.Labels, x.Row),
+            extra: Seq<Column>(
+                new IntegerColumn("repeat", Ints(folds.Bind(f => f.TestRows.Map(_ => f.Repeat)))),
+                new IntegerColumn("outer_fold", Ints(folds.Bind(f => f.TestRows.Map(_ => f.Outer)))),
+                new TextColumn("variant", Texts(folds.Bind(f => f.TestRows.Map(_ => f.Variant))))));
+
+    static string? LabelText(EncodedLabels labels, int row) =>
+        labels.Encoding.Task == TrainingTask.Regression
+            ? double.IsNaN(labels.Targets[row]) ? null : labels.Targets[row].ToString("R", CultureInfo.InvariantCulture)
+            : labels.Classes[row] < 0 ? null : labels.Encoding.Classes[labels.Classes[row]];
+
+    /// <summary>The prediction columns shared by out-of-fold predictions and inference output.</summary>
+    public static Table PredictionColumns<T>(TrainingTask task, LabelEncoding labels, Seq<T> rows, Func<T, string> key, Func<T, Predictions> predictions,
+        Func<T, int> index, Func<T, ConformalCalibration?> conformal, Func<T, string?>? label, Seq<Column> extra)
+    {
+        var columns = new List<Column> { new TextColumn("row_key", Texts(rows.Map(key))) };
+        columns.AddRange(extra);
+        if (label is not null)
+            columns.Add(task == TrainingTask.Regression
+                ? new NumberColumn("label", Numbers(rows.Map(r => label(r) is { } t ? double.Parse(t, CultureInfo.InvariantCulture) : double.NaN)))
+                : new TextColumn("label", Texts(rows.Map(label))));
+        switch (task)
+        {
+            case TrainingTask.Binary:
+                columns.Add(new NumberColumn("score", Numbers(rows.Map(r => predictions(r).Scores[index(r)]))));
+                columns.Add(new TextColumn("prediction", Texts(rows.Map(r => (string?)labels.Classes[predictions(r).Scores[index(r)] >= 0.5 ? 1 : 0]))));
+                break;
+            case TrainingTask.Multiclass:
+                columns.Add(new NumberColumn("score", Numbers(rows.Map(r => predictions(r).ProbabilitiesOf(index(r))[predictions(r).PredictedClass(index(r))]))));
+                for (var c = 0; c < labels.Classes.Count; c++)
+                {
+                    var cls = c;
+                    columns.Add(new NumberColumn($"p_{labels.Classes[c]}", Numbers(rows.Map(r => predictions(r).ProbabilitiesOf(index(r))[cls]))));
+                }
+                columns.Add(new TextColumn("prediction", Texts(rows.Map(r => (string?)labels.Classes[predictions(r).PredictedClass(index(r))]))));
+                break;
+            default:
+                columns.Add(new NumberColumn("score", Numbers(rows.Map(r => predictions(r).Scores[index(r)]))));
+                columns.Add(new NumberColumn("prediction", Numbers(rows.Map(r => predictions(r).Scores[index(r)]))));
+                columns.Add(new NumberColumn("lower", Numbers(rows.Map(r => conformal(r) is { } c ? Conformal.Interval(predictions(r).Scores[index(r)], c).Lower : double.NaN))));
+                columns.Add(new NumberColumn("upper", Numbers(rows.Map(r => conformal(r) is { } c ? Conformal.Interval(predictions(r).Scores[index(r)], c).Upper : double.NaN))));
+                break;
+        }
+        return Build(columns.ToArray());
+    }
+
+    static Table FoldMetricTable(Seq<FoldOutcome> folds)
+    {
+        var rows = folds.Bind(f => f.Metrics.Map((metric, value) => (f, metric, value)).Values.ToSeq());
+        return Build(
+            new IntegerColumn("repeat", Ints(rows.Map(r => r.f.Repeat))),
+            new IntegerColumn("outer_fold", Ints(rows.Map(r => r.f.Outer))),
+            new TextColumn("variant", Texts(rows.Map(r => r.f.Variant))),
+            new TextColumn("metric", Texts(rows.Map(r => r.metric))),
+            new NumberColumn("value", Numbers(rows.Map(r => r.value))),
+            new IntegerColumn("train_rows", Ints(rows.Map(r => r.f.TrainRows))),
+            new IntegerColumn("test_rows", Ints(rows.Map(r => r.f.TestRows.Count))),
+            new IntegerColumn("synthetic_rows", Ints(rows.Map(r => r.f.SyntheticRows))),
+            new TextColumn("selected", Texts(rows.Map(r => string.Join("; ", r.f.Selected.Map(s => $"{s.Part}: {s.Candidate.Describe()}"))))),
+            new NumberColumn("seconds", Numbers(rows.Map(r => r.f.Elapsed.TotalSeconds))));
+    }
+
+    static Table SummaryTable(TrainingSummary summary) => Build(
+        new TextColumn("variant", Texts(summary.Metrics.Map(m => m.Variant))),
+        new TextColumn("metric", Texts(summary.Metrics.Map(m => m.Metric))),
+        new IntegerColumn("n", Ints(summary.Metrics.Map(m => m.Stats.N))),
+        new NumberColumn("mean", Numbers(summary.Metrics.Map(m => m.Stats.Mean))),
+        new NumberColumn("sd", Numbers(summary.Metrics.Map(m => m.Stats.Sd))),
+        new NumberColumn("lower95", Numbers(summary.Metrics.Map(m => m.Stats.Lower95))),
+        new NumberColumn("upper95", Numbers(summary.Metrics.Map(m => m.Stats.Upper95))));
+
+    static string BestModelsJson(IEnumerable<FoldOutcome> folds) =>
+        new JsonArray(folds.Select(f => (JsonNode?)new JsonObject
+        {
+            ["fold"] = FoldId(f.Repeat, f.Outer, f.Variant),
+            ["repeat"] = f.Repeat,
+            ["outer_fold"] = f.Outer,
+            ["variant"] = f.Variant,
+            ["selected"] = new JsonArray(f.Selected.Map(s => (JsonNode?)new JsonObject
+            {
+                ["part"] = s.Part,
+                ["candidate"] = s.Candidate.Id,
+                ["trainer"] = TrainerParameters.Name(s.Candidate.Trainer),
+                ["parameters"] = new JsonObject(s.Candidate.Parameters.Map((k, v) => new KeyValuePair<string, JsonNode?>(k, v)).Values),
+                ["inner_mean"] = InnerMean(f, s.Part, s.Candidate.Id),
+            }).ToArray()),
+        }).ToArray()).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+    static JsonNode? InnerMean(FoldOutcome f, string part, string candidate)
+    {
+        var scores = f.Inner.Filter(s => s.Part == part && s.Candidate == candidate);
+        if (scores.IsEmpty) return null;
+        var metric = scores.Head.Metrics.Keys.Head();
+        var obj = new JsonObject();
+        foreach (var name in scores.Head.Metrics.Keys)
+        {
+            var values = scores.Map(s => s.Metrics.Find(name).IfNone(double.NaN)).Filter(double.IsFinite);
+            obj[name] = values.IsEmpty ? null : values.Average();
+        }
+        return obj;
+    }
+
+    static string TrainingJson(TrainingSetup setup, TrainingSummary summary, TimeSpan elapsed)
+    {
+        var spec = setup.Spec;
+        return new JsonObject
+        {
+            ["task"] = spec.Task.ToString().ToLowerInvariant(),
+            ["mode"] = spec.Mode.ToString().ToLowerInvariant(),
+            ["metric"] = spec.Metric,
+            ["seed"] = spec.Seed,
+            ["threads"] = spec.Threads,
+            ["smote"] = spec.Smote.ToString().ToLowerInvariant(),
+            ["smote_k"] = spec.SmoteK,
+            ["conformal_alpha"] = spec.ConformalAlpha,
+            ["candidates"] = new JsonArray(spec.Candidates.Map(c => (JsonNode?)c.Describe()).ToArray()),
+            ["plan"] = setup.PlanName,
+            ["plan_content_sha256"] = setup.Input.Plan.ContentHash,
+            ["data"] = setup.Data.Input.Path,
+            ["data_sha256"] = setup.Data.Input.Sha256,
+            ["rows"] = setup.Data.Table.RowCount,
+            ["rejected_missing_label"] = setup.RejectedRows,
+            ["features"] = new JsonArray(setup.Input.Features.Map(f => (JsonNode?)f.Name).ToArray()),
+            ["classes"] = new JsonArray(setup.Input.Labels.Encoding.Classes.Map(c => (JsonNode?)c).ToArray()),
+            ["missing_values"] = "numeric: replaced by the training rows' mean, plus a <feature>__missing 0/1 input when the training rows had any; categorical: one-hot over the training rows' categories, missing or unseen = all zeros",
+            ["seconds"] = elapsed.TotalSeconds,
+            ["summary"] = new JsonArray(summary.Metrics.Map(m => (JsonNode?)new JsonObject
+            {
+                ["variant"] = m.Variant, ["metric"] = m.Metric, ["n"] = m.Stats.N,
+                ["mean"] = Finite(m.Stats.Mean), ["sd"] = Finite(m.Stats.Sd), ["lower95"] = Finite(m.Stats.Lower95), ["upper95"] = Finite(m.Stats.Upper95),
+            }).ToArray()),
+        }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+        static JsonNode? Finite(double v) => double.IsFinite(v) ? v : null;
+    }
+}
