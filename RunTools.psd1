@@ -14,6 +14,7 @@
         'Get-Run'
         'Get-RunManifest'
         'Get-RunMetric'
+        'Import-RunTable'
         'Invoke-RunStage'
         'New-Run'
         'Remove-Run'
