@@ -16,6 +16,7 @@
         'Get-Run'
         'Get-RunManifest'
         'Get-RunMetric'
+        'Import-RunTable'
         'Invoke-RunStage'
         'New-Run'
         'Remove-Run'

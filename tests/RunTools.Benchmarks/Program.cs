@@ -5,6 +5,7 @@ namespace RunTools.Benchmarks;
 /// <summary>
 /// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*Hashing*'
 /// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*NewRun*'
+/// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*TableFile*'
 /// (no arguments: choose interactively; --list flat lists them). Results land in BenchmarkDotNet.Artifacts/.
 /// </summary>
 public static class Program

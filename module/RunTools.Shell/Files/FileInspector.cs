@@ -4,6 +4,7 @@ using System.Text;
 using Parquet;
 using RunTools.Domain;
 using RunTools.Manifests;
+using RunTools.Tables;
 
 namespace RunTools.Shell.Files;
 
@@ -125,13 +126,19 @@ sealed class CsvScanner(byte delimiter)
 {
     const int MaxHeaderBytes = 16 << 20;
     readonly List<byte> header = [];
-    bool inQuotes, headerDone, lineHasContent;
+    bool inQuotes, headerDone, lineHasContent, started;
 
     public long Records { get; private set; }
 
     public void Feed(ReadOnlySpan<byte> chunk)
     {
         var offset = 0;
+        if (!started)
+        {
+            // A UTF-8 byte order mark is not content: a BOM followed by a blank line is not the header.
+            started = true;
+            if (chunk.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) offset = 3;
+        }
         while (offset < chunk.Length)
         {
             var rest = chunk[offset..];
@@ -169,51 +176,11 @@ sealed class CsvScanner(byte delimiter)
         foreach (var b in bytes) header.Add(b);
     }
 
-    /// <summary>The header's field names (BOM stripped, quotes removed, doubled quotes unescaped).</summary>
+    /// <summary>The header's field names (BOM stripped, blank lines before it skipped, quotes removed, doubled quotes
+    /// unescaped, names trimmed), parsed by the same record reader as tables (<see cref="CsvText"/>).</summary>
     public Seq<string> Header()
     {
         var text = Encoding.UTF8.GetString(header.ToArray()).TrimStart('\uFEFF');
-        // Skip blank lines before the header.
-        text = text.TrimStart('\r', '\n');
-        var end = CsvFields.RecordEnd(text);
-        return end == 0 ? Seq<string>() : CsvFields.Split(text[..end], (char)delimiter);
-    }
-}
-
-/// <summary>RFC 4180 field splitting for one record.</summary>
-public static class CsvFields
-{
-    /// <summary>Index just past the first record (excluding its newline).</summary>
-    public static int RecordEnd(string text)
-    {
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] == '"') quoted = !quoted;
-            else if (text[i] == '\n' && !quoted) return i > 0 && text[i - 1] == '\r' ? i - 1 : i;
-        }
-        return text.Length;
-    }
-
-    public static Seq<string> Split(string record, char delimiter)
-    {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < record.Length; i++)
-        {
-            var c = record[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < record.Length && record[i + 1] == '"') { field.Append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else field.Append(c);
-            }
-            else if (c == '"') quoted = true;
-            else if (c == delimiter) { fields.Add(field.ToString()); field.Clear(); }
-            else if (c != '\r') field.Append(c);
-        }
-        fields.Add(field.ToString());
-        return toSeq(fields.Select(f => f.Trim()).ToArray());
+        return CsvText.SplitRecord(text, (char)delimiter).Map(f => (f ?? "").Trim());
     }
 }

@@ -1,0 +1,218 @@
+using System.Runtime.InteropServices;
+using Parquet;
+using Parquet.Schema;
+using RunTools.Domain;
+using RunTools.Tables;
+
+namespace RunTools.Shell.Tables;
+
+/// <summary>
+/// Parquet files as tables, with Parquet.Net 6. Writing: one OPTIONAL column per table column (DOUBLE, INT64, UTF-8
+/// BYTE_ARRAY, BOOLEAN), NaN written as null. Reading: flat columns only; float/double (and half) → Number, signed and
+/// unsigned integers of every width → Integer (an unsigned 64-bit value above long.MaxValue is an error), strings →
+/// Text, booleans → Boolean, null → missing. Nested (struct, list, map) and repeated columns and other types
+/// (timestamps, dates, decimals, binary, ...) are refused with <see cref="TableColumnUnsupported"/>, naming the column.
+/// </summary>
+static class ParquetTables
+{
+    public static void Write(Stream stream, Table table, ParquetSettings settings)
+    {
+        var fields = table.Columns.Map(FieldFor).ToArray();
+        var options = new ParquetOptions { CompressionMethod = settings.Compression, CompressionLevel = settings.Level };
+        var writer = Wait(ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, options));
+        try
+        {
+            for (var start = 0; start < table.RowCount; start += settings.RowGroupRows)
+            {
+                var count = Math.Min(settings.RowGroupRows, table.RowCount - start);
+                using var group = writer.CreateRowGroup();
+                var i = 0;
+                foreach (var column in table.Columns) Wait(WriteColumn(group, fields[i++], column, start, count));
+                group.CompleteValidate();
+            }
+        }
+        finally
+        {
+            Wait(writer.DisposeAsync().AsTask());
+        }
+    }
+
+    public static Table Read(string path, int? firstRows)
+    {
+        using var stream = Open(path);
+        var reader = Wait(ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true));
+        try
+        {
+            var plan = Plan(path, reader.Schema);
+            var total = reader.RowGroups.Sum(g => g.RowCount);
+            var wanted = firstRows is { } first ? Math.Min(Math.Max(first, 0), total) : total;
+            if (wanted > System.Array.MaxLength)
+                throw new TableFileException(new DataFileInvalid(path, $"{total} rows are more than a table holds ({System.Array.MaxLength})"));
+            var rows = (int)wanted;
+            var columns = plan.Select(p => p.Reader(rows)).ToArray();
+            var offset = 0;
+            for (var g = 0; g < reader.RowGroupCount && offset < rows; g++)
+            {
+                var group = reader.OpenRowGroupReader(g);
+                var take = (int)Math.Min(group.RowCount, rows - offset);
+                foreach (var column in columns) column.Read(group, offset, take);
+                offset += take;
+            }
+            return Table.Create(toSeq(columns.Select(c => c.Build()).ToArray()))
+                .Match(t => t, e => throw new TableFileException(new DataFileInvalid(path, e.Message)));
+        }
+        finally
+        {
+            Wait(reader.DisposeAsync().AsTask());
+        }
+    }
+
+    /// <summary>Names, kinds and row count from the footer; no column data is read.</summary>
+    public static TableSchema ReadSchema(string path)
+    {
+        using var stream = Open(path);
+        var reader = Wait(ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true));
+        try
+        {
+            var plan = Plan(path, reader.Schema);
+            return new TableSchema(toSeq(plan.Select(p => new ColumnInfo(p.Field.Name, p.Kind)).ToArray()), reader.RowGroups.Sum(g => g.RowCount));
+        }
+        finally
+        {
+            Wait(reader.DisposeAsync().AsTask());
+        }
+    }
+
+    static FileStream Open(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+
+    // ---- writing ---------------------------------------------------------------------------------------------
+
+    static DataField FieldFor(Column column) => column switch
+    {
+        NumberColumn => new DataField<double?>(column.Name),
+        IntegerColumn => new DataField<long?>(column.Name),
+        BooleanColumn => new DataField<bool?>(column.Name),
+        TextColumn => new DataField<string>(column.Name, nullable: true),
+        _ => throw new ArgumentOutOfRangeException(nameof(column), column.GetType().Name, "unknown column kind"),
+    };
+
+    static Task WriteColumn(ParquetRowGroupWriter group, DataField field, Column column, int start, int count) => column switch
+    {
+        NumberColumn n => group.WriteAsync<double>(field, NullForNaN(n.Values.AsSpan(start, count))),
+        IntegerColumn i => group.WriteAsync<long>(field, i.Values.AsMemory().Slice(start, count)),
+        BooleanColumn b => group.WriteAsync<bool>(field, b.Values.AsMemory().Slice(start, count)),
+        TextColumn t => group.WriteAsync(field, new ArraySegment<string?>(ImmutableCollectionsMarshal.AsArray(t.Values)!, start, count)),
+        _ => throw new ArgumentOutOfRangeException(nameof(column), column.GetType().Name, "unknown column kind"),
+    };
+
+    static double?[] NullForNaN(ReadOnlySpan<double> values)
+    {
+        var nullable = new double?[values.Length];
+        for (var i = 0; i < values.Length; i++)
+            if (!double.IsNaN(values[i])) nullable[i] = values[i];
+        return nullable;
+    }
+
+    // ---- reading ---------------------------------------------------------------------------------------------
+
+    /// <summary>A column to read: its field, its kind, and how to make the reader that fills it.</summary>
+    sealed record ColumnPlan(DataField Field, ColumnKind Kind, Func<int, ColumnReader> Reader);
+
+    static ColumnPlan[] Plan(string path, ParquetSchema schema)
+    {
+        var plan = schema.Fields.Select(field => PlanFor(path, field)).ToArray();
+        Table.CheckNames(toSeq(plan.Select(p => p.Field.Name).ToArray()))
+            .IfFail(e => throw new TableFileException(new DataFileInvalid(path, e.Message)));
+        return plan;
+    }
+
+    static ColumnPlan PlanFor(string path, Field field)
+    {
+        if (field is not DataField data || field.SchemaType != SchemaType.Data)
+            throw Unsupported(path, field.Name, field.SchemaType.ToString().ToLowerInvariant());
+        if (data.IsArray || data.MaxRepetitionLevel > 0)
+            throw Unsupported(path, field.Name, $"repeated {TypeName(data.ClrType)}");
+        var type = data.ClrType;
+        if (type == typeof(double)) return Number<double>(v => v ?? double.NaN);
+        if (type == typeof(float)) return Number<float>(v => v ?? double.NaN);
+        if (type == typeof(Half)) return Number<Half>(v => v is { } h ? (double)h : double.NaN);
+        if (type == typeof(long)) return Integer<long>(v => v);
+        if (type == typeof(int)) return Integer<int>(v => v);
+        if (type == typeof(short)) return Integer<short>(v => v);
+        if (type == typeof(sbyte)) return Integer<sbyte>(v => v);
+        if (type == typeof(uint)) return Integer<uint>(v => v);
+        if (type == typeof(ushort)) return Integer<ushort>(v => v);
+        if (type == typeof(byte)) return Integer<byte>(v => v);
+        if (type == typeof(ulong))
+            return Integer<ulong>(v => v is > long.MaxValue
+                ? throw Unsupported(path, field.Name, $"UInt64 (the value {v} is above {long.MaxValue})")
+                : (long?)v);
+        if (type == typeof(bool)) return new ColumnPlan(data, ColumnKind.Boolean, rows => new Values<bool, bool?>(data, new bool?[rows], v => v, Booleans));
+        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>)) return new ColumnPlan(data, ColumnKind.Text, rows => new Texts(data, new string?[rows]));
+        throw Unsupported(path, field.Name, TypeName(type));
+
+        ColumnPlan Number<T>(Func<T?, double> convert) where T : struct =>
+            new(data, ColumnKind.Number, rows => new Values<T, double>(data, new double[rows], convert, Numbers));
+
+        ColumnPlan Integer<T>(Func<T?, long?> convert) where T : struct =>
+            new(data, ColumnKind.Integer, rows => new Values<T, long?>(data, new long?[rows], convert, Integers));
+    }
+
+    static Column Numbers(string name, double[] values) => new NumberColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values));
+    static Column Integers(string name, long?[] values) => new IntegerColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values));
+    static Column Booleans(string name, bool?[] values) => new BooleanColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values));
+
+    static string TypeName(Type type) =>
+        type == typeof(byte[]) || type == typeof(ReadOnlyMemory<byte>) ? "binary" : type.Name;
+
+    static TableFileException Unsupported(string path, string column, string type) => new(new TableColumnUnsupported(path, column, type));
+
+    /// <summary>Fills one column's array, row group by row group.</summary>
+    abstract class ColumnReader(DataField field)
+    {
+        protected DataField Field { get; } = field;
+
+        /// <summary>Reads <paramref name="count"/> rows (the first of the group) into the rows from <paramref name="offset"/>.</summary>
+        public abstract void Read(ParquetRowGroupReader group, int offset, int count);
+
+        public abstract Column Build();
+    }
+
+    /// <summary>A value column: Parquet.Net reads a row group as <typeparamref name="TSource"/>? (null where the
+    /// definition level says so), which is converted into the table's array.</summary>
+    sealed class Values<TSource, TTarget>(DataField field, TTarget[] target, Func<TSource?, TTarget> convert, Func<string, TTarget[], Column> build)
+        : ColumnReader(field) where TSource : struct
+    {
+        public override void Read(ParquetRowGroupReader group, int offset, int count)
+        {
+            var buffer = new TSource?[group.RowCount];
+            Wait(group.ReadAsync<TSource>(Field, buffer.AsMemory()).AsTask());
+            for (var i = 0; i < count; i++) target[offset + i] = convert(buffer[i]);
+        }
+
+        public override Column Build() => build(Field.Name, target);
+    }
+
+    sealed class Texts(DataField field, string?[] target) : ColumnReader(field)
+    {
+        public override void Read(ParquetRowGroupReader group, int offset, int count)
+        {
+            if (count == group.RowCount)
+            {
+                Wait(group.ReadAsync(Field, target.AsMemory(offset, count)).AsTask());
+                return;
+            }
+            var buffer = new string?[group.RowCount];
+            Wait(group.ReadAsync(Field, buffer.AsMemory()).AsTask());
+            System.Array.Copy(buffer, 0, target, offset, count);
+        }
+
+        public override Column Build() => new TextColumn(Field.Name, ImmutableCollectionsMarshal.AsImmutableArray(target));
+    }
+
+    // Parquet.Net 6 is async-only. Cmdlets run on a pipeline thread without a synchronization context, so waiting
+    // here cannot deadlock; the file work itself is synchronous FileStream IO.
+    static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
+
+    static void Wait(Task task) => task.GetAwaiter().GetResult();
+}
