@@ -21,7 +21,7 @@ public static class BundleJson
     /// that is not a letter, digit, '-' or '_' replaced, and a counter when two names collide.</summary>
     public static Seq<(ModelPart Part, string File)> Files(ModelBundle bundle)
     {
-        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var used = new System.Collections.Generic.HashSet<string>(StringComparer.OrdinalIgnoreCase);
         return bundle.Parts.Map(p =>
         {
             var stem = string.Concat(p.Name.Replace(':', '_').Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));

@@ -138,9 +138,9 @@ public static class MlModels
 
     static double P(Candidate c, string name, double fallback) => c.Parameters.Find(name).IfNone(fallback);
 
-    static int? Int(Candidate c, string name) => c.Parameters.Find(name).Map(v => (int?)(int)Math.Round(v)).IfNone((int?)null);
+    static int? Int(Candidate c, string name) => c.Parameters.Find(name).Map(v => (int)Math.Round(v)).ToNullableValue();
 
-    static float? Float(Candidate c, string name) => c.Parameters.Find(name).Map(v => (float?)v).IfNone((float?)null);
+    static float? Float(Candidate c, string name) => c.Parameters.Find(name).Map(v => (float)v).ToNullableValue();
 
     static IEstimator<ITransformer> Estimator(MLContext context, TrainingTask task, Candidate c, int threads)
     {

@@ -132,10 +132,10 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
         {
             var name = $"ovr:{classes[c]}";
             var binary = all.Select(id => id < 0 ? -1 : id == c ? 1 : 0).ToArray();
-            var selection = SelectAndFit(context, new PartTask(name, TrainingTask.Binary, 2, binary, [], Seq(classes[c] + "=0", classes[c] + "=1"), "auc"), train);
+            var selection = SelectAndFit(context, new PartTask(name, TrainingTask.Binary, 2, binary, [], toSeq(new[] { $"not {classes[c]}", classes[c] }), "auc"), train);
             encoder = selection.Encoder;
             synthetic += selection.SyntheticRows;
-            parts.Add(new ModelPart(name, selection.Best, Save(selection.Model, selection.Width), Seq(classes[c])));
+            parts.Add(new ModelPart(name, selection.Best, Save(selection.Model, selection.Width), Seq1(classes[c])));
             selected.Add((name, selection.Best));
             foreach (var (row, score) in selection.OutOfFold)
             {
@@ -182,7 +182,7 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
                 parts.Add(new ModelPart(name, new Candidate("constant", TrainerKind.Lbfgs, Map<string, double>()), [], branchLeaves));
                 continue;
             }
-            var local = leaves.Classes.Select(id => id < 0 ? -1 : branchLeaves.IndexOf(leaves.Encoding.Classes[id])).ToArray();
+            var local = leaves.Classes.Select(id => id < 0 ? -1 : branchLeaves.ToList().IndexOf(leaves.Encoding.Classes[id])).ToArray();
             var selection = SelectAndFit(context, new PartTask(name, TrainingTask.Multiclass, branchLeaves.Count, local, [], branchLeaves, "macro_f1"), branchRows);
             synthetic += selection.SyntheticRows;
             parts.Add(new ModelPart(name, selection.Best, Save(selection.Model, selection.Width), branchLeaves));
@@ -215,8 +215,8 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
     {
         train = train.Where(r => Known(task, r)).ToArray();
         var innerFolds = context.Inner
-            .Map(f => (f.Inner, Train: f.Train.Filter(r => Known(task, r)).Filter(new HashSet<int>(train).Contains).ToArray(),
-                Held: f.Held.Filter(r => Known(task, r)).Filter(new HashSet<int>(train).Contains).ToArray()))
+            .Map(f => (f.Inner, Train: f.Train.Filter(r => Known(task, r)).Filter(new System.Collections.Generic.HashSet<int>(train).Contains).ToArray(),
+                Held: f.Held.Filter(r => Known(task, r)).Filter(new System.Collections.Generic.HashSet<int>(train).Contains).ToArray()))
             .Filter(f => f.Train.Length > 0 && f.Held.Length > 0 && HasEveryClassOnce(task, f.Train));
         var candidates = spec.Candidates;
         var outOfFold = candidates.Map(_ => new Dictionary<int, double[]>()).ToArray();
@@ -302,7 +302,7 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
     {
         cancel.ThrowIfCancellationRequested();
         var ml = Ml(context, inner, candidateIndex);
-        using var registration = cancel.Register(ml.CancelExecution);
+        // ML.NET has no public way to interrupt a fit in progress: cancellation takes effect between fits.
         try
         {
             return MlModels.Fit(ml, task, candidate, classes, spec.Threads, x, ids, targets);

@@ -47,7 +47,7 @@ public static class Scorer
         {
             var part = bundle.Parts.Find(p => p.Name == $"level2:{parents[b]}").IfNone(() =>
                 throw new InvalidDataException($"The model has no level-2 part for '{parents[b]}'."));
-            var branchLeaves = part.Classes.Map(l => leaves.IndexOf(l)).ToArray();
+            var branchLeaves = part.Classes.Map(l => leaves.ToList().IndexOf(l)).ToArray();
             if (part.Bytes.Length == 0)
             {
                 foreach (var leaf in branchLeaves)

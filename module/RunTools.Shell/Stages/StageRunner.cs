@@ -77,7 +77,11 @@ public static class StageRunner
     /// <summary>Records how the attempt ended: hashes the declared outputs that exist (partial outputs of a failed
     /// attempt are kept and registered), then the stage's and, on failure or cancellation, the run's status.
     /// Returns the new manifest and the error the attempt ended with, if any.</summary>
-    public static Fin<(RunManifest Manifest, RunError? Error)> Finish(StageAttempt attempt, StageOutcome outcome)
+    public static Fin<(RunManifest Manifest, RunError? Error)> Finish(StageAttempt attempt, StageOutcome outcome) =>
+        Finish(attempt, outcome, Seq<RunEvent>());
+
+    /// <param name="onSuccess">Events a built-in stage adds when it completes (its fold plan record, summary metrics).</param>
+    public static Fin<(RunManifest Manifest, RunError? Error)> Finish(StageAttempt attempt, StageOutcome outcome, Seq<RunEvent> onSuccess)
     {
         var outputs = attempt.Outputs.Map(o =>
         {
@@ -87,7 +91,8 @@ public static class StageRunner
         var error = StagePlanner.ErrorOf(outcome, attempt.Stage, outputs);
         AppendLog(attempt.LogPath, $"=== {attempt.Stage} attempt {attempt.Attempt} ended {DateTimeOffset.UtcNow:O}: {error?.Message ?? "completed"}");
         return RunStore.Update(attempt.RunDirectory, manifest =>
-                FinSucc(StagePlanner.End(manifest, attempt.Stage, attempt.Attempt, outcome, outputs, SystemInfo.CurrentProcess, DateTimeOffset.UtcNow)))
+                FinSucc(StagePlanner.End(manifest, attempt.Stage, attempt.Attempt, outcome, outputs, SystemInfo.CurrentProcess, DateTimeOffset.UtcNow)
+                    .Concat(error is null ? onSuccess : Seq<RunEvent>())))
             .Map(m => (m, error));
     }
 

@@ -31,14 +31,18 @@ public static class DataSets
     public static Fin<DataSet> Load(RunManifest manifest) =>
         from input in ChooseInput(manifest)
         from _ in CheckHash(input)
-        from table in Tables.TableFiles.Read(input.FullPath)
+        from table in RunTools.Shell.Tables.TableFiles.Read(input.FullPath)
         from schema in DataSchema.Resolve(manifest.Config, manifest.Inputs)
         from keys in RowKeys(table, schema.Id, input.Path)
         from features in manifest.FeatureList.Items.Map(f => Source(table, f, input.Path)).Sequence()
-        from label in Optional(schema.Label).Map(l => Source(table, l, input.Path).Map(s => (FeatureSource?)s)).IfNone(FinSucc<FeatureSource?>(null))
-        from grp in Optional(schema.Group).Map(g => Source(table, g, input.Path).Map(s => (FeatureSource?)s)).IfNone(FinSucc<FeatureSource?>(null))
-        from time in Optional(schema.Time).Map(t => TimeSource(table, t, input.Path).Map(s => (FeatureSource?)s)).IfNone(FinSucc<FeatureSource?>(null))
-        select new DataSet(input, table, schema, keys, features, label, grp, time);
+        from label in OptionalColumn(schema.Label, l => Source(table, l, input.Path))
+        from grp in OptionalColumn(schema.Group, g => Source(table, g, input.Path))
+        from time in OptionalColumn(schema.Time, t => TimeSource(table, t, input.Path))
+        select new DataSet(input, table, schema, keys, features, label.ToNullable(), grp.ToNullable(), time.ToNullable());
+
+    /// <summary>A column the config may name: Fin cannot hold null, so "not configured" is None until the end.</summary>
+    static Fin<Option<FeatureSource>> OptionalColumn(string? name, Func<string, Fin<FeatureSource>> read) =>
+        name is null ? FinSucc(Option<FeatureSource>.None) : read(name).Map(Some);
 
     static Fin<InputFile> ChooseInput(RunManifest manifest)
     {

@@ -5,6 +5,7 @@ using RunTools.Domain;
 using RunTools.Folds;
 using RunTools.Shell.Files;
 using RunTools.Tables;
+using RunTools.Shell.Tables;
 
 namespace RunTools.Shell.Training;
 

@@ -11,6 +11,7 @@ using RunTools.Shell.Files;
 using RunTools.Shell.Stages;
 using RunTools.Shell.Store;
 using RunTools.Tables;
+using RunTools.Shell.Tables;
 using RunTools.Training;
 
 namespace RunTools.Shell.Training;
@@ -37,14 +38,14 @@ public static class TrainingWorkflow
     public static Fin<TrainingSetup> Prepare(RunManifest manifest, string planName) =>
         from spec in TrainingSpecs.FromConfig(manifest.Config)
         from data in DataSets.Load(manifest)
-        from labelSource in Optional(data.Label).ToFin(new RunTools.Config.ConfigValueInvalid("data.label", "training needs the label column: set data.label in the config"))
+        from labelSource in Optional(data.Label).ToFin(new ConfigValueInvalid("data.label", "training needs the label column: set data.label in the config"))
         from labels in Labels.Encode(spec.Task, labelSource, spec.PositiveClass)
         from parent in spec.Mode == TrainingMode.Hierarchical
-            ? DataSets.Source(data.Table, spec.Parent!, data.Input.Path).Bind(p => Labels.Encode(TrainingTask.Multiclass, p, null)).Map(e => (EncodedLabels?)e)
-            : FinSucc<EncodedLabels?>(null)
+            ? DataSets.Source(data.Table, spec.Parent!, data.Input.Path).Bind(p => Labels.Encode(TrainingTask.Multiclass, p, null)).Map(Some)
+            : FinSucc(Option<EncodedLabels>.None)
         from plan in FoldPlanFiles.Read(manifest.Path!, planName, data.RowKeys)
         let features = data.Features.Filter(f => f.Name != spec.Parent)
-        select new TrainingSetup(manifest, data, spec, new TrainingInput(spec, features, labels, parent, plan), planName, labels.RejectedRows.Count);
+        select new TrainingSetup(manifest, data, spec, new TrainingInput(spec, features, labels, parent.ToNullable(), plan), planName, labels.RejectedRows.Count);
 
     /// <summary>Runs the training and writes its files as each fold finishes, so a failed or cancelled training
     /// keeps the folds it completed.</summary>
@@ -160,7 +161,7 @@ public static class TrainingWorkflow
     /// the prediction, and for regression the conformal interval.</summary>
     public static Table PredictionTable(TrainingSetup setup, Seq<FoldOutcome> folds) =>
         PredictionColumns(setup.Spec.Task, setup.Input.Labels.Encoding,
-            folds.Bind(f => toSeq(f.TestRows.Map((row, i) => (Fold: f, Row: row, Index: i)))),
+            folds.Bind(f => toSeq(f.TestRows.Select((row, i) => (Fold: f, Row: row, Index: i)).ToArray())),
             x => setup.Data.RowKeys[x.Row], x => x.Fold.Test, x => x.Index, x => x.Fold.Model.Conformal,
             x => LabelText(setup.Input.Labels, x.Row),
             extra: Seq<Column>(
@@ -210,7 +211,7 @@ public static class TrainingWorkflow
 
     static Table FoldMetricTable(Seq<FoldOutcome> folds)
     {
-        var rows = folds.Bind(f => f.Metrics.Map((metric, value) => (f, metric, value)).Values.ToSeq());
+        var rows = folds.Bind(f => toSeq(f.Metrics.AsEnumerable().Select(kv => (f, metric: kv.Key, value: kv.Value)).ToArray()));
         return Build(
             new IntegerColumn("repeat", Ints(rows.Map(r => r.f.Repeat))),
             new IntegerColumn("outer_fold", Ints(rows.Map(r => r.f.Outer))),

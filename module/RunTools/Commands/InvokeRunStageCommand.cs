@@ -90,7 +90,16 @@ public sealed class InvokeRunStageCommand : RunCmdlet
     void Execute(StageAttempt attempt)
     {
         WriteVerbose($"Stage '{Name}' attempt {attempt.Attempt}: {attempt.Reason}.");
-        var outcome = ScriptBlock is not null ? RunScript(attempt, ScriptBlock) : RunCommand(attempt, Command!);
+        StageOutcome outcome;
+        try
+        {
+            outcome = ScriptBlock is not null ? RunScript(attempt, ScriptBlock) : RunCommand(attempt, Command!);
+        }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            // Whatever happened, the stage must end as failed, not stay 'running' in the manifest.
+            outcome = new StageErrored(new UnexpectedFailure($"Stage '{Name}'", e.GetType().Name, e.Message), e.GetType().Name);
+        }
         if (!Succeeded(StageRunner.Finish(attempt, outcome), out var finished, Name)) return;
         var manifest = finished.Manifest;
         var result = StageResult.Of(manifest, manifest.Stage(Name)!, manifest.Path!, skipped: false, attempt.Reason);

@@ -46,6 +46,7 @@ public static class Manifest
             ArtifactAdded a => FinSucc(m with { Artifacts = Upsert(m.Artifacts, a.Artifact, x => x.Path == a.Artifact.Path) }),
             MetricWritten w => FinSucc(m with { Metrics = ApplyMetric(m.Metrics, w) }),
             ProgressReported => FinSucc(m),
+            FoldPlanRecorded f => FinSucc(m with { FoldPlans = Upsert(m.FoldPlans, f.Plan, x => x.Name == f.Plan.Name) }),
             _ => FinFail<RunManifest>(new RunCorrupted(m.Name, $"unknown event {e.GetType().Name}")),
         }).Map(next => next with { EventCount = m.EventCount + 1, UpdatedAt = e.At });
 

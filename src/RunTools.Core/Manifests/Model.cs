@@ -67,6 +67,11 @@ public enum ArtifactKind { File, Model, Table, Predictions, Metrics, FoldPlan, P
 /// <summary>A file the run vouches for: its path inside the run, hash, size, what it is and which stage wrote it.</summary>
 public sealed record Artifact(string Path, string Sha256, long Bytes, ArtifactKind Kind, string? Stage, DateTimeOffset AddedAt);
 
+/// <summary>A fold plan stored in the run: its files, what it is, and the hash of its content (row assignments and
+/// settings, independent of the file format).</summary>
+public sealed record FoldPlanRecord(string Name, string Kind, int Folds, int Repeats, bool Nested, bool Production, int Rows,
+    string ContentHash, string Path, string Summary, string? Stage);
+
 /// <summary>One metric's summary across its history (the history itself stays in events.jsonl).</summary>
 public sealed record MetricSummary(string Name, double Last, long? Step, double Min, double Max, long Count, string? Stage, DateTimeOffset UpdatedAt);
 
@@ -123,11 +128,16 @@ public sealed record RunManifest(
 
     public TimeSpan? Duration => StartedAt is { } s && EndedAt is { } e ? e - s : null;
 
+    /// <summary>The fold plans stored in the run (New-RunFoldPlan), by name.</summary>
+    public Seq<FoldPlanRecord> FoldPlans { get; init; } = Seq<FoldPlanRecord>();
+
     /// <summary>The run directory this manifest was read from. Not part of the manifest on disk (a run directory
     /// can be moved or shipped); set by the store when it reads one.</summary>
     public string? Path { get; init; }
 
     public StageRecord? Stage(string name) => Stages.Find(s => s.Name == name).ToNullable();
+
+    public FoldPlanRecord? FoldPlan(string name) => FoldPlans.Find(p => p.Name == name).ToNullable();
 
     public MetricSummary? Metric(string name) => Metrics.Find(m => m.Name == name).ToNullable();
 }

@@ -57,3 +57,5 @@ public sealed record ArtifactAdded(DateTimeOffset At, Artifact Artifact) : RunEv
 public sealed record MetricWritten(DateTimeOffset At, string Name, double Value, long? Step, string? Stage) : RunEvent(At);
 
 public sealed record ProgressReported(DateTimeOffset At, string? Stage, string Message) : RunEvent(At);
+
+public sealed record FoldPlanRecorded(DateTimeOffset At, FoldPlanRecord Plan) : RunEvent(At);

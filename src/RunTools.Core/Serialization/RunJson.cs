@@ -74,6 +74,7 @@ public static class RunJson
             w.Array("stages", m.Stages, WriteStage);
             w.Array("artifacts", m.Artifacts, WriteArtifact);
             w.Array("metrics", m.Metrics, WriteMetric);
+            w.Array("fold_plans", m.FoldPlans, WriteFoldPlan);
             w.WriteNumber("event_count", m.EventCount);
             w.WriteNumber("events_bytes", eventsBytes);
             w.Time("updated_at", m.UpdatedAt);
@@ -118,7 +119,7 @@ public static class RunJson
                 Artifacts: root.Array("artifacts", ReadArtifact),
                 Metrics: root.Array("metrics", ReadMetric),
                 EventCount: root.Int("event_count"),
-                UpdatedAt: root.Time("updated_at"));
+                UpdatedAt: root.Time("updated_at")) { FoldPlans = root.Array("fold_plans", ReadFoldPlan) };
             return FinSucc(new DecodedManifest(manifest, root.Int("events_bytes")));
         });
 
@@ -187,6 +188,9 @@ public static class RunJson
                     w.StringOrNull("stage", p.Stage);
                     w.WriteString("message", p.Message);
                     break;
+                case FoldPlanRecorded f:
+                    WriteFoldPlan(w, f.Plan);
+                    break;
             }
             w.WriteEndObject();
         });
@@ -219,6 +223,7 @@ public static class RunJson
                 "artifact_added" => new ArtifactAdded(at, ReadArtifact(f)),
                 "metric_written" => new MetricWritten(at, f.String("name"), f.Double("value"), f.OptionalInt("step"), f.OptionalString("stage")),
                 "progress" => new ProgressReported(at, f.OptionalString("stage"), f.String("message")),
+                "fold_plan_recorded" => new FoldPlanRecorded(at, ReadFoldPlan(f)),
                 _ => throw new JsonShapeException($"unknown event type '{type}'"),
             };
             return FinSucc((seq, e));
@@ -233,6 +238,7 @@ public static class RunJson
         ArtifactAdded => "artifact_added",
         MetricWritten => "metric_written",
         ProgressReported => "progress",
+        FoldPlanRecorded => "fold_plan_recorded",
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not a RunTools event"),
     };
 
@@ -397,6 +403,25 @@ public static class RunJson
     static MetricSummary ReadMetric(JsonFields f) =>
         new(f.String("name"), f.Double("last"), f.OptionalInt("step"), f.Double("min"), f.Double("max"), f.Int("count"),
             f.OptionalString("stage"), f.Time("updated_at"));
+
+    static void WriteFoldPlan(Utf8JsonWriter w, FoldPlanRecord p)
+    {
+        w.WriteString("name", p.Name);
+        w.WriteString("kind", p.Kind);
+        w.WriteNumber("folds", p.Folds);
+        w.WriteNumber("repeats", p.Repeats);
+        w.WriteBoolean("nested", p.Nested);
+        w.WriteBoolean("production", p.Production);
+        w.WriteNumber("rows", p.Rows);
+        w.WriteString("content_sha256", p.ContentHash);
+        w.WriteString("path", p.Path);
+        w.WriteString("summary", p.Summary);
+        w.StringOrNull("stage", p.Stage);
+    }
+
+    static FoldPlanRecord ReadFoldPlan(JsonFields f) =>
+        new(f.String("name"), f.String("kind"), (int)f.Int("folds"), (int)f.Int("repeats"), f.Bool("nested"), f.Bool("production"),
+            (int)f.Int("rows"), f.String("content_sha256"), f.String("path"), f.String("summary"), f.OptionalString("stage"));
 
     static void WriteStage(Utf8JsonWriter w, StageRecord s)
     {

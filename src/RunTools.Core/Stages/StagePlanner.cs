@@ -125,7 +125,18 @@ public static class StagePlanner
         _ => outputs.Find(o => o.Hash is null).MatchUnsafe(o => (RunError?)new StageOutputMissing(stage, o.Path), () => null),
     };
 
-    public static ArtifactKind KindOf(string path) => System.IO.Path.GetExtension(path).ToLowerInvariant() switch
+    /// <summary>An artifact's kind from its place in the run (built-in stages write to known folders), else from its
+    /// extension.</summary>
+    public static ArtifactKind KindOf(string path) => (path.Split('/')[0], System.IO.Path.GetExtension(path).ToLowerInvariant()) switch
+    {
+        ("folds", ".parquet") => ArtifactKind.FoldPlan,
+        ("predictions", ".parquet" or ".csv") => ArtifactKind.Predictions,
+        ("metrics", ".parquet" or ".csv") => ArtifactKind.Metrics,
+        ("models", _) => ArtifactKind.Model,
+        (_, var extension) => KindOfExtension(extension),
+    };
+
+    static ArtifactKind KindOfExtension(string extension) => extension switch
     {
         ".zip" or ".onnx" => ArtifactKind.Model,
         ".parquet" or ".csv" or ".tsv" => ArtifactKind.Table,

@@ -1,0 +1,49 @@
+using RunTools.Config;
+using RunTools.Folds;
+using RunTools.Manifests;
+using RunTools.Shell.Stages;
+
+namespace RunTools.Shell.Training;
+
+/// <summary>Everything a fold-plan stage needs, read and checked before it starts.</summary>
+public sealed record FoldPlanSetup(RunManifest Manifest, DataSet Data, FoldSpec Spec, FoldData FoldData, string Name)
+{
+    /// <summary>The default plan is the stage "folds"; another plan name gets its own stage, "folds-&lt;name&gt;".</summary>
+    public string Stage => Name == "folds" ? "folds" : $"folds-{Name}";
+
+    public Seq<string> Inputs => Seq1(Data.Input.FullPath);
+
+    public string Command => $"builtin:folds name={Name} spec={FoldSpecs.Canonical(Spec)}";
+}
+
+/// <summary>The fold-plan stage: settings from the config's <c>folds</c> section (with the cmdlet's parameters as
+/// overrides), rows from the run's data file, plan from the core, files into <c>folds/</c>.</summary>
+public static class FoldPlanWorkflow
+{
+    /// <param name="overrides">Dotted keys under <c>folds</c>, e.g. <c>folds.k = 10</c>.</param>
+    public static Fin<FoldPlanSetup> Prepare(RunManifest manifest, string name, Seq<ConfigOverride> overrides) =>
+        from _ in RunTools.Domain.Names.StageName(name)
+        from config in ConfigMerge.Apply(manifest.Config, overrides)
+        from spec in FoldSpecs.FromConfig(config)
+        from data in DataSets.Load(manifest)
+        select new FoldPlanSetup(manifest, data, spec, FoldDataOf(data), name);
+
+    static FoldData FoldDataOf(DataSet data) => new(
+        data.RowKeys,
+        data.Label is { } label ? Texts(label) : null,
+        data.Group is { } grp ? Texts(grp) : null,
+        data.Time is RunTools.Training.NumericSource time ? toSeq(time.Values.ToArray()) : null);
+
+    /// <summary>Empty text for a missing value: the planner reports missing values in the columns a kind uses.</summary>
+    static Seq<string> Texts(RunTools.Training.FeatureSource source) =>
+        toSeq(RunTools.Training.Labels.Texts(source).Select(t => t ?? "").ToArray());
+
+    /// <summary>Plans and writes the files; returns the plan record for the manifest.</summary>
+    public static Fin<(FoldPlanRecord Record, Seq<string> Files)> Run(StageAttempt attempt, FoldPlanSetup setup) =>
+        from plan in FoldPlanner.Plan(setup.Spec, setup.FoldData)
+        let summary = plan.Summary(setup.FoldData)
+        from files in FoldPlanFiles.Write(attempt.RunDirectory, setup.Name, plan, summary)
+        select (new FoldPlanRecord(setup.Name, FoldSpecs.Text(setup.Spec.Kind), setup.Spec.Folds, setup.Spec.Repeats, setup.Spec.Inner is not null,
+            setup.Spec.Production, setup.FoldData.RowKeys.Count, plan.ContentHash, FoldPlanFiles.ParquetPath(setup.Name),
+            FoldPlanFiles.SummaryPath(setup.Name), setup.Stage), files);
+}

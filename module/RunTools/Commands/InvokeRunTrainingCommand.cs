@@ -1,0 +1,58 @@
+using System.Management.Automation;
+using RunTools.Manifests;
+using RunTools.Module.Infrastructure;
+using RunTools.Shell.Stages;
+using RunTools.Shell.Store;
+using RunTools.Shell.Training;
+using RunTools.Views;
+
+namespace RunTools.Module.Commands;
+
+/// <summary>
+/// Trains and evaluates models by nested cross-validation, driven by the run's config (<c>training</c> section) and a
+/// stored fold plan: inner folds select a candidate per outer fold, outer folds are evaluated, and the production
+/// fold (if planned) fits the production model. Writes models, inner CV results, out-of-fold predictions and metric
+/// tables into the run, and the cross-validated metrics (mean, sd, 95% interval) as the run's cv/... metrics.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "RunTraining", SupportsShouldProcess = true)]
+[OutputType(typeof(TrainingResult))]
+public sealed class InvokeRunTrainingCommand : BuiltinStageCmdlet
+{
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [RunPathTransformation]
+    [Alias("Path")]
+    public string Run { get; set; } = "";
+
+    /// <summary>The stage name.</summary>
+    [Parameter(Position = 0)]
+    public string Name { get; set; } = "train";
+
+    /// <summary>The fold plan to use (New-RunFoldPlan -Name).</summary>
+    [Parameter]
+    public string Plan { get; set; } = "folds";
+
+    /// <summary>Train again even if a completed training has the same data, plan and settings.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (!Succeeded(RunStore.Read(Run).Bind(m => TrainingWorkflow.Prepare(m, Plan)), out var setup, Run)) return;
+        var planStage = setup.Manifest.FoldPlan(Plan)?.Stage;
+        var spec = new StageSpec(Name, planStage is null ? Seq<string>() : Seq1(planStage), setup.Inputs, Seq<string>(), Force.IsPresent, setup.Command);
+        TrainingFiles? files = null;
+        var manifest = RunBuiltin(Run, spec, $"Train {setup.Spec.Task.ToString().ToLowerInvariant()} models", (attempt, progress, note, cancel) =>
+        {
+            if (setup.RejectedRows > 0) note($"{setup.RejectedRows} rows have no label and are left out of training");
+            files = TrainingWorkflow.Run(attempt, setup, progress, note, cancel);
+            return TrainingWorkflow.ReadSummary(attempt.RunDirectory).Map(summary => new BuiltinResult(files.Written,
+                RunCommands.WriteMetrics(TrainingWorkflow.SummaryMetrics(summary, setup.Spec, Name), DateTimeOffset.UtcNow).IfFail(Seq<RunEvent>())));
+        }, out var skipped);
+        if (manifest is null) return;
+        var production = files?.ProductionModel
+            ?? manifest.Artifacts.Find(a => a.Stage == Name && a.Path.StartsWith("models/production", StringComparison.Ordinal) && a.Path.EndsWith("model.json", StringComparison.Ordinal))
+                .Map(a => a.Path).MatchUnsafe(p => p, () => null);
+        WriteObject(TrainingResult.Of(manifest, Name, setup.Spec.Task.ToString().ToLowerInvariant(), setup.Spec.Mode.ToString().ToLowerInvariant(),
+            Plan, "predictions/oof.parquet", production, skipped, manifest.Path!));
+    }
+}

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using RunTools.Domain;
+using RunTools.Manifests;
+using RunTools.Shell.Stages;
+using RunTools.Shell.Store;
+using RunTools.Stages;
+using RunTools.Training;
+
+namespace RunTools.Module.Infrastructure;
+
+/// <summary>What a built-in stage's body produced: the files it wrote (registered as the stage's outputs) and the
+/// events to add when it completes.</summary>
+public sealed record BuiltinResult(Seq<string> Files, Seq<RunEvent> OnSuccess);
+
+/// <summary>
+/// Runs a built-in stage (fold plan, training) through the same machinery as Invoke-RunStage: decide (skip when the
+/// inputs and settings are unchanged), ask ShouldProcess, record the start, run the body on a worker thread while
+/// this thread relays its progress and notes, record the end. Ctrl+C cancels the body between model fits and marks
+/// the stage cancelled.
+/// </summary>
+public abstract class BuiltinStageCmdlet : RunCmdlet
+{
+    readonly CancellationTokenSource stopping = new();
+
+    /// <returns>The manifest after the stage, or null when the stage was skipped, refused or failed (already reported).</returns>
+    protected RunManifest? RunBuiltin(string run, StageSpec spec, string action,
+        Func<StageAttempt, Action<TrainingProgress>, Action<string>, CancellationToken, Fin<BuiltinResult>> body, out bool skipped)
+    {
+        skipped = false;
+        if (!Succeeded(StageRunner.Preview(run, spec), out var preview, spec.Stage)) return null;
+        if (preview is SkipStage skip)
+        {
+            WriteVerbose($"Stage '{spec.Stage}' skipped: {skip.Reason}. Use -Force to run it again.");
+            skipped = true;
+            return RunStore.Read(run).Match(m => m, _ => null!);
+        }
+        if (!ShouldProcess(run, $"{action} (stage '{spec.Stage}': {((StartStage)preview).Reason})")) return null;
+        if (!Succeeded(StageRunner.Begin(run, spec), out var begun, spec.Stage)) return null;
+        if (begun.IsLeft)
+        {
+            skipped = true;
+            return RunStore.Read(run).Match(m => m, _ => null!);
+        }
+        var attempt = (StageAttempt)begun;
+
+        using var messages = new BlockingCollection<object>();
+        var activity = $"{spec.Stage}: {Path.GetFileName(run)}";
+        var worker = Task.Run(() =>
+        {
+            try
+            {
+                return body(attempt,
+                        p => messages.Add(new ProgressRecord(1, activity, p.Status) { PercentComplete = p.Percent }),
+                        note =>
+                        {
+                            messages.Add(note);
+                            RunStore.Update(run, _ => FinSucc(Seq1<RunEvent>(new ProgressReported(DateTimeOffset.UtcNow, spec.Stage, note))));
+                            StageRunner.AppendLog(attempt.LogPath, note);
+                        },
+                        stopping.Token)
+                    .Match<(StageOutcome, BuiltinResult)>(
+                        Succ: r => (new StageSucceeded(), r),
+                        Fail: e => (new StageErrored(e as RunError ?? new StorageFailed(run, spec.Stage, e.Message), e.GetType().Name), new BuiltinResult(Seq<string>(), Seq<RunEvent>())));
+            }
+            catch (OperationCanceledException)
+            {
+                return (new StageWasCancelled(), new BuiltinResult(Seq<string>(), Seq<RunEvent>()));
+            }
+            catch (TrainingException e)
+            {
+                return (new StageErrored(e.Error, e.Error.ErrorId), new BuiltinResult(Seq<string>(), Seq<RunEvent>()));
+            }
+            catch (Exception e)
+            {
+                // Whatever happened, the stage must end as failed, not stay 'running' in the manifest.
+                return (new StageErrored(new UnexpectedFailure($"Stage '{spec.Stage}'", e.GetType().Name, e.Message), e.GetType().Name),
+                    new BuiltinResult(Seq<string>(), Seq<RunEvent>()));
+            }
+            finally
+            {
+                messages.CompleteAdding();
+            }
+        });
+        foreach (var message in messages.GetConsumingEnumerable())
+        {
+            if (message is ProgressRecord progress) WriteProgress(progress);
+            else WriteVerbose((string)message);
+        }
+        var (outcome, result) = worker.GetAwaiter().GetResult();
+        WriteProgress(new ProgressRecord(1, activity, "done") { RecordType = ProgressRecordType.Completed });
+
+        // The body decides its outputs; files it wrote before failing are registered too (partial results are kept).
+        var finished = attempt with { Outputs = result.Files.IsEmpty ? WrittenSoFar(attempt) : result.Files };
+        if (!Succeeded(StageRunner.Finish(finished, outcome, result.OnSuccess), out var end, spec.Stage)) return null;
+        if (end.Error is { } error)
+        {
+            WriteError(ErrorRecords.From(error, spec.Stage));
+            if (outcome is StageWasCancelled) throw new PipelineStoppedException();
+            return null;
+        }
+        return end.Manifest;
+    }
+
+    /// <summary>After a failure: the files a built-in stage had already written in its folders.</summary>
+    static Seq<string> WrittenSoFar(StageAttempt attempt) =>
+        toSeq(new[] { "folds", "models", "inner", "conformal", "predictions", "metrics" }
+            .Select(d => Path.Combine(attempt.RunDirectory, d))
+            .Where(Directory.Exists)
+            .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories))
+            .Where(f => !Path.GetFileName(f).StartsWith('.') && File.GetLastWriteTimeUtc(f) >= attempt.Manifest.Stage(attempt.Stage)!.StartedAt.UtcDateTime)
+            .Select(f => Path.GetRelativePath(attempt.RunDirectory, f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)
+            .ToArray());
+
+    protected override void StopProcessing() => stopping.Cancel();
+}
