@@ -6,10 +6,10 @@ namespace RunTools.Domain;
 /// construction, so nothing downstream checks again.</summary>
 public static partial class Names
 {
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
     private static partial Regex KeyPattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}\z")]
     private static partial Regex MetricPattern();
 
     /// <summary>A run key: the part of the directory name the user chooses (1-64 characters: letters, digits,
