@@ -83,8 +83,11 @@ public sealed record RunRelativePath
                     continue;
             }
         }
-        return segments.Count == 0
-            ? FinFail<RunRelativePath>(new InvalidName("path", path, "the path names the run directory itself"))
-            : FinSucc(new RunRelativePath(string.Join('/', segments)));
+        if (segments.Count == 0)
+            return FinFail<RunRelativePath>(new InvalidName("path", path, "the path names the run directory itself"));
+        // Checked again after normalising: "./C:/x" or "a/../C:/x" become a drive path on Windows.
+        if (segments[0].Length >= 2 && segments[0][1] == ':')
+            return FinFail<RunRelativePath>(new PathOutsideRun(path, runPath));
+        return FinSucc(new RunRelativePath(string.Join('/', segments)));
     }
 }
