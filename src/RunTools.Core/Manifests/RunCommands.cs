@@ -1,3 +1,4 @@
+using System.Globalization;
 using RunTools.Config;
 using RunTools.Domain;
 
@@ -26,7 +27,8 @@ public static class RunCommands
     /// <summary>The directory name of a run: <c>yyyyMMdd_HHmmss_key</c> in UTC, then <c>-2</c>, <c>-3</c>, ... only when
     /// an earlier attempt found the name taken.</summary>
     public static string DirectoryName(DateTimeOffset createdAt, RunKey key, int attempt) =>
-        $"{createdAt.UtcDateTime:yyyyMMdd_HHmmss}_{key.Value}" + (attempt <= 1 ? "" : $"-{attempt}");
+        string.Create(CultureInfo.InvariantCulture, $"{createdAt.UtcDateTime:yyyyMMdd_HHmmss}_{key.Value}")
+        + (attempt <= 1 ? "" : string.Create(CultureInfo.InvariantCulture, $"-{attempt}"));
 
     /// <summary>The event that creates a run: resolves the label and feature list from the config's <c>data</c>
     /// section and the first tabular input, checking that the columns exist.</summary>
