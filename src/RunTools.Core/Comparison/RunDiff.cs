@@ -53,9 +53,10 @@ public static class RunDiff
     /// missing on one side is null there.</summary>
     static Seq<Entry> Pairs(string section, Seq<(string Key, object? Value)> a, Seq<(string Key, object? Value)> b)
     {
-        var bByKey = b.Fold(HashMap<string, object?>(), (m, kv) => m.AddOrUpdate(kv.Key, kv.Value));
+        // Values are stored marked: a LanguageExt map cannot hold null (Find would throw on a present null value).
+        var bByKey = b.Fold(HashMap<string, object>(), (m, kv) => m.AddOrUpdate(kv.Key, Mark(kv.Value)));
         var aKeys = toHashSet(a.Map(kv => kv.Key));
-        return a.Map(kv => new Entry(section, kv.Key, Mark(kv.Value), bByKey.Find(kv.Key).Match(v => Mark(v), () => Missing.Value)))
+        return a.Map(kv => new Entry(section, kv.Key, Mark(kv.Value), bByKey.Find(kv.Key).Match(v => v, () => Missing.Value)))
             .Concat(b.Filter(kv => !aKeys.Contains(kv.Key)).Map(kv => new Entry(section, kv.Key, Missing.Value, Mark(kv.Value))));
     }
 
