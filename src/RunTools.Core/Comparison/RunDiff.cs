@@ -94,6 +94,10 @@ public static class RunDiff
         (null, null) => true,
         (null, _) or (_, null) => false,
         (object?[] x, object?[] y) => x.Length == y.Length && x.Select((item, i) => Same(item, y[i])).All(same => same),
+        // Maps (ConfigPlain gives read-only dictionaries: empty maps are leaves, lists may hold maps) compare by content;
+        // key order does not matter, as for the config hash.
+        (System.Collections.IDictionary x, System.Collections.IDictionary y) =>
+            x.Count == y.Count && x.Keys.Cast<object>().All(k => y.Contains(k) && Same(x[k], y[k])),
         _ => Equals(a, b) || (Number(a) is { } x && Number(b) is { } y && x.Equals(y) && a.GetType() == b.GetType()),
     };
 
