@@ -50,15 +50,28 @@ public static class RunDiff
     };
 
     /// <summary>Joins two keyed lists: the reference's keys in order, then keys only the other run has. A key
-    /// missing on one side is null there.</summary>
+    /// missing on one side is null there. A key can occur more than once (<c>{"a.b": 1, a: {b: 2}}</c> flattens to
+    /// <c>a.b</c> twice); its occurrences pair up in order.</summary>
     static Seq<Entry> Pairs(string section, Seq<(string Key, object? Value)> a, Seq<(string Key, object? Value)> b)
     {
+        var aNumbered = Numbered(a);
+        var bNumbered = Numbered(b);
         // Values are stored marked: a LanguageExt map cannot hold null (Find would throw on a present null value).
-        var bByKey = b.Fold(HashMap<string, object>(), (m, kv) => m.AddOrUpdate(kv.Key, Mark(kv.Value)));
-        var aKeys = toHashSet(a.Map(kv => kv.Key));
-        return a.Map(kv => new Entry(section, kv.Key, Mark(kv.Value), bByKey.Find(kv.Key).Match(v => v, () => Missing.Value)))
-            .Concat(b.Filter(kv => !aKeys.Contains(kv.Key)).Map(kv => new Entry(section, kv.Key, Missing.Value, Mark(kv.Value))));
+        var bByKey = bNumbered.Fold(HashMap<(string, int), object>(), (m, kv) => m.AddOrUpdate((kv.Key, kv.Occurrence), Mark(kv.Value)));
+        var aKeys = toHashSet(aNumbered.Map(kv => (kv.Key, kv.Occurrence)));
+        return aNumbered.Map(kv => new Entry(section, kv.Key, Mark(kv.Value), bByKey.Find((kv.Key, kv.Occurrence)).Match(v => v, () => Missing.Value)))
+            .Concat(bNumbered.Filter(kv => !aKeys.Contains((kv.Key, kv.Occurrence))).Map(kv => new Entry(section, kv.Key, Missing.Value, Mark(kv.Value))));
     }
+
+    /// <summary>Each item with how many earlier items have the same key.</summary>
+    static Seq<(string Key, int Occurrence, object? Value)> Numbered(Seq<(string Key, object? Value)> items) =>
+        items.Fold(
+            (Seen: HashMap<string, int>(), Items: Seq<(string Key, int Occurrence, object? Value)>()),
+            (acc, kv) =>
+            {
+                var n = acc.Seen.Find(kv.Key).IfNone(0);
+                return (acc.Seen.AddOrUpdate(kv.Key, n + 1), acc.Items.Add((kv.Key, n, kv.Value)));
+            }).Items;
 
     /// <summary>Tells "the key is absent" from "the key is present with a null value".</summary>
     sealed class Missing
