@@ -94,7 +94,7 @@ public sealed record DataSchema(string? Label, Seq<string> Features, string? Id,
         let features = explicitFeatures.IsEmpty
             ? table.Map(t => t.Columns.Items.Filter(c => !roles.Contains(c))).IfNone(Seq<string>())
             : explicitFeatures
-        from _ in table.Match(t => CheckColumns(t, Seq(label, id, grp, time).Somes().Concat(features)), () => FinSucc(unit))
+        from _ in table.Match(t => CheckColumns(t, Seq(label, id, grp, time).Somes().Concat(features).Concat(exclude)), () => FinSucc(unit))
         select new DataSchema(label.ToNullable(), features, id.ToNullable(), grp.ToNullable(), time.ToNullable());
 
     static Fin<Unit> CheckColumns(InputFile table, Seq<string> required)
