@@ -79,6 +79,14 @@ public sealed class ManifestConstructionTests
     }
 
     [Fact]
+    public void An_excluded_column_that_does_not_exist_is_reported()
+    {
+        // A typo in data.exclude would otherwise leave the column it meant among the features.
+        var config = M(("data", M(("label", S("y")), ("id", S("id")), ("exclude", L(S("x_1"))))));
+        Expect.Error(new ColumnsMissing("data/train.csv", Seq1("x_1")), DataSchema.Resolve(config, Seq1(Train)));
+    }
+
+    [Fact]
     public void One_missing_column_is_named_in_the_singular()
     {
         var config = M(("data", M(("label", S("target")))));
