@@ -53,6 +53,16 @@ public sealed class RunDiffTests
     }
 
     [Fact]
+    public void The_relative_delta_is_relative_to_the_size_of_the_reference()
+    {
+        var a = Reference() with { Config = M(("bias", F(-2.0)), ("shift", I(-4))) };
+        var b = Like(a) with { Config = M(("bias", F(-1.0)), ("shift", I(-6))) };
+        Assert.Equal(
+            Seq(Row("config", "bias", -2.0, -1.0, "<>", 1, 0.5), Row("config", "shift", -4L, -6L, "<>", -2, -0.5)),
+            RunDiff.Between(a, b));
+    }
+
+    [Fact]
     public void A_key_present_with_null_differs_from_a_missing_key()
     {
         var a = Reference() with { Config = M(("x", Null), ("y", Null)) };

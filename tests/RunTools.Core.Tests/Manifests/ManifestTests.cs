@@ -250,10 +250,12 @@ public sealed class ManifestReplayTests
             new MetricWritten(At(1), "loss", 2.5, 1, "train"),
             new MetricWritten(At(2), "val/auc", 0.5, null, null),
             new MetricWritten(At(3), "loss", 0.25, 2, null),
-            new MetricWritten(At(4), "loss", 1.0, null, "tune"));
+            new MetricWritten(At(4), "loss", 1.0, null, "tune"),
+            new MetricWritten(At(5), "loss", 1.5, 7, null));
 
+        // A write without a stage keeps the stage the metric was last written by.
         Assert.Equal(
-            Seq(new MetricSummary("loss", 1.0, null, 0.25, 2.5, 3, "tune", At(4)),
+            Seq(new MetricSummary("loss", 1.5, 7, 0.25, 2.5, 4, "tune", At(5)),
                 new MetricSummary("val/auc", 0.5, null, 0.5, 0.5, 1, null, At(2))),
             m.Metrics);
     }
