@@ -50,17 +50,28 @@ public static class RunDiff
     };
 
     /// <summary>Joins two keyed lists: the reference's keys in order, then keys only the other run has. A key
-    /// missing on one side is null there.</summary>
+    /// missing on one side is null there. A key can occur more than once (<c>{"a.b": 1, a: {b: 2}}</c> flattens to
+    /// <c>a.b</c> twice); its occurrences pair up in order.</summary>
     static Seq<Entry> Pairs(string section, Seq<(string Key, object? Value)> a, Seq<(string Key, object? Value)> b)
     {
-        // A plain dictionary: LanguageExt's HashMap refuses null values, and null is a value here (no label, an
-        // unset environment variable, a config key set to null).
-        var bByKey = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var (key, value) in b) bByKey[key] = value;
-        var aKeys = toHashSet(a.Map(kv => kv.Key));
-        return a.Map(kv => new Entry(section, kv.Key, Mark(kv.Value), bByKey.TryGetValue(kv.Key, out var v) ? Mark(v) : Missing.Value))
-            .Concat(b.Filter(kv => !aKeys.Contains(kv.Key)).Map(kv => new Entry(section, kv.Key, Missing.Value, Mark(kv.Value))));
+        var aNumbered = Numbered(a);
+        var bNumbered = Numbered(b);
+        // Values are stored marked: a LanguageExt map cannot hold null (Find would throw on a present null value).
+        var bByKey = bNumbered.Fold(HashMap<(string, int), object>(), (m, kv) => m.AddOrUpdate((kv.Key, kv.Occurrence), Mark(kv.Value)));
+        var aKeys = toHashSet(aNumbered.Map(kv => (kv.Key, kv.Occurrence)));
+        return aNumbered.Map(kv => new Entry(section, kv.Key, Mark(kv.Value), bByKey.Find((kv.Key, kv.Occurrence)).Match(v => v, () => Missing.Value)))
+            .Concat(bNumbered.Filter(kv => !aKeys.Contains((kv.Key, kv.Occurrence))).Map(kv => new Entry(section, kv.Key, Missing.Value, Mark(kv.Value))));
     }
+
+    /// <summary>Each item with how many earlier items have the same key.</summary>
+    static Seq<(string Key, int Occurrence, object? Value)> Numbered(Seq<(string Key, object? Value)> items) =>
+        items.Fold(
+            (Seen: HashMap<string, int>(), Items: Seq<(string Key, int Occurrence, object? Value)>()),
+            (acc, kv) =>
+            {
+                var n = acc.Seen.Find(kv.Key).IfNone(0);
+                return (acc.Seen.AddOrUpdate(kv.Key, n + 1), acc.Items.Add((kv.Key, n, kv.Value)));
+            }).Items;
 
     /// <summary>Tells "the key is absent" from "the key is present with a null value".</summary>
     sealed class Missing
@@ -96,6 +107,10 @@ public static class RunDiff
         (null, null) => true,
         (null, _) or (_, null) => false,
         (object?[] x, object?[] y) => x.Length == y.Length && x.Select((item, i) => Same(item, y[i])).All(same => same),
+        // Maps (ConfigPlain gives read-only dictionaries: empty maps are leaves, lists may hold maps) compare by content;
+        // key order does not matter, as for the config hash.
+        (System.Collections.IDictionary x, System.Collections.IDictionary y) =>
+            x.Count == y.Count && x.Keys.Cast<object>().All(k => y.Contains(k) && Same(x[k], y[k])),
         _ => Equals(a, b) || (Number(a) is { } x && Number(b) is { } y && x.Equals(y) && a.GetType() == b.GetType()),
     };
 

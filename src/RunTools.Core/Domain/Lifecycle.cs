@@ -8,10 +8,10 @@ public enum RunStatus { Pending, Running, Completed, Failed, Cancelled, Abandone
 public enum StageStatus { Pending, Running, Completed, Failed, Cancelled, Abandoned }
 
 /// <summary>
-/// The legal status changes, as data. Runs: pending → running → completed | failed | cancelled; a failed or
-/// cancelled run can be resumed (→ running); an abandoned run can be taken over (→ running) or closed
-/// (→ failed | cancelled); a completed run is sealed. Stages: every attempt goes running → completed | failed |
-/// cancelled, and a finished or abandoned stage can start a new attempt (→ running).
+/// The legal status changes, as data. Runs: pending → running → completed | failed | cancelled; a pending run can
+/// also be cancelled before it starts; a failed or cancelled run can be resumed (→ running); an abandoned run can be
+/// taken over (→ running) or closed (→ failed | cancelled); a completed run is sealed. Stages: every attempt goes
+/// running → completed | failed | cancelled, and a finished or abandoned stage can start a new attempt (→ running).
 /// </summary>
 public static class Lifecycle
 {

@@ -6,10 +6,10 @@ namespace RunTools.Domain;
 /// construction, so nothing downstream checks again.</summary>
 public static partial class Names
 {
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
     private static partial Regex KeyPattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}\z")]
     private static partial Regex MetricPattern();
 
     /// <summary>A run key: the part of the directory name the user chooses (1-64 characters: letters, digits,
@@ -83,8 +83,11 @@ public sealed record RunRelativePath
                     continue;
             }
         }
-        return segments.Count == 0
-            ? FinFail<RunRelativePath>(new InvalidName("path", path, "the path names the run directory itself"))
-            : FinSucc(new RunRelativePath(string.Join('/', segments)));
+        if (segments.Count == 0)
+            return FinFail<RunRelativePath>(new InvalidName("path", path, "the path names the run directory itself"));
+        // Checked again after normalising: "./C:/x" or "a/../C:/x" become a drive path on Windows.
+        if (segments[0].Length >= 2 && segments[0][1] == ':')
+            return FinFail<RunRelativePath>(new PathOutsideRun(path, runPath));
+        return FinSucc(new RunRelativePath(string.Join('/', segments)));
     }
 }

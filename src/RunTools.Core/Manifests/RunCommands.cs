@@ -1,3 +1,4 @@
+using System.Globalization;
 using RunTools.Config;
 using RunTools.Domain;
 
@@ -26,7 +27,8 @@ public static class RunCommands
     /// <summary>The directory name of a run: <c>yyyyMMdd_HHmmss_key</c> in UTC, then <c>-2</c>, <c>-3</c>, ... only when
     /// an earlier attempt found the name taken.</summary>
     public static string DirectoryName(DateTimeOffset createdAt, RunKey key, int attempt) =>
-        $"{createdAt.UtcDateTime:yyyyMMdd_HHmmss}_{key.Value}" + (attempt <= 1 ? "" : $"-{attempt}");
+        string.Create(CultureInfo.InvariantCulture, $"{createdAt.UtcDateTime:yyyyMMdd_HHmmss}_{key.Value}")
+        + (attempt <= 1 ? "" : string.Create(CultureInfo.InvariantCulture, $"-{attempt}"));
 
     /// <summary>The event that creates a run: resolves the label and feature list from the config's <c>data</c>
     /// section and the first tabular input, checking that the columns exist.</summary>
@@ -92,7 +94,7 @@ public sealed record DataSchema(string? Label, Seq<string> Features, string? Id,
         let features = explicitFeatures.IsEmpty
             ? table.Map(t => t.Columns.Items.Filter(c => !roles.Contains(c))).IfNone(Seq<string>())
             : explicitFeatures
-        from _ in table.Match(t => CheckColumns(t, Seq(label, id, grp, time).Somes().Concat(features)), () => FinSucc(unit))
+        from _ in table.Match(t => CheckColumns(t, Seq(label, id, grp, time).Somes().Concat(features).Concat(exclude)), () => FinSucc(unit))
         select new DataSchema(label.ToNullable(), features, id.ToNullable(), grp.ToNullable(), time.ToNullable());
 
     static Fin<Unit> CheckColumns(InputFile table, Seq<string> required)

@@ -91,11 +91,11 @@ public static class RunJson
     public static Fin<DecodedManifest> DecodeManifest(string json, HashMap<string, Seq<string>> sidecars, string source) =>
         Decode(json, source, root =>
         {
-            var version = (int)root.Int("schema_version");
+            var version = root.Int("schema_version");
             if (version > RunManifest.CurrentSchemaVersion)
-                return FinFail<DecodedManifest>(new SchemaVersionUnsupported(source, version, RunManifest.CurrentSchemaVersion));
+                return FinFail<DecodedManifest>(new SchemaVersionUnsupported(source, (int)Math.Min(version, int.MaxValue), RunManifest.CurrentSchemaVersion));
             var manifest = new RunManifest(
-                SchemaVersion: version,
+                SchemaVersion: (int)version,
                 RunId: root.Guid("run_id"),
                 Name: root.String("name"),
                 Key: root.String("key"),
@@ -204,15 +204,16 @@ public static class RunJson
             var seq = f.Int("seq");
             var at = f.Time("at");
             var type = f.String("type");
+            // A run created by a newer RunTools is not damage: say so, as DecodeManifest does.
+            if (type == "created" && f.Int("schema_version") is var version && version > RunManifest.CurrentSchemaVersion)
+                return FinFail<(long, RunEvent)>(new SchemaVersionUnsupported(source, (int)Math.Min(version, int.MaxValue), RunManifest.CurrentSchemaVersion));
             RunEvent e = type switch
             {
-                "created" => (int)f.Int("schema_version") > RunManifest.CurrentSchemaVersion
-                    ? throw new JsonShapeException($"schema version {f.Int("schema_version")} is newer than this RunTools reads ({RunManifest.CurrentSchemaVersion})")
-                    : new RunCreated(at, f.Guid("run_id"), f.String("name"), f.String("key"), f.String("package_version"),
-                        f.Array("inputs", i => ReadInput(i, sidecars)), ConfigJson.Read(f.Raw("config")),
-                        ReadNameList(f.Object("feature_list"), sidecars), f.OptionalString("label"),
-                        ReadEnvironment(f.Object("environment")), f.OptionalObject("git") is { } g ? ReadGit(g) : null,
-                        f.Array("lineage", ReadLineage)),
+                "created" => new RunCreated(at, f.Guid("run_id"), f.String("name"), f.String("key"), f.String("package_version"),
+                    f.Array("inputs", i => ReadInput(i, sidecars)), ConfigJson.Read(f.Raw("config")),
+                    ReadNameList(f.Object("feature_list"), sidecars), f.OptionalString("label"),
+                    ReadEnvironment(f.Object("environment")), f.OptionalObject("git") is { } g ? ReadGit(g) : null,
+                    f.Array("lineage", ReadLineage)),
                 "status_changed" => new RunStatusChanged(at, f.Enum<RunStatus>("from"), f.Enum<RunStatus>("to"),
                     ReadProcess(f.Object("process")), f.OptionalString("message"),
                     f.OptionalObject("error") is { } err ? ReadError(err) : null),

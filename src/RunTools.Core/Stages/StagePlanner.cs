@@ -80,7 +80,7 @@ public static class StagePlanner
         dependsOn.Map(dep => m.Stage(dep) is { } d && d.Status == StageStatus.Completed
                 ? FinSucc(unit)
                 : FinFail<Unit>(new StageDependencyNotCompleted(stage, dep,
-                    m.Stage(dep) is { } s ? Lifecycle.Text(Liveness.Observe(s, live)) : Lifecycle.Text(StageStatus.Pending))))
+                    Lifecycle.Text(m.Stage(dep) is { } s ? Liveness.Observe(s, live) : StageStatus.Pending))))
             .Sequence()
             .Map(_ => unit);
 

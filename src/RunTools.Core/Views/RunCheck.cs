@@ -31,11 +31,13 @@ public static class RunVerification
             return Item(kind, path, now is null ? CheckStatus.Missing : now.Sha256 == expected ? CheckStatus.Ok : CheckStatus.Changed, expected, now?.Sha256);
         }
 
+        // The config is compared by its canonical hash, the value the check reports: key order is not a change.
+        var configNow = seen.ConfigOnDisk is null ? null : ConfigJson.Sha256(seen.ConfigOnDisk);
         return Seq1(Item("manifest", "run.json", seen.ManifestCurrent ? CheckStatus.Ok : CheckStatus.Stale, $"replay of {m.EventCount} events", null))
             .Add(Item("config", "config_resolved.yaml",
-                seen.ConfigOnDisk is null ? (seen.ConfigFileExists ? CheckStatus.Changed : CheckStatus.Missing)
-                    : seen.ConfigOnDisk == m.Config ? CheckStatus.Ok : CheckStatus.Changed,
-                m.ConfigSha256, seen.ConfigOnDisk is null ? null : ConfigJson.Sha256(seen.ConfigOnDisk)))
+                configNow is null ? (seen.ConfigFileExists ? CheckStatus.Changed : CheckStatus.Missing)
+                    : configNow == m.ConfigSha256 ? CheckStatus.Ok : CheckStatus.Changed,
+                m.ConfigSha256, configNow))
             .Concat(m.Artifacts.Map(a => File("artifact", a.Path, a.Sha256)))
             .Concat(m.Inputs.Map(i => File("input", i.FullPath, i.Sha256)));
     }

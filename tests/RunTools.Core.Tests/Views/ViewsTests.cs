@@ -1,0 +1,182 @@
+using RunTools.Config;
+using RunTools.Domain;
+using RunTools.Manifests;
+using RunTools.Views;
+using static RunTools.Domain.RunStatus;
+using static RunTools.Tests.Config.V;
+using static RunTools.Tests.Manifests.Fx;
+
+namespace RunTools.Tests.Views;
+
+public sealed class RunInfoTests
+{
+    const string RunPath = "/runs/20260301_120000_baseline";
+
+    /// <summary>A run with a completed 'prepare', a 'train' still stored as running by Other, and two metrics.</summary>
+    static RunManifest Sample() => Apply(
+        Manifest.Start(Created(BaseConfig.With("grid", M(("depths", L(I(2), I(4))), ("none", Null))))),
+        Status(1, Pending, Running),
+        Started(2, "prepare"), Ended(3, "prepare", 1, StageStatus.Completed),
+        Started(4, "train", by: Other),
+        new MetricWritten(At(5), "auc", 0.75, 1, "train"),
+        new MetricWritten(At(6), "val/loss", 0.5, null, null),
+        new MetricWritten(At(7), "auc", 0.875, 2, "train"));
+
+    [Fact]
+    public void RunInfo_shows_the_observed_status_flattened_params_metrics_and_observed_stages()
+    {
+        var m = Sample();
+        var info = RunInfo.Of(m, RunPath, Abandoned, Seq1(Me));
+
+        Assert.Equal(
+            new RunInfo(RunName, RunId, "baseline", Abandoned, T0, At(1), null, null, info.Params, info.Metrics, info.Stages, RunPath,
+                m with { Path = RunPath }),
+            info);
+        Assert.Equal(
+            [
+                new("data.label", "y"), new("data.id", "id"), new("model.trees", 200L), new("model.lr", 0.5),
+                new("grid.depths", new object?[] { 2L, 4L }), new KeyValuePair<string, object?>("grid.none", null),
+            ],
+            info.Params.ToArray());
+        Assert.Equal([new("auc", 0.875), new KeyValuePair<string, double>("val/loss", 0.5)], info.Metrics.ToArray());
+        Assert.Equal([new("prepare", StageStatus.Completed), new KeyValuePair<string, StageStatus>("train", StageStatus.Abandoned)], info.Stages.ToArray());
+        Assert.Equal(200L, info.Params["model.trees"]);
+        Assert.Equal(RunPath, info.Manifest.Path);
+    }
+
+    [Fact]
+    public void A_stage_whose_process_is_live_is_running()
+    {
+        var info = RunInfo.Of(Sample(), RunPath, Running, Seq1(Other));
+        Assert.Equal((Running, StageStatus.Running), (info.Status, info.Stages["train"]));
+    }
+
+    [Fact]
+    public void A_finished_run_has_its_duration()
+    {
+        var m = Apply(Sample(), Ended(8, "train", 1, StageStatus.Completed), Status(10, Running, Completed));
+        var info = RunInfo.Of(m, RunPath, Completed, Seq<ProcessInfo>());
+        Assert.Equal(((DateTimeOffset?)At(10), (TimeSpan?)TimeSpan.FromSeconds(9)), (info.EndedAt, info.Duration));
+    }
+
+    [Fact]
+    public void Param_and_metric_keys_are_case_sensitive()
+    {
+        var m = Manifest.Start(Created(M(("Lr", I(1)), ("lr", I(2)))));
+        var info = RunInfo.Of(m, RunPath, Pending, Seq<ProcessInfo>());
+        Assert.Equal((1L, 2L), ((long)info.Params["Lr"]!, (long)info.Params["lr"]!));
+        Assert.False(info.Params.ContainsKey("LR"));
+    }
+
+    [Fact]
+    public void StageResult_describes_an_attempt()
+    {
+        var m = Apply(Sample(), Ended(8, "train", 1, StageStatus.Completed, Seq1(File("model.zip", 'm', 5))));
+        var stage = m.Stage("train")!;
+        var result = StageResult.Of(m, stage, RunPath, skipped: true, "completed with the same inputs and outputs");
+
+        Assert.Equal(
+            new StageResult(RunName, "train", 1, StageStatus.Completed, true, "completed with the same inputs and outputs", At(4), At(8),
+                TimeSpan.FromSeconds(4), result.Outputs, "logs/train.log", null, RunPath),
+            result);
+        Assert.Equal([File("model.zip", 'm', 5)], result.Outputs);
+    }
+
+    [Fact]
+    public void ArtifactRecord_resolves_the_full_path()
+    {
+        var a = new Artifact("models/model.zip", Sha('m'), 5, ArtifactKind.Model, "train", At(3));
+        Assert.Equal(
+            new ArtifactRecord(RunName, "models/model.zip", Path.Combine(RunPath, "models/model.zip"), Sha('m'), 5, ArtifactKind.Model, "train", At(3), RunPath),
+            ArtifactRecord.Of(NewRun(), a, RunPath));
+    }
+
+    [Fact]
+    public void A_stage_context_resolves_paths_inside_the_run_and_refuses_others()
+    {
+        var context = new StageContext(RunPath, RunName, RunId, "train", 1, null, "config_resolved.yaml", [], [], [], "logs/train.log");
+        Assert.Equal(Path.Combine(RunPath, "out", "model.zip"), context.Resolve("out/./model.zip"));
+        var error = Assert.Throws<ArgumentException>(() => context.Resolve("../other/x"));
+        Assert.StartsWith(new PathOutsideRun("../other/x", RunPath).Message, error.Message);
+    }
+}
+
+public sealed class RunVerificationTests
+{
+    const string RunPath = "/runs/20260301_120000_baseline";
+
+    static readonly Artifact Model = new("model.zip", Sha('m'), 5, ArtifactKind.Model, "train", At(3));
+    static readonly Artifact Plot = new("plot.png", Sha('p'), 6, ArtifactKind.Plot, "eval", At(4));
+    static readonly Artifact Gone = new("preds.csv", Sha('g'), 7, ArtifactKind.Table, "eval", At(5));
+
+    static RunManifest Sample() => Apply(NewRun(), new ArtifactAdded(At(3), Model), new ArtifactAdded(At(4), Plot), new ArtifactAdded(At(5), Gone));
+
+    static RunCheck Check(string kind, string item, CheckStatus status, string? expected, string? actual) =>
+        new(RunName, kind, item, status, expected, actual, RunPath);
+
+    [Fact]
+    public void Every_recorded_file_is_checked_against_its_hash()
+    {
+        var m = Sample();
+        var seen = new RunObservation(true,
+            Seq<(string, FileHash?)>(
+                ("model.zip", File("model.zip", 'm')),
+                ("plot.png", File("plot.png", 'q')),
+                ("preds.csv", null),
+                ("/work/data/train.csv", File("/work/data/train.csv", 'd'))),
+            BaseConfig);
+
+        Assert.Equal(
+            Seq(Check("manifest", "run.json", CheckStatus.Ok, "replay of 4 events", null),
+                Check("config", "config_resolved.yaml", CheckStatus.Ok, m.ConfigSha256, m.ConfigSha256),
+                Check("artifact", "model.zip", CheckStatus.Ok, Sha('m'), Sha('m')),
+                Check("artifact", "plot.png", CheckStatus.Changed, Sha('p'), Sha('q')),
+                Check("artifact", "preds.csv", CheckStatus.Missing, Sha('g'), null),
+                Check("input", "/work/data/train.csv", CheckStatus.Ok, Sha('d'), Sha('d'))),
+            RunVerification.Check(m, RunPath, seen));
+    }
+
+    [Fact]
+    public void A_stale_manifest_a_missing_config_and_unobserved_files()
+    {
+        var m = Sample();
+        var seen = new RunObservation(false, Seq<(string, FileHash?)>(), null);
+
+        Assert.Equal(
+            Seq(Check("manifest", "run.json", CheckStatus.Stale, "replay of 4 events", null),
+                Check("config", "config_resolved.yaml", CheckStatus.Missing, m.ConfigSha256, null),
+                Check("artifact", "model.zip", CheckStatus.Missing, Sha('m'), null),
+                Check("artifact", "plot.png", CheckStatus.Missing, Sha('p'), null),
+                Check("artifact", "preds.csv", CheckStatus.Missing, Sha('g'), null),
+                Check("input", "/work/data/train.csv", CheckStatus.Missing, Sha('d'), null)),
+            RunVerification.Check(m, RunPath, seen));
+    }
+
+    [Fact]
+    public void An_edited_config_is_changed()
+    {
+        var m = NewRun();
+        var edited = BaseConfig.With("model", M(("trees", I(201)), ("lr", F(0.5))));
+        Assert.Equal(
+            Check("config", "config_resolved.yaml", CheckStatus.Changed, m.ConfigSha256, ConfigJson.Sha256(edited)),
+            RunVerification.Check(m, RunPath, new RunObservation(true, Seq<(string, FileHash?)>(), edited))[1]);
+    }
+
+    [Fact]
+    public void A_config_with_its_keys_reordered_is_the_same_config()
+    {
+        var m = NewRun();
+        var reordered = M(("model", M(("lr", F(0.5)), ("trees", I(200)))), ("data", M(("id", S("id")), ("label", S("y")))));
+        Assert.Equal(
+            Check("config", "config_resolved.yaml", CheckStatus.Ok, m.ConfigSha256, m.ConfigSha256),
+            RunVerification.Check(m, RunPath, new RunObservation(true, Seq<(string, FileHash?)>(), reordered))[1]);
+    }
+
+    [Fact]
+    public void An_int_written_as_a_float_is_a_changed_config()
+    {
+        var m = NewRun();
+        var floated = BaseConfig.With("model", M(("trees", F(200.0)), ("lr", F(0.5))));
+        Assert.Equal(CheckStatus.Changed, RunVerification.Check(m, RunPath, new RunObservation(true, Seq<(string, FileHash?)>(), floated))[1].Status);
+    }
+}
