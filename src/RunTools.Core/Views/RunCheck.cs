@@ -14,7 +14,7 @@ public sealed record RunCheck(string Run, string Kind, string Item, CheckStatus 
 /// <param name="Files">Every recorded file (artifacts by relative path, inputs by full path) with its hash now.</param>
 /// <param name="ConfigOnDisk">config_resolved.yaml parsed, or null when missing or unreadable.</param>
 /// <param name="ConfigFileExists">config_resolved.yaml exists (an unreadable one has changed; it is not missing).</param>
-public sealed record RunObservation(bool ManifestCurrent, Seq<(string Path, FileHash? Now)> Files, ConfigValue? ConfigOnDisk, bool ConfigFileExists);
+public sealed record RunObservation(bool ManifestCurrent, Seq<(string Path, FileHash? Now)> Files, ConfigValue? ConfigOnDisk, bool ConfigFileExists = false);
 
 public static class RunVerification
 {

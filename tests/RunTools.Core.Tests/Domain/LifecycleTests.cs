@@ -135,7 +135,8 @@ public sealed class LifecycleTests
         Assert.Equal(1305, error.Code);
         Assert.Equal("Run 'r1' cannot change from 'completed' to 'running'.", error.Message);
         Assert.Equal(ErrorKind.InvalidOperation, error.Kind);
-        Assert.Equal("Run 'r1'", error.Target);
+        // No target of its own: the cmdlet reporting it names the offending input (the run's path, the stage name).
+        Assert.Null(error.Target);
         Assert.Equal("IllegalTransition", error.ErrorId);
     }
 }

@@ -35,6 +35,8 @@ public sealed class RunJsonEventTests
         { "metric_written", new MetricWritten(At(5), "big", double.MaxValue, long.MinValue, null) },
         { "progress", new ProgressReported(At(6), "train", "epoch 3/10 \"ok\" é 😀") },
         { "progress", new ProgressReported(At(6), null, "") },
+        { "fold_plan_recorded", new FoldPlanRecorded(At(7), new FoldPlanRecord("folds", "stratified_group", 5, 2, true, true, 1200, Sha('f'), "folds/folds.parquet", "folds/folds.json", "folds")) },
+        { "fold_plan_recorded", new FoldPlanRecorded(At(7), new FoldPlanRecord("outer", "walk_forward", 3, 1, false, false, 10, Sha('g'), "folds/outer.parquet", "folds/outer.json", null)) },
     };
 
     [Theory]

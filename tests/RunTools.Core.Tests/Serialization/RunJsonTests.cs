@@ -100,7 +100,7 @@ public sealed class RunJsonManifestTests
         Assert.Equal(
             ["schema_version", "run_id", "name", "key", "created_at", "package_version", "status", "started_at", "ended_at",
              "duration_seconds", "status_message", "last_error", "owner", "inputs", "config", "config_sha256", "feature_list", "label",
-             "environment", "git", "lineage", "stages", "artifacts", "metrics", "event_count", "events_bytes", "updated_at"],
+             "environment", "git", "lineage", "stages", "artifacts", "metrics", "fold_plans", "event_count", "events_bytes", "updated_at"],
             root.Select(p => p.Key));
         Assert.Equal(1, (int)root["schema_version"]!);
         Assert.Equal("6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f", (string)root["run_id"]!);

@@ -105,7 +105,7 @@ public sealed class StagePlannerDecideTests
     {
         var m = Apply(StartedRun(), Started(2, "prepare", 1, Seq1(TrainCsv), command: Command, by: Other));
         var decision = Assert.IsType<StartStage>(Expect.Succ(Decide(m, Request(), live: Seq1(Me))));
-        Assert.Equal((2, "the last attempt is running"), (decision.Attempt, decision.Reason));
+        Assert.Equal((2, "the last attempt is abandoned"), (decision.Attempt, decision.Reason));
         Assert.Equal(2, Apply(m, decision.Events.ToArray()).Stage("prepare")!.Attempt);
     }
 
