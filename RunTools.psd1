@@ -17,6 +17,7 @@
         'Get-RunManifest'
         'Get-RunMetric'
         'Import-RunTable'
+        'Invoke-RunInference'
         'Invoke-RunStage'
         'Invoke-RunTraining'
         'New-Run'

@@ -75,7 +75,9 @@ public static class MlModels
         var data = task switch
         {
             TrainingTask.Binary => Load(context, x, i => new BinaryRow { Label = classIds[i] == 1, Features = x.Row(i).ToArray() }, null),
-            TrainingTask.Multiclass => Load(context, x, i => new KeyRow { Label = (uint)classIds[i] + 1, Features = x.Row(i).ToArray() }, classes),
+            // LoadFromEnumerable reads a key-typed uint as the 0-based class index (it stores index + 1, 0 meaning
+            // missing), so the class id goes in as it is; adding 1 here shifts every class by one.
+            TrainingTask.Multiclass => Load(context, x, i => new KeyRow { Label = (uint)classIds[i], Features = x.Row(i).ToArray() }, classes),
             _ => Load(context, x, i => new RegressionRow { Label = (float)targets[i], Features = x.Row(i).ToArray() }, null),
         };
         return Estimator(context, task, candidate, threads).Fit(data);

@@ -81,7 +81,7 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
             bundle = bundle with { Conformal = Scoring.Calibrate(fitted.Residuals.Map(r => r.Actual).ToArray(), fitted.Residuals.Map(r => r.Predicted).ToArray(), spec.ConformalAlpha) };
         }
         return new FoldOutcome(outer.Repeat, outer.Outer, variant, fitted.Selected, context.Scores, bundle, toSeq(test), predictions, metrics,
-            fitted.Residuals, train.Length, fitted.SyntheticRows, clock.Elapsed);
+            fitted.Residuals, train.Length, fitted.Smote.Count, fitted.Smote, clock.Elapsed);
     }
 
     /// <summary>Per outer fold: which inner folds there are, and the inner scores collected so far.</summary>
@@ -95,13 +95,13 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
     }
 
     sealed record Fitted(ModelBundle Bundle, Seq<(string Part, Candidate Candidate)> Selected,
-        Seq<(int Row, double Actual, double Predicted)> Residuals, int SyntheticRows);
+        Seq<(int Row, double Actual, double Predicted)> Residuals, Seq<SmoteOrigin> Smote);
 
     /// <summary>A task on a subset of rows: what one model part learns.</summary>
     sealed record PartTask(string Part, TrainingTask Task, int Classes, int[] ClassIds, double[] Targets, Seq<string> ClassNames, string Metric);
 
     sealed record Selection(Candidate Best, ITransformer Model, EncoderState Encoder, int Width,
-        Dictionary<int, double[]> OutOfFold, int SyntheticRows);
+        Dictionary<int, double[]> OutOfFold, Seq<SmoteOrigin> Smote);
 
     Fitted Direct(Context context, int[] train)
     {
@@ -113,7 +113,7 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
             ? toSeq(selection.OutOfFold.OrderBy(kv => kv.Key).Select(kv => (kv.Key, input.Labels.Targets[kv.Key], kv.Value[0])).ToArray())
             : Seq<(int, double, double)>();
         return new Fitted(new ModelBundle(spec.Task, spec.Mode, selection.Encoder, input.Labels.Encoding, null, Seq1(part), Seq<(string, string)>(), null),
-            Seq1(("model", selection.Best)), residuals, selection.SyntheticRows);
+            Seq1(("model", selection.Best)), residuals, selection.Smote);
     }
 
     /// <summary>One-vs-rest binary models (each selected by inner CV on its own binary task); their inner out-of-fold
@@ -126,7 +126,7 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
         var parts = new List<ModelPart>();
         var selected = new List<(string, Candidate)>();
         var metaFeatures = new Dictionary<int, float[]>();
-        var synthetic = 0;
+        var synthetic = Seq<SmoteOrigin>();
         EncoderState? encoder = null;
         for (var c = 0; c < classes.Count; c++)
         {
@@ -134,7 +134,7 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
             var binary = all.Select(id => id < 0 ? -1 : id == c ? 1 : 0).ToArray();
             var selection = SelectAndFit(context, new PartTask(name, TrainingTask.Binary, 2, binary, [], toSeq(new[] { $"not {classes[c]}", classes[c] }), "auc"), train);
             encoder = selection.Encoder;
-            synthetic += selection.SyntheticRows;
+            synthetic = synthetic.Concat(selection.Smote);
             parts.Add(new ModelPart(name, selection.Best, Save(selection.Model, selection.Width), Seq1(classes[c])));
             selected.Add((name, selection.Best));
             foreach (var (row, score) in selection.OutOfFold)
@@ -169,7 +169,7 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
             parents.Encoding.Classes, "macro_f1"), train);
         parts.Add(new ModelPart("level1", level1.Best, Save(level1.Model, level1.Width), parents.Encoding.Classes));
         selected.Add(("level1", level1.Best));
-        var synthetic = level1.SyntheticRows;
+        var synthetic = level1.Smote;
         for (var b = 0; b < parents.Encoding.Classes.Count; b++)
         {
             var branch = parents.Encoding.Classes[b];
@@ -184,7 +184,7 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
             }
             var local = leaves.Classes.Select(id => id < 0 ? -1 : branchLeaves.ToList().IndexOf(leaves.Encoding.Classes[id])).ToArray();
             var selection = SelectAndFit(context, new PartTask(name, TrainingTask.Multiclass, branchLeaves.Count, local, [], branchLeaves, "macro_f1"), branchRows);
-            synthetic += selection.SyntheticRows;
+            synthetic = synthetic.Concat(selection.Smote);
             parts.Add(new ModelPart(name, selection.Best, Save(selection.Model, selection.Width), branchLeaves));
             selected.Add((name, selection.Best));
         }
@@ -231,7 +231,7 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
             foreach (var fold in innerFolds)
             {
                 var encoder = FeatureEncoder.Fit(input.Features, fold.Train);
-                var (x, ids, targets, synthetic) = Prepare(encoder, task, fold.Train, context, fold.Inner);
+                var (x, ids, targets, _) = Prepare(encoder, task, fold.Train, context, fold.Inner);
                 var validation = new Matrix(FeatureEncoder.Transform(encoder, input.Features, fold.Held), fold.Held.Length, encoder.Width);
                 for (var c = 0; c < candidates.Count; c++)
                 {
@@ -253,10 +253,10 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
 
         var best = Best(means, task.Metric);
         var finalEncoder = FeatureEncoder.Fit(input.Features, train);
-        var (fx, fids, ftargets, fsynthetic) = Prepare(finalEncoder, task, train, context, -1);
+        var (fx, fids, ftargets, origins) = Prepare(finalEncoder, task, train, context, -1);
         onProgress(new TrainingProgress("Training", $"{task.Part}: fitting {candidates[best].Id} on {train.Length} rows", Percent()));
         var final = FitOne(context, candidates[best], task.Task, task.Classes, fx, fids, ftargets, -1, best);
-        return new Selection(candidates[best], final, finalEncoder, finalEncoder.Width, outOfFold[best], fsynthetic);
+        return new Selection(candidates[best], final, finalEncoder, finalEncoder.Width, outOfFold[best], origins);
     }
 
     /// <summary>FNV-1a of a part name: string.GetHashCode differs between processes, seeds must not.</summary>
@@ -287,15 +287,16 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
 
     /// <summary>Encodes training rows and, in the SMOTE variant of a classification part, adds synthetic rows made
     /// from those training rows only.</summary>
-    (Matrix X, int[] Ids, double[] Targets, int Synthetic) Prepare(EncoderState encoder, PartTask task, int[] rows, Context context, int inner)
+    (Matrix X, int[] Ids, double[] Targets, Seq<SmoteOrigin> Smote) Prepare(EncoderState encoder, PartTask task, int[] rows, Context context, int inner)
     {
         var x = new Matrix(FeatureEncoder.Transform(encoder, input.Features, rows), rows.Length, encoder.Width);
         var ids = task.Task == TrainingTask.Regression ? [] : rows.Select(r => task.ClassIds[r]).ToArray();
         var targets = task.Task == TrainingTask.Regression ? rows.Select(r => task.Targets[r]).ToArray() : [];
-        if (context.Variant != "smote" || task.Task == TrainingTask.Regression) return (x, ids, targets, 0);
+        if (context.Variant != "smote" || task.Task == TrainingTask.Regression) return (x, ids, targets, Seq<SmoteOrigin>());
         var seed = Prng.Derive(spec.Seed, 7, context.Repeat, context.Outer, inner, StableHash(task.Part));
-        var (oversampled, classes, synthetic) = Scoring.Oversample(x, ids, spec.SmoteK, seed);
-        return (oversampled, classes, targets, synthetic);
+        var (oversampled, classes, samples) = Scoring.Oversample(x, ids, spec.SmoteK, seed);
+        // SMOTE saw only these training rows: its row numbers map back to data rows through `rows`.
+        return (oversampled, classes, targets, samples.Map(s => new SmoteOrigin(task.Part, s.Class, rows[s.Source], rows[s.Neighbour], s.Gap)));
     }
 
     ITransformer FitOne(Context context, Candidate candidate, TrainingTask task, int classes, Matrix x, int[] ids, double[] targets, int inner, int candidateIndex)

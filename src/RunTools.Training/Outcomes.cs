@@ -54,7 +54,12 @@ public sealed record FoldOutcome(
     Seq<(int Row, double Actual, double Predicted)> Residuals,
     int TrainRows,
     int SyntheticRows,
+    Seq<SmoteOrigin> Smote,
     TimeSpan Elapsed);
+
+/// <summary>Where a synthetic SMOTE row of a fold's final model came from: two training rows of its class (data row
+/// indices) and the position between them (0 = the source row, 1 = the neighbour).</summary>
+public sealed record SmoteOrigin(string Part, int Class, int SourceRow, int NeighbourRow, double Gap);
 
 /// <summary>Progress for WriteProgress: which outer fold and which candidate.</summary>
 public sealed record TrainingProgress(string Activity, string Status, int Percent);

@@ -34,8 +34,9 @@ static class Scoring
         }
     }
 
-    /// <summary>Adds SMOTE's synthetic rows (from these training rows only) after the real ones.</summary>
-    public static (Matrix X, int[] Classes, int Synthetic) Oversample(Matrix x, int[] classIds, int k, ulong seed)
+    /// <summary>Adds SMOTE's synthetic rows (from these training rows only) after the real ones. Returns, per synthetic
+    /// row, the two matrix rows it interpolates and where on the segment it lies.</summary>
+    public static (Matrix X, int[] Classes, Seq<SmoteSample> Samples) Oversample(Matrix x, int[] classIds, int k, ulong seed)
     {
         var features = new double[x.Rows][];
         for (var i = 0; i < x.Rows; i++)
@@ -45,7 +46,7 @@ static class Scoring
             for (var j = 0; j < x.Width; j++) features[i][j] = row[j];
         }
         var result = Unwrap(Smote.Oversample(features, classIds, seed, k));
-        if (result.Samples.IsEmpty) return (x, classIds, 0);
+        if (result.Samples.IsEmpty) return (x, classIds, result.Samples);
         var values = new float[(x.Rows + result.Samples.Count) * x.Width];
         x.Values.CopyTo(values, 0);
         var ids = new int[x.Rows + result.Samples.Count];
@@ -57,7 +58,7 @@ static class Scoring
             foreach (var v in sample.Features) values[at * x.Width + j++] = (float)v;
             ids[at++] = sample.Class;
         }
-        return (new Matrix(values, ids.Length, x.Width), ids, result.Samples.Count);
+        return (new Matrix(values, ids.Length, x.Width), ids, result.Samples);
     }
 
     public static ConformalCalibration? Calibrate(double[] actual, double[] predicted, double alpha) =>

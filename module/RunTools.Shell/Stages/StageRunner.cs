@@ -61,6 +61,8 @@ public static class StageRunner
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(attempt.LogPath)!);
+            // Declared outputs may live in sub-folders ($Run.Resolve('models/m.zip')): make them exist.
+            foreach (var output in attempt.Outputs) Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(attempt.RunDirectory, output))!);
             File.AppendAllText(attempt.LogPath,
                 $"=== {spec.Stage} attempt {start.Attempt} started {DateTimeOffset.UtcNow:O} ({start.Reason}) pid {SystemInfo.CurrentProcess.Pid} on {SystemInfo.HostName}{Environment.NewLine}" +
                 $"=== {spec.Command}{Environment.NewLine}", LogEncoding);

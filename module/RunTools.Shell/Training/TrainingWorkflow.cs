@@ -70,6 +70,7 @@ public static class TrainingWorkflow
                 Save($"{ModelsDirectory}/{id}/{file}", p => AtomicFile.WriteBytes(p, bytes));
             if (!outcome.Inner.IsEmpty) Save($"inner/{id}.parquet", p => Check(TableFiles.WriteParquet(p, InnerTable(outcome.Inner))));
             if (!outcome.Residuals.IsEmpty) Save($"conformal/{id}.parquet", p => Check(TableFiles.WriteParquet(p, ResidualTable(outcome, setup.Data.RowKeys))));
+            if (!outcome.Smote.IsEmpty) Save($"smote/{id}.parquet", p => Check(TableFiles.WriteParquet(p, SmoteTable(outcome, setup.Data.RowKeys))));
             note(outcome.Outer < 0
                 ? $"production model ({outcome.Variant}) fitted on {outcome.TrainRows} rows in {outcome.Elapsed.TotalSeconds:0.0} s"
                 : $"repeat {outcome.Repeat + 1} outer fold {outcome.Outer + 1} ({outcome.Variant}): " +
@@ -155,6 +156,16 @@ public static class TrainingWorkflow
         new NumberColumn("predicted", Numbers(outcome.Residuals.Map(r => r.Predicted))),
         new NumberColumn("abs_residual", Numbers(outcome.Residuals.Map(r => Math.Abs(r.Actual - r.Predicted)))),
         new NumberColumn("quantile", Numbers(outcome.Residuals.Map(_ => outcome.Model.Conformal?.Quantile ?? double.NaN))));
+
+    /// <summary>The SMOTE audit trail of a fold's final model: each synthetic row's class, its two source rows (both
+    /// training rows of that class) and its position on the segment between them.</summary>
+    static Table SmoteTable(FoldOutcome outcome, Seq<string> rowKeys) => Build(
+        new IntegerColumn("synthetic_row", Ints(Enumerable.Range(0, outcome.Smote.Count))),
+        new TextColumn("part", Texts(outcome.Smote.Map(s => s.Part))),
+        new IntegerColumn("class", Ints(outcome.Smote.Map(s => s.Class))),
+        new TextColumn("source_key", Texts(outcome.Smote.Map(s => rowKeys[s.SourceRow]))),
+        new TextColumn("neighbour_key", Texts(outcome.Smote.Map(s => rowKeys[s.NeighbourRow]))),
+        new NumberColumn("gap", Numbers(outcome.Smote.Map(s => s.Gap))));
 
     /// <summary>Out-of-fold predictions of every outer fold: row key, repeat, fold, variant, label, score (binary:
     /// P(positive); regression: the prediction; multiclass: P(predicted class)), one p_&lt;class&gt; column per class,

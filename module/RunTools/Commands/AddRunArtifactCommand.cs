@@ -32,7 +32,7 @@ public sealed class AddRunArtifactCommand : RunCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         foreach (var given in Path)
         {

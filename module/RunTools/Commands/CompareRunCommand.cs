@@ -35,13 +35,13 @@ public sealed class CompareRunCommand : RunCmdlet
 
     readonly List<RunManifest> runs = [];
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         foreach (var path in DifferenceRun)
             if (Succeeded(RunStore.Read(path), out var manifest, path)) runs.Add(manifest);
     }
 
-    protected override void EndProcessing()
+    protected override void End()
     {
         RunManifest reference;
         IEnumerable<RunManifest> others = runs;
@@ -56,7 +56,7 @@ public sealed class CompareRunCommand : RunCmdlet
         }
         else
         {
-            Terminate(new RunTools.Domain.RunNotFound("a second run to compare with"), DifferenceRun);
+            Terminate(new RunTools.Domain.NothingToCompare(runs.Count));
             return;
         }
         foreach (var other in others)

@@ -35,7 +35,7 @@ public sealed class GetRunCommand : RunCmdlet
     [Alias("Run", "PSPath", "LiteralPath")]
     public string[] Path { get; set; } = [];
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         if (ParameterSetName == ByPath)
         {
@@ -45,7 +45,7 @@ public sealed class GetRunCommand : RunCmdlet
 
         var root = Root is null ? DefaultRoot : FullPath(Root);
         var patterns = Name.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
-        var found = false;
+        var matches = new List<RunInfo>();
         foreach (var directory in RunStore.List(root))
         {
             var dirName = System.IO.Path.GetFileName(directory);
@@ -53,9 +53,11 @@ public sealed class GetRunCommand : RunCmdlet
             if (patterns.Length > 0 && !patterns.Any(p => p.IsMatch(dirName) || p.IsMatch(run.Key))) continue;
             if (Id.Length > 0 && !Id.Any(id => run.Id.ToString().StartsWith(id, StringComparison.OrdinalIgnoreCase))) continue;
             if (Status.Length > 0 && !Status.Contains(run.Status)) continue;
-            found = true;
-            WriteObject(run);
+            matches.Add(run);
         }
+        // Oldest first by creation time (directory names sort "-10" before "-2").
+        WriteObject(matches.OrderBy(r => r.CreatedAt).ThenBy(r => r.Name, StringComparer.Ordinal).ToArray(), enumerateCollection: true);
+        var found = matches.Count > 0;
         // Like Get-Item: naming something specific that does not exist is an error; an empty filter result is not.
         if (!found && Name.Concat(Id).Any(n => !WildcardPattern.ContainsWildcardCharacters(n)))
             WriteFailure(new RunNotFound(string.Join(", ", Name.Concat(Id))), string.Join(", ", Name.Concat(Id)));

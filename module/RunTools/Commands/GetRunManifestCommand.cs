@@ -15,7 +15,7 @@ public sealed class GetRunManifestCommand : RunCmdlet
     [Alias("Path", "PSPath")]
     public string[] Run { get; set; } = [];
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         foreach (var run in Run) Emit(RunStore.Read(run), run);
     }

@@ -19,7 +19,7 @@ public sealed class GetRunMetricCommand : RunCmdlet
     [SupportsWildcards]
     public string[] Name { get; set; } = [];
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         if (!Succeeded(RunOperations.MetricHistory(Run), out var history, Run)) return;
         var patterns = Name.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();

@@ -34,7 +34,7 @@ public sealed class ImportRunTableCommand : RunCmdlet
     [ValidateRange(0, int.MaxValue)]
     public int? First { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         var read = ParameterSetName == NameSet ? RunTables.ReadArtifact(Run, Name, First) : RunTables.Read(Run, Path, First);
         if (!Succeeded(read, out var table, Run)) return;

@@ -66,7 +66,7 @@ public sealed class InvokeRunStageCommand : RunCmdlet
     readonly CancellationTokenSource stopping = new();
     PowerShell? nested;
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         var spec = new StageSpec(Name, DependsOn.ToSeq(), Input.ToSeq(), Output.ToSeq(), Force.IsPresent, Describe());
         if (!Succeeded(StageRunner.Preview(Run, spec), out var preview, Name)) return;

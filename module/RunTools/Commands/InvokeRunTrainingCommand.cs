@@ -35,7 +35,7 @@ public sealed class InvokeRunTrainingCommand : BuiltinStageCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         if (!Succeeded(RunStore.Read(Run).Bind(m => TrainingWorkflow.Prepare(m, Plan)), out var setup, Run)) return;
         var planStage = setup.Manifest.FoldPlan(Plan)?.Stage;

@@ -43,7 +43,7 @@ public sealed class NewRunCommand : RunCmdlet
     [RunPathTransformation]
     public string[] Upstream { get; set; } = [];
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         var root = Root is null ? DefaultRoot : FullPath(Root);
         if (!Succeeded(PowerShellValues.Overrides(Set), out var overrides)) return;

@@ -61,7 +61,7 @@ public sealed class NewRunFoldPlanCommand : BuiltinStageCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         if (!Succeeded(Overrides(), out var overrides)) return;
         if (!Succeeded(RunStore.Read(Run).Bind(m => FoldPlanWorkflow.Prepare(m, Name, overrides)), out var setup, Run)) return;

@@ -18,7 +18,7 @@ public sealed class RemoveRunCommand : RunCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         foreach (var run in Run)
         {

@@ -28,7 +28,7 @@ public sealed class SetRunStatusCommand : RunCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         if (!Succeeded(RunOperations.PreviewStatus(Run, Status, Message), out var preview, Run)) return;
         if (!ShouldProcess(preview.Manifest.Name, $"Set status {Lifecycle.Text(preview.Observed)} → {Lifecycle.Text(Status)}")) return;

@@ -19,7 +19,7 @@ public sealed class TestRunCommand : RunCmdlet
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         foreach (var run in Run)
         {

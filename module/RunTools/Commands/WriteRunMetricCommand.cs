@@ -44,7 +44,7 @@ public sealed class WriteRunMetricCommand : RunCmdlet
 
     /// <summary>Each value is checked on its own (a number, finite, with a valid name): a bad one is reported and
     /// left out, and the others are still written.</summary>
-    protected override void ProcessRecord()
+    protected override void Process()
     {
         if (Metric is null) Add(new MetricPoint(Name, Value, Step, Stage));
         else
@@ -58,7 +58,7 @@ public sealed class WriteRunMetricCommand : RunCmdlet
         if (Succeeded(RunCommands.WriteMetrics(Seq1(point), DateTimeOffset.UtcNow), out _)) points.Add(point);
     }
 
-    protected override void EndProcessing()
+    protected override void End()
     {
         if (points.Count == 0) return;
         var batch = points.ToSeq();

@@ -104,7 +104,7 @@ public abstract class BuiltinStageCmdlet : RunCmdlet
 
     /// <summary>After a failure: the files a built-in stage had already written in its folders.</summary>
     static Seq<string> WrittenSoFar(StageAttempt attempt) =>
-        toSeq(new[] { "folds", "models", "inner", "conformal", "predictions", "metrics" }
+        toSeq(new[] { "folds", "models", "inner", "conformal", "smote", "predictions", "metrics" }
             .Select(d => Path.Combine(attempt.RunDirectory, d))
             .Where(Directory.Exists)
             .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories))

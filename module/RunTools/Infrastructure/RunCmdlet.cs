@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using LanguageExt.Common;
+using RunTools.Domain;
 
 namespace RunTools.Module.Infrastructure;
 
@@ -8,6 +9,31 @@ namespace RunTools.Module.Infrastructure;
 /// errors through the one mapping in <see cref="ErrorRecords"/>.</summary>
 public abstract class RunCmdlet : PSCmdlet
 {
+    /// <summary>The cmdlet's per-input work (ProcessRecord).</summary>
+    protected virtual void Process() { }
+
+    /// <summary>The cmdlet's work after the last input (EndProcessing).</summary>
+    protected virtual void End() { }
+
+    protected sealed override void ProcessRecord() => Guard(Process);
+
+    protected sealed override void EndProcessing() => Guard(End);
+
+    /// <summary>Core failures arrive as error values and are mapped where they occur. This is the net under them: an
+    /// exception nobody anticipated (a bug, a platform fault) still reaches the user as an ErrorRecord
+    /// (UnexpectedFailure), never as a raw .NET exception. PowerShell's own control flow passes through.</summary>
+    void Guard(Action work)
+    {
+        try
+        {
+            work();
+        }
+        catch (Exception e) when (e is not (RuntimeException or OperationCanceledException or ThreadAbortException))
+        {
+            WriteFailure(new UnexpectedFailure(MyInvocation.MyCommand.Name, e.GetType().Name, e.Message), MyInvocation.MyCommand.Name);
+        }
+    }
+
     /// <summary>The root used when -Root is not given: $env:RUNTOOLS_ROOT, else ./runs.</summary>
     protected string DefaultRoot =>
         FullPath(Environment.GetEnvironmentVariable("RUNTOOLS_ROOT") is { Length: > 0 } root ? root : "runs");

@@ -164,6 +164,13 @@ public sealed record StorageFailed(string Path, string Operation, string Detail)
     public override object? Target => Path;
 }
 
+public sealed record NothingToCompare(int Runs)
+    : RunError($"Compare-Run needs a reference run and at least one other run; it was given {Runs}.", 1308)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidArgument;
+    public override object? Target => Runs;
+}
+
 // ---- stages ---------------------------------------------------------------------------------------------------
 
 public sealed record StageDependencyNotCompleted(string Stage, string Dependency, string Status)

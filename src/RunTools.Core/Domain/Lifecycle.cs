@@ -24,6 +24,7 @@ public static class Lifecycle
         (RunStatus.Failed, RunStatus.Running),
         (RunStatus.Cancelled, RunStatus.Running),
         (RunStatus.Abandoned, RunStatus.Running),
+        (RunStatus.Abandoned, RunStatus.Completed),
         (RunStatus.Abandoned, RunStatus.Failed),
         (RunStatus.Abandoned, RunStatus.Cancelled));
 

@@ -39,8 +39,11 @@ public static class RunCommands
 
     /// <summary>A status change requested by the user (Set-RunStatus) or by a stage.</summary>
     /// <param name="observed">The status as observed now (Abandoned when the stored Running has no live process).</param>
+    /// <remarks>Asking for the status the run already has is not an error and changes nothing (scripts can say
+    /// "make sure it is completed").</remarks>
     public static Fin<Seq<RunEvent>> ChangeStatus(RunManifest m, RunStatus observed, RunStatus to, ProcessInfo by,
         DateTimeOffset now, string? message, ErrorInfo? error) =>
+        observed == to ? FinSucc(Seq<RunEvent>()) :
         Lifecycle.Transition($"Run '{m.Name}'", observed, to)
             .Map(_ => Seq1<RunEvent>(new RunStatusChanged(now, observed, to, by, message, error)));
 

@@ -204,3 +204,22 @@ public sealed record LabelInvalid(string Column, string Detail)
     public override ErrorKind Kind => ErrorKind.InvalidData;
     public override object? Target => Column;
 }
+
+public sealed record ModelNotFound(string Run, string Model, Seq<string> Available)
+    : RunError($"Run '{Run}' has no model '{Model}'" +
+               (Available.IsEmpty ? " (it has no trained models: run Invoke-RunTraining first)." : $"; it has: {string.Join(", ", Available)}."), 1903)
+{
+    public override ErrorKind Kind => ErrorKind.NotFound;
+    public override object? Target => Model;
+}
+
+/// <summary>New data does not have what the model was trained on: every missing column and every column that should
+/// be numeric but holds text, named together.</summary>
+public sealed record InputSchemaMismatch(string Path, Seq<string> Missing, Seq<string> Mistyped)
+    : RunError($"'{Path}' does not match the model's features." +
+               (Missing.IsEmpty ? "" : $" Missing: {string.Join(", ", Missing)}.") +
+               (Mistyped.IsEmpty ? "" : $" Not numeric: {string.Join(", ", Mistyped)}."), 1904)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidData;
+    public override object? Target => Path;
+}

@@ -50,3 +50,15 @@ public sealed record TrainingResult(
             m.Stage(stage)?.Duration, runPath);
     }
 }
+
+/// <summary>An inference (Invoke-RunInference's output): the run that records it, what scored what, and where the
+/// predictions are.</summary>
+public sealed record InferenceResult(
+    string Run,
+    string TrainingRun,
+    string Model,
+    int Rows,
+    IReadOnlyList<string> IgnoredColumns,
+    string Predictions,
+    string? OutputPath,
+    string RunPath);

@@ -1,0 +1,67 @@
+using System.Management.Automation;
+using RunTools.Domain;
+using RunTools.Module.Infrastructure;
+using RunTools.Shell.Training;
+using RunTools.Views;
+
+namespace RunTools.Module.Commands;
+
+/// <summary>
+/// Scores new data with a trained run's production model (or one fold's model), after checking the data's columns
+/// and types against the model's features. The inference is recorded as its own run whose lineage points at the
+/// training run, the model files and the input's hash; predictions are written inside it (Parquet) and, with
+/// -OutputPath, to that file (Parquet, or CSV for .csv).
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "RunInference", SupportsShouldProcess = true)]
+[OutputType(typeof(InferenceResult))]
+public sealed class InvokeRunInferenceCommand : RunCmdlet
+{
+    /// <summary>The training run.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [RunPathTransformation]
+    public string Run { get; set; } = "";
+
+    /// <summary>The data to score (CSV, TSV or Parquet).</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [Alias("InputPath", "DataPath")]
+    public string Path { get; set; } = "";
+
+    /// <summary>Where to write the predictions as well (.parquet, or .csv/.tsv for text).</summary>
+    [Parameter(Position = 1)]
+    public string? OutputPath { get; set; }
+
+    /// <summary>The model: 'production' (default) or a fold such as 'r0_f2'.</summary>
+    [Parameter]
+    public string Model { get; set; } = "production";
+
+    /// <summary>The inference run's key (default: the training run's key + '-inference').</summary>
+    [Parameter]
+    public string? Name { get; set; }
+
+    /// <summary>Where to create the inference run (default: beside the training run).</summary>
+    [Parameter]
+    public string? Root { get; set; }
+
+    /// <summary>Replace an existing file at -OutputPath.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void Process()
+    {
+        var output = OutputPath is null ? null : FullPath(OutputPath);
+        if (output is not null && File.Exists(output) && !Force)
+        {
+            WriteFailure(new ArtifactExists(output), output);
+            return;
+        }
+        var request = new InferenceRequest(Run, Path, FullPath(Path), output, Model, Name, Root is null ? null : FullPath(Root), CurrentDirectory, PowerShellVersion);
+        if (!Succeeded(InferenceWorkflow.Plan(request), out var plan, Path)) return;
+        if (!plan.IgnoredColumns.IsEmpty)
+            WriteWarning($"Ignoring column{(plan.IgnoredColumns.Count == 1 ? "" : "s")} the model does not use: {string.Join(", ", plan.IgnoredColumns)}.");
+        var target = output is null ? plan.Run.IntendedDirectory : $"{plan.Run.IntendedDirectory} and {output}";
+        if (!ShouldProcess(target, $"Score {plan.Input.RowCount} rows of '{Path}' with {plan.Training.Name}/{plan.ModelDirectory}")) return;
+        if (!Succeeded(InferenceWorkflow.Execute(plan), out var done, Path)) return;
+        WriteObject(new InferenceResult(done.Run.Name, plan.Training.Name, plan.ModelDirectory, done.Rows, plan.IgnoredColumns.ToArray(),
+            done.Predictions, done.OutputPath, done.Run.Path!));
+    }
+}
