@@ -1,6 +1,7 @@
 <#
 .SYNOPSIS
-RunTools quickstart: two runs with different configs, two stages each, metrics, and a comparison.
+RunTools quickstart: two runs with different configs, two stages each, metrics and a comparison; then nested
+cross-validation with ML.NET and an inference run on new data.
 
 .DESCRIPTION
 Runs with pwsh (Import-Module ./RunTools.psd1 first) or without it:  ./runtools examples/quickstart.ps1 -Root ./runs
@@ -90,3 +91,18 @@ $runs = foreach ($threshold in 0.5, 0.3) {
 # The two runs side by side, then what differs between them (the first run is the reference).
 $runs
 $runs | Get-RunManifest | Compare-Run -Section config, metrics
+
+# Nested cross-validation: a fold plan stored in the run, then candidates selected by inner folds inside each outer
+# training set, outer folds evaluated, and a production model fitted on all rows (see examples/training.yaml).
+$training = New-Run -Root $Root -Name patients-nested-cv -ConfigPath ([System.IO.Path]::Combine($PSScriptRoot, 'training.yaml')) -DataPath $data
+$training | New-RunFoldPlan
+$result = $training | Invoke-RunTraining
+$result
+Import-RunTable -Run $training -Path metrics/summary.parquet | Where-Object metric -in 'auc', 'balanced_accuracy', 'brier'
+
+# Score new visits with the production model; the inference is a run of its own, with lineage to the training run.
+$newData = [System.IO.Path]::Combine($PSScriptRoot, 'data', 'patients_new.csv')
+$inference = $training | Invoke-RunInference $newData -WarningAction SilentlyContinue
+$inference
+Import-RunTable -Run $inference.RunPath -Path predictions.parquet -First 5
+$training, (Get-Run -Path $inference.RunPath) | Set-RunStatus Completed

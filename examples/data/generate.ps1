@@ -14,6 +14,8 @@ patients.csv  Binary classification with groups and time. 1200 visits of 300 pat
 species.csv   Multiclass: 600 rows, 3 classes (setosa/versicolor/virginica-like) separated in 4 features, plus
               a 'family' column grouping classes into 2 families for the hierarchical mode
               (setosa -> alpha; versicolor, virginica -> beta).
+patients_new.csv  100 new visits of 25 new patients, same columns without the label: data to score with a
+              trained model (generated last, so the files above do not change).
 sales.csv     Regression over time: 900 days of one store; target = 100 + 0.05 day + 12 sin(2π day/7) + 3 promo
               + 0.8 temperature + N(0, 4). Columns: day (time), promo, temperature, weekday, target.
 #>
@@ -88,3 +90,20 @@ foreach ($day in 1..900) {
     $lines.Add("$day,$promo,$(Format $temperature),$weekday,$(Format $target)")
 }
 Save 'sales.csv' $lines
+
+# ---- patients_new.csv (unlabelled; drawn after everything else so earlier files stay identical) ---------------------
+$lines = [System.Collections.Generic.List[string]]::new()
+$lines.Add('visit_id,patient_id,visit_day,f1,f2,f3,f4,f5,f6,smoker,site')
+$visit = 0
+foreach ($patient in 301..325) {
+    $smoker = $random.NextDouble() -lt 0.3
+    $site = ('A', 'B', 'C')[$random.Next(3)]
+    $base1 = Normal 0 0.7
+    foreach ($v in 1..4) {
+        $visit++
+        $day = ($patient * 3 + $v * 90)
+        $values = ($base1 + (Normal 0 0.7)), (Normal 0 1), (Normal 0 1), (Normal 0 1), (Normal 5 2), (Normal -1 0.5)
+        $lines.Add("n$visit,p$patient,$day,$(($values | ForEach-Object { Format $_ }) -join ','),$(if ($smoker) { 'yes' } else { 'no' }),$site")
+    }
+}
+Save 'patients_new.csv' $lines
