@@ -107,8 +107,8 @@ public sealed class CompareRunTests : IDisposable
         var result = ps.Run("$a | Compare-Run");
 
         var error = result.SingleError();
-        Assert.Equal("RunNotFound,RunTools.Module.Commands.CompareRunCommand", error.FullyQualifiedErrorId);
-        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Equal("NothingToCompare,RunTools.Module.Commands.CompareRunCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
         Assert.Empty(result.Output);
     }
 

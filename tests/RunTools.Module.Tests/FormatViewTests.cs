@@ -17,11 +17,17 @@ public sealed class FormatViewTests(FormatViewTests.Rendered rendered) : IClassF
 
         public string Stderr { get; }
 
+        /// <summary>The folder the script ran in.</summary>
+        public string Directory => workspace.Directory;
+
         public Rendered()
         {
             workspace.Write("data.csv", "x,y,label\n1,2,0\n3,4,1\n");
             workspace.Write("config.yaml", "data:\n  label: label\nmodel:\n  trees: 100\n");
             workspace.Write("notes.txt", "notes");
+            // 24 rows a linear model trains on in a second: two stratified folds and a production fold.
+            workspace.Write("train.csv", "id,x,z,label\n" + string.Concat(Enumerable.Range(1, 24).Select(i => $"r{i},{i % 7},{i % 3},{i % 2}\n")));
+            workspace.Write("train.yaml", "data: { label: label, id: id }\nfolds: { kind: stratified, k: 2, production: true }\ntraining: { candidates: [ { trainer: lbfgs } ] }\n");
             // Every section ends with Out-Default so that each gets its own table, as separate commands would.
             var script = """
                 $a = New-Run -Name a -ConfigPath config.yaml -DataPath data.csv
@@ -33,6 +39,11 @@ public sealed class FormatViewTests(FormatViewTests.Rendered rendered) : IClassF
                 '### RunCheck'; Test-Run $a | Out-Default
                 '### RunDifference'; Compare-Run $a $b -Section config | Out-Default
                 '### RunManifest'; Get-RunManifest $a | Out-Default
+                $t = New-Run -Name t -ConfigPath train.yaml -DataPath train.csv
+                '### FoldPlanInfo'; $plan = $t | New-RunFoldPlan; $plan | Out-Default; '### FoldPlanHash'; $plan.ContentHash
+                '### TrainingResult'; $training = $t | Invoke-RunTraining; $training | Out-Default
+                '### TrainingMetrics'; foreach ($name in $training.Metrics.Keys) { "$name " + $training.Metrics[$name].ToString('R', [cultureinfo]::InvariantCulture) }
+                '### InferenceResult'; $t | Invoke-RunInference train.csv -OutputPath scored.csv -WarningAction SilentlyContinue | Out-Default
                 """;
             var result = RuntoolsProcess.Run(workspace.Directory, "-Command", script);
             Stderr = result.Stderr;
@@ -134,5 +145,59 @@ public sealed class FormatViewTests(FormatViewTests.Rendered rendered) : IClassF
         Assert.Matches(@"(?m)^Artifacts\s+: artifacts/notes\.txt\s*$", list);
         Assert.Matches(@"(?m)^Metrics\s+: auc=0\.91 f1=0\.8\s*$", list);
         Assert.DoesNotMatch(@"RunManifest \{|StageRecord \{", list);
+    }
+
+    [Fact]
+    public void Fold_plans_show_their_shape_and_a_short_content_hash()
+    {
+        var table = Section("FoldPlanInfo");
+        var hash = Section("FoldPlanHash").Trim();
+
+        Assert.Equal(["Run", "Name", "Kind", "Folds", "Repeats", "Nested", "Production", "Rows", "ContentHash"], Header(table));
+        Assert.Matches("^[0-9a-f]{64}$", hash);
+        Assert.Matches(@"_t\s+folds\s+stratified\s+2\s+1\s+False\s+True\s+24\s+" + hash[..12] + @"\s*$", Row(table, "_t "));
+    }
+
+    [Fact]
+    public void Training_results_show_task_mode_duration_and_the_cross_validated_metrics_compactly()
+    {
+        var table = Section("TrainingResult");
+        var metrics = Section("TrainingMetrics").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Trim().Split(' ')).ToDictionary(p => p[0], p => double.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(["Run", "Stage", "Task", "Mode", "Duration", "Metrics"], Header(table));
+        var row = Row(table, "_t ");
+        Assert.Matches(@"_t\s+train\s+binary\s+direct\s+\d+\.\ds\s+accuracy=", row);
+        // Every binary metric, in the result's order, each rounded to at most four decimals; the widest column is
+        // last, so on a narrow console it may end in an ellipsis.
+        Assert.Equal(["accuracy", "auc", "balanced_accuracy", "brier", "f1", "log_loss", "mcc"], metrics.Keys);
+        AssertShown(string.Join(' ', metrics.Select(m => $"{m.Key}={Compact(m.Value)}")), row[row.IndexOf("accuracy=", StringComparison.Ordinal)..].TrimEnd());
+    }
+
+    /// <summary>The last column of a table row shows the whole text, or, when the console is too narrow, its start
+    /// followed by an ellipsis.</summary>
+    static void AssertShown(string expected, string cell) =>
+        Assert.True(cell == expected || (cell.Length > 1 && cell.EndsWith('…') && expected.StartsWith(cell[..^1], StringComparison.Ordinal)),
+            $"the cell shows '{cell}' instead of '{expected}'");
+
+    /// <summary>How the views write a metric: up to four decimals, G4 for very small or large values.</summary>
+    static string Compact(double value)
+    {
+        var abs = Math.Abs(value);
+        return abs == 0 || (abs >= 0.001 && abs < 1e6)
+            ? value.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)
+            : value.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public void Inference_results_show_the_training_run_the_model_the_rows_and_the_output_file()
+    {
+        var table = Section("InferenceResult");
+
+        Assert.Equal(["Run", "TrainingRun", "Model", "Rows", "OutputPath"], Header(table));
+        var row = Row(table, "_t-inference");
+        var match = Regex.Match(row, @"^\S+_t-inference\s+\S+_t\s+models/production\s+24 (?<path>\S+)\s*$");
+        Assert.True(match.Success, $"unexpected row: {row}");
+        AssertShown(Path.Combine(rendered.Directory, "scored.csv"), match.Groups["path"].Value);
     }
 }
