@@ -21,6 +21,7 @@ public sealed record InferenceRequest(
     string InputFull,
     string? OutputPath,
     string Model,
+    string Stage,
     string? Key,
     string? Root,
     string WorkingDirectory,
@@ -47,7 +48,7 @@ public static class InferenceWorkflow
 
     public static Fin<InferencePlan> Plan(InferenceRequest request) =>
         from training in RunStore.Read(request.TrainingRun)
-        from modelDirectory in ModelDirectory(training, request.Model)
+        from modelDirectory in ModelDirectory(training, request.Stage, request.Model)
         from bundle in LoadBundle(training, modelDirectory)
         from input in TableFiles.Read(request.InputFull)
         from features in CheckSchema(bundle.Bundle, input, request.InputGiven)
@@ -61,13 +62,14 @@ public static class InferenceWorkflow
         select new InferencePlan(request, training, bundle.Bundle, modelDirectory, input, features, keys, ignored,
             runPlan with { Created = runPlan.Created with { Lineage = runPlan.Created.Lineage.Concat(ModelLineage(training, modelDirectory)) } });
 
-    /// <summary>models/&lt;model&gt;/ of the training run; the production model unless a fold is named.</summary>
-    static Fin<string> ModelDirectory(RunManifest training, string model)
+    /// <summary>models/&lt;model&gt;/ of the training stage; the production model unless a fold is named.</summary>
+    static Fin<string> ModelDirectory(RunManifest training, string stage, string model)
     {
-        var directory = $"{TrainingWorkflow.ModelsDirectory}/{model}";
+        var models = $"{TrainingWorkflow.Folder(stage)}{TrainingWorkflow.ModelsDirectory}/";
+        var directory = models + model;
         if (training.Artifacts.Exists(a => a.Path == $"{directory}/model.json")) return directory;
-        var available = training.Artifacts.Filter(a => a.Path.StartsWith("models/", StringComparison.Ordinal) && a.Path.EndsWith("/model.json", StringComparison.Ordinal))
-            .Map(a => a.Path.Split('/')[1]);
+        var available = training.Artifacts.Filter(a => a.Path.StartsWith(models, StringComparison.Ordinal) && a.Path.EndsWith("/model.json", StringComparison.Ordinal))
+            .Map(a => a.Path[models.Length..^"/model.json".Length]);
         return FinFail<string>(new ModelNotFound(training.Name, model, available));
     }
 

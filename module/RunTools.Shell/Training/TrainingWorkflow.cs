@@ -35,6 +35,15 @@ public static class TrainingWorkflow
 {
     public const string ModelsDirectory = "models";
 
+    /// <summary>The training stage most runs have. Its files are at the run's top level (models/, predictions/, ...)
+    /// and its metrics are cv/...; another training stage in the same run writes under &lt;stage&gt;/ and its metrics are
+    /// &lt;stage&gt;/cv/..., so two trainings never overwrite each other.</summary>
+    public const string DefaultStage = "train";
+
+    public static string Folder(string stage) => stage == DefaultStage ? "" : stage + "/";
+
+    public static string MetricPrefix(string stage) => Folder(stage) + "cv/";
+
     public static Fin<TrainingSetup> Prepare(RunManifest manifest, string planName) =>
         from spec in TrainingSpecs.FromConfig(manifest.Config)
         from data in DataSets.Load(manifest)
@@ -52,14 +61,15 @@ public static class TrainingWorkflow
     public static TrainingFiles Run(StageAttempt attempt, TrainingSetup setup, Action<TrainingProgress> progress, Action<string> note, CancellationToken cancel)
     {
         var run = attempt.RunDirectory;
+        var folder = Folder(attempt.Stage);
         var written = new List<string>();
         var folds = new List<FoldOutcome>();
         var clock = Stopwatch.StartNew();
 
         void Save(string relative, Action<string> write)
         {
-            write(Path.Combine(run, relative));
-            written.Add(relative);
+            write(Path.Combine(run, folder + relative));
+            written.Add(folder + relative);
         }
 
         void OnFold(FoldOutcome outcome)
@@ -84,8 +94,8 @@ public static class TrainingWorkflow
         Save("metrics/summary.parquet", p => Check(TableFiles.WriteParquet(p, SummaryTable(summary))));
         Save("best_models.json", p => AtomicFile.WriteText(p, BestModelsJson(folds)));
         Save("training.json", p => AtomicFile.WriteText(p, TrainingJson(setup, summary, clock.Elapsed)));
-        var production = folds.Find(f => f.Outer < 0) is { } prod ? $"{ModelsDirectory}/{FoldId(0, -1, prod.Variant)}/model.json" : null;
-        return new TrainingFiles(toSeq(written), "predictions/oof.parquet", "metrics/summary.parquet", production);
+        var production = folds.Find(f => f.Outer < 0) is { } prod ? $"{folder}{ModelsDirectory}/{FoldId(0, -1, prod.Variant)}/model.json" : null;
+        return new TrainingFiles(toSeq(written), $"{folder}predictions/oof.parquet", $"{folder}metrics/summary.parquet", production);
     }
 
     /// <summary>The summary metrics as metric events: <c>cv/&lt;metric&gt;</c> (mean over outer folds) and
@@ -93,7 +103,7 @@ public static class TrainingWorkflow
     public static Seq<MetricPoint> SummaryMetrics(TrainingSummary summary, TrainingSpec spec, string stage) =>
         summary.Metrics.Bind(m =>
         {
-            var prefix = spec.Variants.Count > 1 ? $"cv/{m.Variant}/{m.Metric}" : $"cv/{m.Metric}";
+            var prefix = MetricPrefix(stage) + (spec.Variants.Count > 1 ? $"{m.Variant}/{m.Metric}" : m.Metric);
             return Seq(
                     (prefix, m.Stats.Mean), ($"{prefix}/sd", m.Stats.Sd), ($"{prefix}/lower95", m.Stats.Lower95), ($"{prefix}/upper95", m.Stats.Upper95))
                 .Filter(p => double.IsFinite(p.Item2))
@@ -101,8 +111,8 @@ public static class TrainingWorkflow
         });
 
     /// <summary>Reads training's summary table back (for the metric events and the cmdlet's output).</summary>
-    public static Fin<TrainingSummary> ReadSummary(string run) =>
-        TableFiles.Read(Path.Combine(run, "metrics/summary.parquet")).Bind(t =>
+    public static Fin<TrainingSummary> ReadSummary(string run, string stage) =>
+        TableFiles.Read(Path.Combine(run, Folder(stage) + "metrics/summary.parquet")).Bind(t =>
             from variants in t.Column<TextColumn>("variant")
             from metrics in t.Column<TextColumn>("metric")
             from n in t.Column<IntegerColumn>("n")

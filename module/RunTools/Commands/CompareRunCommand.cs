@@ -56,7 +56,7 @@ public sealed class CompareRunCommand : RunCmdlet
         }
         else
         {
-            Terminate(new RunTools.Domain.NothingToCompare(runs.Count));
+            Terminate(new RunTools.Domain.NothingToCompare(runs.Count), DifferenceRun);
             return;
         }
         foreach (var other in others)

@@ -34,6 +34,10 @@ public sealed class InvokeRunInferenceCommand : RunCmdlet
     [Parameter]
     public string Model { get; set; } = "production";
 
+    /// <summary>The training stage whose models to use (Invoke-RunTraining -Name); 'train' by default.</summary>
+    [Parameter]
+    public string Stage { get; set; } = "train";
+
     /// <summary>The inference run's key (default: the training run's key + '-inference').</summary>
     [Parameter]
     public string? Name { get; set; }
@@ -51,10 +55,10 @@ public sealed class InvokeRunInferenceCommand : RunCmdlet
         var output = OutputPath is null ? null : FullPath(OutputPath);
         if (output is not null && File.Exists(output) && !Force)
         {
-            WriteFailure(new ArtifactExists(output), output);
+            WriteFailure(new OutputExists(output), output);
             return;
         }
-        var request = new InferenceRequest(Run, Path, FullPath(Path), output, Model, Name, Root is null ? null : FullPath(Root), CurrentDirectory, PowerShellVersion);
+        var request = new InferenceRequest(Run, Path, FullPath(Path), output, Model, Stage, Name, Root is null ? null : FullPath(Root), CurrentDirectory, PowerShellVersion);
         if (!Succeeded(InferenceWorkflow.Plan(request), out var plan, Path)) return;
         if (!plan.IgnoredColumns.IsEmpty)
             WriteWarning($"Ignoring column{(plan.IgnoredColumns.Count == 1 ? "" : "s")} the model does not use: {string.Join(", ", plan.IgnoredColumns)}.");

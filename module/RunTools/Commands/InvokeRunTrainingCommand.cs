@@ -45,14 +45,15 @@ public sealed class InvokeRunTrainingCommand : BuiltinStageCmdlet
         {
             if (setup.RejectedRows > 0) note($"{setup.RejectedRows} rows have no label and are left out of training");
             files = TrainingWorkflow.Run(attempt, setup, progress, note, cancel);
-            return TrainingWorkflow.ReadSummary(attempt.RunDirectory).Map(summary => new BuiltinResult(files.Written,
+            return TrainingWorkflow.ReadSummary(attempt.RunDirectory, Name).Map(summary => new BuiltinResult(files.Written,
                 RunCommands.WriteMetrics(TrainingWorkflow.SummaryMetrics(summary, setup.Spec, Name), DateTimeOffset.UtcNow).IfFail(Seq<RunEvent>())));
         }, out var skipped);
         if (manifest is null) return;
+        var folder = TrainingWorkflow.Folder(Name);
         var production = files?.ProductionModel
-            ?? manifest.Artifacts.Find(a => a.Stage == Name && a.Path.StartsWith("models/production", StringComparison.Ordinal) && a.Path.EndsWith("model.json", StringComparison.Ordinal))
+            ?? manifest.Artifacts.Find(a => a.Stage == Name && a.Path.StartsWith($"{folder}models/production", StringComparison.Ordinal) && a.Path.EndsWith("model.json", StringComparison.Ordinal))
                 .Map(a => a.Path).MatchUnsafe(p => p, () => null);
-        WriteObject(TrainingResult.Of(manifest, Name, setup.Spec.Task.ToString().ToLowerInvariant(), setup.Spec.Mode.ToString().ToLowerInvariant(),
-            Plan, "predictions/oof.parquet", production, skipped, manifest.Path!));
+        WriteObject(TrainingResult.Of(manifest, Name, TrainingWorkflow.MetricPrefix(Name), setup.Spec.Task.ToString().ToLowerInvariant(), setup.Spec.Mode.ToString().ToLowerInvariant(),
+            Plan, $"{folder}predictions/oof.parquet", production, skipped, manifest.Path!));
     }
 }

@@ -105,7 +105,7 @@ public abstract class BuiltinStageCmdlet : RunCmdlet
     /// <summary>After a failure: the files a built-in stage had already written in its folders.</summary>
     static Seq<string> WrittenSoFar(StageAttempt attempt) =>
         toSeq(new[] { "folds", "models", "inner", "conformal", "smote", "predictions", "metrics" }
-            .Select(d => Path.Combine(attempt.RunDirectory, d))
+            .SelectMany(d => new[] { Path.Combine(attempt.RunDirectory, d), Path.Combine(attempt.RunDirectory, attempt.Stage, d) })
             .Where(Directory.Exists)
             .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories))
             .Where(f => !Path.GetFileName(f).StartsWith('.') && File.GetLastWriteTimeUtc(f) >= attempt.Manifest.Stage(attempt.Stage)!.StartedAt.UtcDateTime)

@@ -168,7 +168,7 @@ public sealed record NothingToCompare(int Runs)
     : RunError($"Compare-Run needs a reference run and at least one other run; it was given {Runs}.", 1308)
 {
     public override ErrorKind Kind => ErrorKind.InvalidArgument;
-    public override object? Target => Runs;
+    public override object? Target => null; // the cmdlet names the runs it was given
 }
 
 // ---- stages ---------------------------------------------------------------------------------------------------
@@ -233,6 +233,13 @@ public sealed record ArtifactSourceNotFound(string Path)
 
 public sealed record ArtifactExists(string Path)
     : RunError($"The run already has an artifact at '{Path}'; use -Force to replace it.", 1502)
+{
+    public override ErrorKind Kind => ErrorKind.ResourceExists;
+    public override object? Target => Path;
+}
+
+public sealed record OutputExists(string Path)
+    : RunError($"The file '{Path}' already exists; use -Force to replace it.", 1504)
 {
     public override ErrorKind Kind => ErrorKind.ResourceExists;
     public override object? Target => Path;

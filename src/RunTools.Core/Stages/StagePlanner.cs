@@ -127,14 +127,20 @@ public static class StagePlanner
 
     /// <summary>An artifact's kind from its place in the run (built-in stages write to known folders), else from its
     /// extension.</summary>
-    public static ArtifactKind KindOf(string path) => (path.Split('/')[0], System.IO.Path.GetExtension(path).ToLowerInvariant()) switch
+    public static ArtifactKind KindOf(string path)
     {
-        ("folds", ".parquet") => ArtifactKind.FoldPlan,
-        ("predictions", ".parquet" or ".csv") => ArtifactKind.Predictions,
-        ("metrics", ".parquet" or ".csv") => ArtifactKind.Metrics,
-        ("models", _) => ArtifactKind.Model,
-        (_, var extension) => KindOfExtension(extension),
-    };
+        var folders = path.Split('/')[..^1];
+        var extension = System.IO.Path.GetExtension(path).ToLowerInvariant();
+        bool In(string folder) => folders.Contains(folder, StringComparer.Ordinal);
+        return extension switch
+        {
+            ".parquet" when In("folds") => ArtifactKind.FoldPlan,
+            ".parquet" or ".csv" when In("predictions") => ArtifactKind.Predictions,
+            ".parquet" or ".csv" when In("metrics") => ArtifactKind.Metrics,
+            _ when In("models") => ArtifactKind.Model,
+            _ => KindOfExtension(extension),
+        };
+    }
 
     static ArtifactKind KindOfExtension(string extension) => extension switch
     {

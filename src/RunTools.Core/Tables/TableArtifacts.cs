@@ -8,7 +8,7 @@ namespace RunTools.Tables;
 public static class TableArtifacts
 {
     /// <summary>The artifact kinds that hold a table: table, predictions and fold_plan.</summary>
-    public static bool HoldsTable(ArtifactKind kind) => kind is ArtifactKind.Table or ArtifactKind.Predictions or ArtifactKind.FoldPlan;
+    public static bool HoldsTable(ArtifactKind kind) => kind is ArtifactKind.Table or ArtifactKind.Predictions or ArtifactKind.FoldPlan or ArtifactKind.Metrics;
 
     /// <summary>The registered artifact at <paramref name="path"/>, if it holds a table.</summary>
     public static Fin<Artifact> Find(RunManifest manifest, RunRelativePath path) =>

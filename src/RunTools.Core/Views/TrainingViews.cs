@@ -38,14 +38,15 @@ public sealed record TrainingResult(
     TimeSpan? Duration,
     string RunPath)
 {
-    public static TrainingResult Of(RunManifest m, string stage, string task, string mode, string plan, string predictions, string? production, bool skipped, string runPath)
+    /// <param name="metricPrefix">The prefix of the stage's summary metrics ("cv/", or "&lt;stage&gt;/cv/").</param>
+    public static TrainingResult Of(RunManifest m, string stage, string metricPrefix, string task, string mode, string plan, string predictions, string? production, bool skipped, string runPath)
     {
         var metrics = new OrderedDictionary<string, double>(StringComparer.Ordinal);
-        foreach (var metric in m.Metrics.Filter(x => x.Stage == stage && x.Name.StartsWith("cv/", StringComparison.Ordinal)
+        foreach (var metric in m.Metrics.Filter(x => x.Stage == stage && x.Name.StartsWith(metricPrefix, StringComparison.Ordinal)
                                                      && !x.Name.EndsWith("/sd", StringComparison.Ordinal)
                                                      && !x.Name.EndsWith("/lower95", StringComparison.Ordinal)
                                                      && !x.Name.EndsWith("/upper95", StringComparison.Ordinal)))
-            metrics[metric.Name["cv/".Length..]] = metric.Last;
+            metrics[metric.Name[metricPrefix.Length..]] = metric.Last;
         return new TrainingResult(m.Name, stage, task, mode, plan, new ReadOnlyDictionary<string, double>(metrics), predictions, production, skipped,
             m.Stage(stage)?.Duration, runPath);
     }
