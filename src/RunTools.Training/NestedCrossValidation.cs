@@ -74,7 +74,11 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
             _ => Direct(context, train),
         };
         var predictions = Scorer.Score(fitted.Bundle, input.Features, test);
-        var metrics = test.Length == 0 ? Map<string, double>() : Scoring.Metrics(spec.Task, input.Labels, test, predictions);
+        // Rows without a label are scored (they get out-of-fold predictions) but have nothing to be measured against.
+        var labelled = Enumerable.Range(0, test.Length).Where(i => HasLabel(test[i])).ToArray();
+        var metrics = labelled.Length == 0
+            ? Map<string, double>()
+            : Scoring.Metrics(spec.Task, input.Labels, labelled.Select(i => test[i]).ToArray(), Subset(predictions, labelled));
         var bundle = fitted.Bundle;
         if (spec.Task == TrainingTask.Regression && !fitted.Residuals.IsEmpty)
         {
@@ -83,6 +87,13 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
         return new FoldOutcome(outer.Repeat, outer.Outer, variant, fitted.Selected, context.Scores, bundle, toSeq(test), predictions, metrics,
             fitted.Residuals, train.Length, fitted.Smote.Count, fitted.Smote, clock.Elapsed);
     }
+
+    bool HasLabel(int row) => spec.Task == TrainingTask.Regression ? !double.IsNaN(input.Labels.Targets[row]) : input.Labels.Classes[row] >= 0;
+
+    /// <summary>The predictions at the given positions, in that order.</summary>
+    static Predictions Subset(Predictions predictions, int[] positions) => predictions.Classes > 0
+        ? new Predictions([], positions.SelectMany(i => predictions.ProbabilitiesOf(i).ToArray()).ToArray(), predictions.Classes)
+        : new Predictions(positions.Select(i => predictions.Scores[i]).ToArray(), [], 0);
 
     /// <summary>Per outer fold: which inner folds there are, and the inner scores collected so far.</summary>
     sealed class Context(int repeat, int outer, string variant, Seq<Fold> inner)
