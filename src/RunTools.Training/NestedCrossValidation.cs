@@ -194,7 +194,11 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
                 continue;
             }
             var local = leaves.Classes.Select(id => id < 0 ? -1 : branchLeaves.ToList().IndexOf(leaves.Encoding.Classes[id])).ToArray();
-            var selection = SelectAndFit(context, new PartTask(name, TrainingTask.Multiclass, branchLeaves.Count, local, [], branchLeaves, "macro_f1"), branchRows);
+            // The bundle scores every part through one encoder (level 1's, fitted on all the outer training rows), so the
+            // branch's final model is fitted on that encoding too: the branch's own rows may lack a category or a
+            // missing value the others have, which would give its inputs another layout.
+            var selection = SelectAndFit(context, new PartTask(name, TrainingTask.Multiclass, branchLeaves.Count, local, [], branchLeaves, "macro_f1"), branchRows,
+                level1.Encoder);
             synthetic = synthetic.Concat(selection.Smote);
             parts.Add(new ModelPart(name, selection.Best, Save(selection.Model, selection.Width), branchLeaves));
             selected.Add((name, selection.Best));
@@ -222,7 +226,9 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
     /// <summary>Inner-CV model selection for one part, then the refit of the best candidate on all its training rows.
     /// Returns the selected candidate's out-of-fold predictions on the training rows (per row: P(positive) or the
     /// regression prediction) for conformal calibration and meta-features.</summary>
-    Selection SelectAndFit(Context context, PartTask task, int[] train)
+    /// <param name="sharedEncoder">The encoding of the final fit when the part must share another part's (default: fitted on
+    /// <paramref name="train"/>).</param>
+    Selection SelectAndFit(Context context, PartTask task, int[] train, EncoderState? sharedEncoder = null)
     {
         train = train.Where(r => Known(task, r)).ToArray();
         var innerFolds = context.Inner
@@ -263,7 +269,7 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
         }
 
         var best = Best(means, task.Metric);
-        var finalEncoder = FeatureEncoder.Fit(input.Features, train);
+        var finalEncoder = sharedEncoder ?? FeatureEncoder.Fit(input.Features, train);
         var (fx, fids, ftargets, origins) = Prepare(finalEncoder, task, train, context, -1);
         onProgress(new TrainingProgress("Training", $"{task.Part}: fitting {candidates[best].Id} on {train.Length} rows", Percent()));
         var final = FitOne(context, candidates[best], task.Task, task.Classes, fx, fids, ftargets, -1, best);
