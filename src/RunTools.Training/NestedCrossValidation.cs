@@ -74,7 +74,11 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
             _ => Direct(context, train),
         };
         var predictions = Scorer.Score(fitted.Bundle, input.Features, test);
-        var metrics = test.Length == 0 ? Map<string, double>() : Scoring.Metrics(spec.Task, input.Labels, test, predictions);
+        // Rows without a label are scored (they get out-of-fold predictions) but have nothing to be measured against.
+        var labelled = Enumerable.Range(0, test.Length).Where(i => HasLabel(test[i])).ToArray();
+        var metrics = labelled.Length == 0
+            ? Map<string, double>()
+            : Scoring.Metrics(spec.Task, input.Labels, labelled.Select(i => test[i]).ToArray(), Subset(predictions, labelled));
         var bundle = fitted.Bundle;
         if (spec.Task == TrainingTask.Regression && !fitted.Residuals.IsEmpty)
         {
@@ -83,6 +87,13 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
         return new FoldOutcome(outer.Repeat, outer.Outer, variant, fitted.Selected, context.Scores, bundle, toSeq(test), predictions, metrics,
             fitted.Residuals, train.Length, fitted.Smote.Count, fitted.Smote, clock.Elapsed);
     }
+
+    bool HasLabel(int row) => spec.Task == TrainingTask.Regression ? !double.IsNaN(input.Labels.Targets[row]) : input.Labels.Classes[row] >= 0;
+
+    /// <summary>The predictions at the given positions, in that order.</summary>
+    static Predictions Subset(Predictions predictions, int[] positions) => predictions.Classes > 0
+        ? new Predictions([], positions.SelectMany(i => predictions.ProbabilitiesOf(i).ToArray()).ToArray(), predictions.Classes)
+        : new Predictions(positions.Select(i => predictions.Scores[i]).ToArray(), [], 0);
 
     /// <summary>Per outer fold: which inner folds there are, and the inner scores collected so far.</summary>
     sealed class Context(int repeat, int outer, string variant, Seq<Fold> inner)
@@ -183,7 +194,11 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
                 continue;
             }
             var local = leaves.Classes.Select(id => id < 0 ? -1 : branchLeaves.ToList().IndexOf(leaves.Encoding.Classes[id])).ToArray();
-            var selection = SelectAndFit(context, new PartTask(name, TrainingTask.Multiclass, branchLeaves.Count, local, [], branchLeaves, "macro_f1"), branchRows);
+            // The bundle scores every part through one encoder (level 1's, fitted on all the outer training rows), so the
+            // branch's final model is fitted on that encoding too: the branch's own rows may lack a category or a
+            // missing value the others have, which would give its inputs another layout.
+            var selection = SelectAndFit(context, new PartTask(name, TrainingTask.Multiclass, branchLeaves.Count, local, [], branchLeaves, "macro_f1"), branchRows,
+                level1.Encoder);
             synthetic = synthetic.Concat(selection.Smote);
             parts.Add(new ModelPart(name, selection.Best, Save(selection.Model, selection.Width), branchLeaves));
             selected.Add((name, selection.Best));
@@ -211,7 +226,9 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
     /// <summary>Inner-CV model selection for one part, then the refit of the best candidate on all its training rows.
     /// Returns the selected candidate's out-of-fold predictions on the training rows (per row: P(positive) or the
     /// regression prediction) for conformal calibration and meta-features.</summary>
-    Selection SelectAndFit(Context context, PartTask task, int[] train)
+    /// <param name="sharedEncoder">The encoding of the final fit when the part must share another part's (default: fitted on
+    /// <paramref name="train"/>).</param>
+    Selection SelectAndFit(Context context, PartTask task, int[] train, EncoderState? sharedEncoder = null)
     {
         train = train.Where(r => Known(task, r)).ToArray();
         var innerFolds = context.Inner
@@ -252,7 +269,7 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
         }
 
         var best = Best(means, task.Metric);
-        var finalEncoder = FeatureEncoder.Fit(input.Features, train);
+        var finalEncoder = sharedEncoder ?? FeatureEncoder.Fit(input.Features, train);
         var (fx, fids, ftargets, origins) = Prepare(finalEncoder, task, train, context, -1);
         onProgress(new TrainingProgress("Training", $"{task.Part}: fitting {candidates[best].Id} on {train.Length} rows", Percent()));
         var final = FitOne(context, candidates[best], task.Task, task.Classes, fx, fids, ftargets, -1, best);

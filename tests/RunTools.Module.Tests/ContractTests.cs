@@ -159,7 +159,16 @@ public sealed class ContractTests(PowerShellHost ps) : IClassFixture<PowerShellH
         ["Set-RunStatus"] = ("$run = New-Run a", "$run | Set-RunStatus Cancelled 'not needed'"),
         ["Write-RunMetric"] = ("$run = New-Run a", "Write-RunMetric -Run $run -Name auc -Value 0.9"),
         ["Remove-Run"] = ("$run = New-Run a", "$run | Remove-Run"),
+        ["New-RunFoldPlan"] = (TrainingSetup, "$run | New-RunFoldPlan"),
+        ["Invoke-RunTraining"] = (TrainingSetup + "; $run | New-RunFoldPlan | Out-Null", "$run | Invoke-RunTraining"),
+        ["Invoke-RunInference"] = (TrainingSetup + "; $run | New-RunFoldPlan | Out-Null; $run | Invoke-RunTraining | Out-Null", "$run | Invoke-RunInference d.csv"),
     };
+
+    /// <summary>A run with 40 rows of data and a config for a quick training.</summary>
+    const string TrainingSetup =
+        "$lines = @('id,x,label'); foreach ($i in 1..40) { $lines += \"r$i,$i,$($i % 2)\" }; [IO.File]::WriteAllLines(\"$PWD/d.csv\", [string[]]$lines); " +
+        "[IO.File]::WriteAllText(\"$PWD/t.yaml\", \"data: { label: label, id: id }`nfolds: { kind: kfold, k: 2, production: true }`ntraining: { candidates: [ { trainer: lbfgs } ] }\"); " +
+        "$run = New-Run t -ConfigPath t.yaml -DataPath d.csv";
 
     [Fact]
     public void Every_state_changing_cmdlet_leaves_the_disk_unchanged_with_WhatIf()

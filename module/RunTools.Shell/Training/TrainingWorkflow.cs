@@ -76,7 +76,7 @@ public static class TrainingWorkflow
         {
             folds.Add(outcome);
             var id = FoldId(outcome.Repeat, outcome.Outer, outcome.Variant);
-            foreach (var (file, bytes) in ModelFiles(outcome.Model, setup.Data.Features.Map(f => f.Name)))
+            foreach (var (file, bytes) in ModelFiles(outcome.Model, setup.Input.Features.Map(f => f.Name)))
                 Save($"{ModelsDirectory}/{id}/{file}", p => AtomicFile.WriteBytes(p, bytes));
             if (!outcome.Inner.IsEmpty) Save($"inner/{id}.parquet", p => Check(TableFiles.WriteParquet(p, InnerTable(outcome.Inner))));
             if (!outcome.Residuals.IsEmpty) Save($"conformal/{id}.parquet", p => Check(TableFiles.WriteParquet(p, ResidualTable(outcome, setup.Data.RowKeys))));

@@ -123,8 +123,10 @@ public static class TrainingSpecs
 
     static string Text(TrainingTask task) => task.ToString().ToLowerInvariant();
 
+    /// <summary>By name only (case and '_' ignored): Enum.TryParse would also take numbers ("2") and comma-separated
+    /// combinations ("binary, regression"), turning a typo into another setting.</summary>
     static Fin<T> ParseEnum<T>(string key, string text) where T : struct, Enum =>
-        Enum.TryParse<T>(text.Replace("_", ""), ignoreCase: true, out var value) && Enum.IsDefined(value)
+        toSeq(Enum.GetValues<T>()).Find(v => string.Equals(v.ToString(), text.Trim().Replace("_", ""), StringComparison.OrdinalIgnoreCase)).Case is T value
             ? FinSucc(value)
             : FinFail<T>(new ConfigValueInvalid(key, $"'{text}' is not one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}"));
 
