@@ -129,7 +129,29 @@ public static class MlModels
         var input = context.Data.LoadFromEnumerable(System.Array.Empty<FeatureRow>(), schema);
         using var stream = new MemoryStream();
         context.Model.Save(model, input.Schema, stream);
-        return stream.ToArray();
+        return Reproducible(stream.ToArray());
+    }
+
+    /// <summary>ML.NET stamps every zip entry with the time it was saved, so the same model saved twice gives different
+    /// bytes. Rewriting the archive with a fixed timestamp makes equal models equal files: Test-Run and Compare-Run
+    /// can then tell an identical retrain from a different one by hash.</summary>
+    static byte[] Reproducible(byte[] zip)
+    {
+        var stamp = new DateTimeOffset(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        using var source = new System.IO.Compression.ZipArchive(new MemoryStream(zip), System.IO.Compression.ZipArchiveMode.Read);
+        using var output = new MemoryStream();
+        using (var target = new System.IO.Compression.ZipArchive(output, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var entry in source.Entries)
+            {
+                var copy = target.CreateEntry(entry.FullName, System.IO.Compression.CompressionLevel.Optimal);
+                copy.LastWriteTime = stamp;
+                using var from = entry.Open();
+                using var to = copy.Open();
+                from.CopyTo(to);
+            }
+        }
+        return output.ToArray();
     }
 
     public static ITransformer Load(MLContext context, byte[] bytes)

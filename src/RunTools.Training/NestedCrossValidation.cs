@@ -56,6 +56,9 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
         if (spec.Candidates.Count > 1 && plan.Folds.ForAll(f => f.Inner < 0))
             throw new TrainingException(new TrainingSpecInvalid("training.candidates",
                 $"choosing among {spec.Candidates.Count} candidates needs inner folds: add folds.inner to the config, or give one candidate"));
+        if (spec.Task == TrainingTask.Regression && spec.Candidates.Exists(c => c.Trainer == TrainerKind.Lbfgs) && input.Labels.Targets.Any(t => t < 0))
+            throw new TrainingException(new TrainingSpecInvalid("training.candidates",
+                "the lbfgs regression trainer is Poisson regression and needs non-negative labels; use sdca, fasttree, fastforest or lightgbm"));
         if (spec.Mode == TrainingMode.Meta && plan.Folds.ForAll(f => f.Inner < 0))
             throw new TrainingException(new TrainingSpecInvalid("training.mode", "meta mode feeds out-of-fold scores to the meta-classifier, so it needs inner folds (folds.inner)"));
     }

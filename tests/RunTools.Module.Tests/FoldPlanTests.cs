@@ -142,7 +142,9 @@ public sealed class FoldPlanTests : IDisposable
     /// settings are read before the stage starts (a bad one changes nothing); what only planning finds out (too
     /// few rows, a missing column the kind needs) fails the started stage, which records the error. Either way no
     /// plan file is written.</summary>
-    ErrorRecord Refused(string config, string data, string errorId, ErrorCategory category, object target, bool stageStarts)
+    /// <summary>A refused plan: the error comes before the stage starts (planning is checked first), so nothing in the
+    /// run changes.</summary>
+    ErrorRecord Refused(string config, string data, string errorId, ErrorCategory category, object target)
     {
         var run = ps.NewRun("r", config, data);
         var before = ps.Snapshot(run);
@@ -154,14 +156,7 @@ public sealed class FoldPlanTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(run, "folds")));
         using var manifest = Expect.Manifest(run);
         Assert.Empty(manifest.RootElement.GetProperty("fold_plans").EnumerateArray());
-        if (stageStarts)
-        {
-            var stage = Stage(manifest, "folds");
-            Assert.Equal("failed", stage.GetProperty("status").GetString());
-            Assert.Contains(errorId, stage.GetProperty("error").ToString());
-        }
-        else
-            Expect.Unchanged(before, ps.Snapshot(run));
+        Expect.Unchanged(before, ps.Snapshot(run));
         return e;
     }
 
@@ -169,7 +164,7 @@ public sealed class FoldPlanTests : IDisposable
     public void Fewer_rows_than_folds_is_TooFewRows()
     {
         var data = ps.Write("few.csv", "id,x,label\na,1,0\nb,2,1\nc,3,0\nd,4,1\n");
-        var e = Refused("data: { label: label, id: id }\nfolds: { kind: kfold, k: 5 }", data, "TooFewRows", ErrorCategory.InvalidData, "folds.k", stageStarts: true);
+        var e = Refused("data: { label: label, id: id }\nfolds: { kind: kfold, k: 5 }", data, "TooFewRows", ErrorCategory.InvalidData, "folds.k");
         Assert.Contains("4", e.Exception.Message);
         Expect.AllOk(ps.Run("Test-Run $r"));
     }
@@ -178,7 +173,7 @@ public sealed class FoldPlanTests : IDisposable
     public void A_class_with_fewer_members_than_folds_is_ClassTooSmall()
     {
         var data = ps.Write("small.csv", "id,x,label\n" + string.Join("\n", Enumerable.Range(0, 20).Select(i => $"r{i},{i},{(i < 2 ? "rare" : "common")}")) + "\n");
-        var e = Refused("data: { label: label, id: id }\nfolds: { kind: stratified, k: 3 }", data, "ClassTooSmall", ErrorCategory.InvalidData, "rare", stageStarts: true);
+        var e = Refused("data: { label: label, id: id }\nfolds: { kind: stratified, k: 3 }", data, "ClassTooSmall", ErrorCategory.InvalidData, "rare");
         Assert.Contains("folds.k", e.Exception.Message);
         Expect.AllOk(ps.Run("Test-Run $r"));
     }
@@ -187,7 +182,7 @@ public sealed class FoldPlanTests : IDisposable
     public void Group_folds_without_a_group_column_is_FoldColumnMissing()
     {
         var e = Refused("data: { label: label, id: visit_id }\nfolds: { kind: group, k: 3 }", ps.CopyExample("patients.csv"),
-            "FoldColumnMissing", ErrorCategory.InvalidArgument, "group", stageStarts: true);
+            "FoldColumnMissing", ErrorCategory.InvalidArgument, "group");
         Assert.Contains("group", e.Exception.Message);
         Expect.AllOk(ps.Run("Test-Run $r"));
     }
@@ -196,14 +191,14 @@ public sealed class FoldPlanTests : IDisposable
     public void An_inner_kind_that_needs_a_missing_column_is_FoldColumnMissing_too()
     {
         Refused("data: { label: label, id: visit_id }\nfolds: { kind: kfold, k: 3, inner: { kind: stratified_group, k: 2 } }", ps.CopyExample("patients.csv"),
-            "FoldColumnMissing", ErrorCategory.InvalidArgument, "group", stageStarts: true);
+            "FoldColumnMissing", ErrorCategory.InvalidArgument, "group");
         Expect.AllOk(ps.Run("Test-Run $r"));
     }
 
     [Fact]
     public void A_config_without_fold_settings_is_FoldSpecInvalid()
     {
-        Refused("data: { label: label, id: visit_id }", ps.CopyExample("patients.csv"), "FoldSpecInvalid", ErrorCategory.InvalidArgument, "folds", stageStarts: false);
+        Refused("data: { label: label, id: visit_id }", ps.CopyExample("patients.csv"), "FoldSpecInvalid", ErrorCategory.InvalidArgument, "folds");
         Expect.AllOk(ps.Run("Test-Run $r"));
     }
 

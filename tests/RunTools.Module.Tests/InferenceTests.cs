@@ -150,7 +150,7 @@ public sealed class InferenceTests(TrainedPatients trained) : IClassFixture<Trai
 
         var refused = Infer($"'{trained.Data}' '{output}'");
 
-        Expect.Error(refused, "ArtifactExists", "InvokeRunInference", ErrorCategory.ResourceExists, output);
+        Expect.Error(refused, "OutputExists", "InvokeRunInference", ErrorCategory.ResourceExists, output);
         Assert.Equal("keep me", File.ReadAllText(output));
         Assert.Empty(Expect.RunDirectories(root));
 

@@ -336,13 +336,50 @@ public sealed class TrainingTests : IDisposable
 
         Assert.False((bool)forced.Get("Skipped")!);
         Assert.NotEqual(before["training.json"], ps.Snapshot(run)["training.json"]);   // it records its duration
-        // Same seed, same models and predictions. (Not the same model.zip bytes: ML.NET stamps the zip entries with the time.)
+        // Same seed, same models and predictions, byte for byte (model zips are written without timestamps).
         var after = ps.Snapshot(run);
         Assert.Equal(before[Path.Combine("models", "r0_f1", "model.json")], after[Path.Combine("models", "r0_f1", "model.json")]);
+        Assert.Equal(before[Path.Combine("models", "r0_f1", "model.zip")], after[Path.Combine("models", "r0_f1", "model.zip")]);
+        Assert.Equal(before[Path.Combine("models", "production", "model.zip")], after[Path.Combine("models", "production", "model.zip")]);
         Assert.Equal(before[Path.Combine("predictions", "oof.parquet")], after[Path.Combine("predictions", "oof.parquet")]);
         using (var manifest = Expect.Manifest(run))
             Assert.Equal(2, manifest.RootElement.GetProperty("stages").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "train").GetProperty("attempt").GetInt32());
         Expect.AllOk(ps.Run("Test-Run $r"));
+    }
+
+    [Fact]
+    public void A_second_training_stage_in_the_same_run_keeps_its_own_files_and_metrics()
+    {
+        var (run, _) = Train(QuickBinaryConfig, ps.CopyExample("patients.csv"));
+        var first = ps.Snapshot(run);
+        Expect.Single(ps.Run("$r | New-RunFoldPlan two -Folds 2"), FoldPlanInfo);
+
+        var second = Expect.Single(ps.Run("$r | Invoke-RunTraining other -Plan two"), TrainingResult);
+
+        Assert.Equal("other/predictions/oof.parquet", second.Text("Predictions"));
+        Assert.Equal("other/models/production/model.json", second.Text("ProductionModel"));
+        Assert.Equal(2, ps.Table(run, "other/metrics/folds.parquet").Select(r => r["outer_fold"]).Distinct().Count());
+        var after = ps.Snapshot(run);
+        foreach (var file in first.Keys.Where(f => f.StartsWith("models", StringComparison.Ordinal) || f.StartsWith("predictions", StringComparison.Ordinal) || f.StartsWith("metrics", StringComparison.Ordinal)))
+            Assert.Equal(first[file], after[file]);
+        var metrics = (System.Collections.IDictionary)Expect.Single(ps.Run("Get-Run -Path $r"), "RunTools.Views.RunInfo").Get("Metrics")!;
+        Assert.True(metrics.Contains("cv/auc") && metrics.Contains("other/cv/auc"));
+        var scored = Expect.Single(ps.Run($"$r | Invoke-RunInference '{ps.CopyExample("patients_new.csv")}' -Stage other -WarningAction SilentlyContinue"), InferenceResult);
+        Assert.Equal("other/models/production", scored.Text("Model"));
+        Expect.AllOk(ps.Run("Test-Run $r"));
+    }
+
+    [Fact]
+    public void Poisson_regression_on_negative_targets_is_refused_before_any_model_is_fitted()
+    {
+        var data = ps.Write("negative.csv", "id,x,y\n" + string.Join("\n", Enumerable.Range(0, 40).Select(i => $"r{i},{i},{i - 20}")) + "\n");
+        ps.NewRun("r", "data: { label: y, id: id }\nfolds: { kind: kfold, k: 4, seed: 1 }\ntraining: { task: regression, candidates: [ { trainer: lbfgs } ] }", data);
+        Expect.Single(ps.Run("$r | New-RunFoldPlan"), FoldPlanInfo);
+
+        var refused = ps.Run("$r | Invoke-RunTraining");
+
+        var error = Expect.Error(refused, "TrainingSpecInvalid", "InvokeRunTraining", ErrorCategory.InvalidData, "training.candidates");
+        Assert.Contains("non-negative", error.Exception.Message);
     }
 
     [Fact]

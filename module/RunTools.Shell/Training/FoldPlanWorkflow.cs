@@ -5,8 +5,10 @@ using RunTools.Shell.Stages;
 
 namespace RunTools.Shell.Training;
 
-/// <summary>Everything a fold-plan stage needs, read and checked before it starts.</summary>
-public sealed record FoldPlanSetup(RunManifest Manifest, DataSet Data, FoldSpec Spec, FoldData FoldData, string Name)
+/// <summary>Everything a fold-plan stage needs, read and checked before it starts. Planning is pure and cheap, so
+/// the plan itself is computed here: a data problem (too few rows, a class smaller than k, a missing group column) is
+/// reported before the stage starts, and -WhatIf says exactly what would happen.</summary>
+public sealed record FoldPlanSetup(RunManifest Manifest, DataSet Data, FoldSpec Spec, FoldData FoldData, string Name, FoldPlan Plan)
 {
     /// <summary>The default plan is the stage "folds"; another plan name gets its own stage, "folds-&lt;name&gt;".</summary>
     public string Stage => Name == "folds" ? "folds" : $"folds-{Name}";
@@ -26,7 +28,9 @@ public static class FoldPlanWorkflow
         from config in ConfigMerge.Apply(manifest.Config, overrides)
         from spec in FoldSpecs.FromConfig(config)
         from data in DataSets.Load(manifest)
-        select new FoldPlanSetup(manifest, data, spec, FoldDataOf(data), name);
+        let foldData = FoldDataOf(data)
+        from plan in FoldPlanner.Plan(spec, foldData)
+        select new FoldPlanSetup(manifest, data, spec, foldData, name, plan);
 
     static FoldData FoldDataOf(DataSet data) => new(
         data.RowKeys,
@@ -38,9 +42,9 @@ public static class FoldPlanWorkflow
     static Seq<string> Texts(RunTools.Training.FeatureSource source) =>
         toSeq(RunTools.Training.Labels.Texts(source).Select(t => t ?? "").ToArray());
 
-    /// <summary>Plans and writes the files; returns the plan record for the manifest.</summary>
+    /// <summary>Writes the plan's files; returns the plan record for the manifest.</summary>
     public static Fin<(FoldPlanRecord Record, Seq<string> Files)> Run(StageAttempt attempt, FoldPlanSetup setup) =>
-        from plan in FoldPlanner.Plan(setup.Spec, setup.FoldData)
+        from plan in FinSucc(setup.Plan)
         let summary = plan.Summary(setup.FoldData)
         from files in FoldPlanFiles.Write(attempt.RunDirectory, setup.Name, plan, summary)
         select (new FoldPlanRecord(setup.Name, FoldSpecs.Text(setup.Spec.Kind), setup.Spec.Folds, setup.Spec.Repeats, setup.Spec.Inner is not null,
