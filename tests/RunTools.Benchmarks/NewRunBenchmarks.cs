@@ -41,7 +41,7 @@ public class NewRunBenchmarks
     [Benchmark(Description = "RunTools New-Run (plan + create, no data)")]
     public string NewRun()
     {
-        var request = new NewRunRequest(root, "bench", [(config, config)], [], [], [], [], Environment.CurrentDirectory, "7.6.9");
+        var request = new NewRunRequest(root, "bench", Seq1((config, config)), [], [], [], [], Environment.CurrentDirectory, "7.6.9");
         return RunFactory.Plan(request).Bind(RunFactory.Execute).Match(m => m.Name, e => throw new InvalidOperationException(e.Message));
     }
 }

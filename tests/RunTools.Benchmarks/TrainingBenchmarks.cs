@@ -133,7 +133,7 @@ public class TrainingBenchmarks
     public double RunToolsStages()
     {
         var root = Path.Combine(directory, "runs", Guid.NewGuid().ToString("N"));
-        var request = new NewRunRequest(root, "bench", [(config, config)], [], [(csv, csv)], [], [], directory, "7.6.9");
+        var request = new NewRunRequest(root, "bench", Seq1((config, config)), [], Seq1((csv, csv)), [], [], directory, "7.6.9");
         var manifest = RunFactory.Plan(request).Bind(RunFactory.Execute).Match(m => m, e => throw new InvalidOperationException(e.Message));
         var run = manifest.Path!;
 
@@ -147,7 +147,7 @@ public class TrainingBenchmarks
 
         var fresh = RunStore.Read(run).Match(m => m, e => throw new InvalidOperationException(e.Message));
         var setup = TrainingWorkflow.Prepare(fresh, "folds").Match(s => s, e => throw new InvalidOperationException(e.Message));
-        var train = StageRunner.Begin(run, new StageSpec("train", [plan.Stage], setup.Inputs, [], false, setup.Command))
+        var train = StageRunner.Begin(run, new StageSpec("train", Seq1(plan.Stage), setup.Inputs, [], false, setup.Command))
             .Match(b => (StageAttempt)b, e => throw new InvalidOperationException(e.Message));
         var files = TrainingWorkflow.Run(train, setup, _ => { }, _ => { }, CancellationToken.None);
         var summary = TrainingWorkflow.ReadSummary(run, "train").Match(s => s, e => throw new InvalidOperationException(e.Message));
