@@ -161,7 +161,9 @@ public class TrainingBenchmarks
 /// <summary>Adds a "Peak WS" column: each benchmark process records its peak working set in GlobalCleanup.</summary>
 public sealed class PeakMemoryConfig : ManualConfig
 {
-    static string FileFor(string benchmark) => Path.Combine(Path.GetTempPath(), "runtools-bench-peak-" + benchmark.GetHashCode(StringComparison.Ordinal).ToString("x8") + ".txt");
+    // The benchmark runs in its own process: the file name must not depend on anything process-specific (string
+    // hash codes are randomised per process).
+    static string FileFor(string benchmark) => Path.Combine(Path.GetTempPath(), $"runtools-bench-peak-{benchmark}.txt");
 
     public PeakMemoryConfig() => AddColumn(new PeakColumn());
 

@@ -46,7 +46,10 @@ public sealed class FoldPlanTests : IDisposable
         Expect.Single(ps.Run("$r | New-RunFoldPlan"), FoldPlanInfo);
 
         var rows = ps.Table(run, "folds/folds.parquet");
-        Assert.Equal(["repeat", "outer_fold", "inner_fold", "row_key", "role"], rows.Columns());
+        Assert.Equal(["repeat", "outer_fold", "inner_fold", "row_key", "role", "row"], rows.Columns());
+        // 'row' is the data row's index (from 0): it names the row whose id is row_key.
+        var ids = File.ReadAllLines(Path.Combine(Repo.Root, "examples", "data", "patients.csv")).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')[0]).ToArray();
+        Assert.All(rows, r => Assert.Equal(ids[(long)r["row"]!], r["row_key"]));
 
         var test = ps.TestFolds(run);
         Assert.Equal(1200, test.Count);          // ToDictionary would have thrown on a row tested twice

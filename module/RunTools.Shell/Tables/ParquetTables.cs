@@ -37,13 +37,14 @@ static class ParquetTables
         }
     }
 
-    public static Table Read(string path, int? firstRows)
+    /// <param name="only">Read only these columns (in file order); null reads every column.</param>
+    public static Table Read(string path, int? firstRows, IReadOnlySet<string>? only = null)
     {
         using var stream = Open(path);
         var reader = Wait(ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true));
         try
         {
-            var plan = Plan(path, reader.Schema);
+            var plan = Plan(path, reader.Schema).Where(p => only is null || only.Contains(p.Field.Name)).ToArray();
             var total = reader.RowGroups.Sum(g => g.RowCount);
             var wanted = firstRows is { } first ? Math.Min(Math.Max(first, 0), total) : total;
             if (wanted > System.Array.MaxLength)
