@@ -88,21 +88,21 @@ $runs = foreach ($threshold in 0.5, 0.3) {
     $run | Set-RunStatus Completed -PassThru
 }
 
-# The two runs side by side, then what differs between them (the first run is the reference).
-$runs
-$runs | Get-RunManifest | Compare-Run -Section config, metrics
+# The two runs side by side, then what differs between them (the first run is the reference). Each result goes
+# through Out-Default on its own, so every kind of record gets its own table.
+$runs | Out-Default
+$runs | Get-RunManifest | Compare-Run -Section config, metrics | Out-Default
 
 # Nested cross-validation: a fold plan stored in the run, then candidates selected by inner folds inside each outer
 # training set, outer folds evaluated, and a production model fitted on all rows (see examples/training.yaml).
 $training = New-Run -Root $Root -Name patients-nested-cv -ConfigPath ([System.IO.Path]::Combine($PSScriptRoot, 'training.yaml')) -DataPath $data
-$training | New-RunFoldPlan
-$result = $training | Invoke-RunTraining
-$result
-Import-RunTable -Run $training -Path metrics/summary.parquet | Where-Object metric -in 'auc', 'balanced_accuracy', 'brier'
+$training | New-RunFoldPlan | Out-Default
+$training | Invoke-RunTraining | Out-Default
+Import-RunTable -Run $training -Path metrics/summary.parquet | Where-Object metric -in 'auc', 'balanced_accuracy', 'brier' | Out-Default
 
 # Score new visits with the production model; the inference is a run of its own, with lineage to the training run.
 $newData = [System.IO.Path]::Combine($PSScriptRoot, 'data', 'patients_new.csv')
 $inference = $training | Invoke-RunInference $newData -WarningAction SilentlyContinue
-$inference
-Import-RunTable -Run $inference.RunPath -Path predictions.parquet -First 5
+$inference | Out-Default
+Import-RunTable -Run $inference.RunPath -Path predictions.parquet -First 5 | Out-Default
 $training, (Get-Run -Path $inference.RunPath) | Set-RunStatus Completed
