@@ -14,13 +14,14 @@ namespace RunTools.Host;
 ///   1   the script ended with a terminating error (throw, -ErrorAction Stop, ThrowTerminatingError, ...),
 ///       or the module could not be imported;
 ///   2   the script finished but wrote one or more non-terminating error records;
-///   64  usage error: bad arguments or a script file that does not exist.
+///   64  usage error: bad arguments or a script file that does not exist;
+///   130 stopped with Ctrl+C (the running cmdlet was stopped cleanly; a second Ctrl+C kills the process).
 /// Pipeline output is formatted through Out-Default to stdout; errors, warnings, verbose and debug messages go to
 /// stderr.
 /// </summary>
 public static class Program
 {
-    public const int Success = 0, TerminatingError = 1, NonTerminatingErrors = 2, UsageError = 64;
+    public const int Success = 0, TerminatingError = 1, NonTerminatingErrors = 2, UsageError = 64, Interrupted = 130;
 
     const string Usage = """
         usage: runtools [-Module <RunTools.psd1>] <script.ps1> [script arguments...]
@@ -180,18 +181,41 @@ public static class ScriptRunner
         };
         // Out-Default formats objects exactly as an interactive pwsh would, through the format data RunTools loads.
         ps.AddScript(scriptText).AddCommand("Out-Default");
+        // Ctrl+C stops the pipeline the way pwsh does (cmdlets get StopProcessing, stages record 'cancelled');
+        // a second Ctrl+C ends the process at once.
+        var interrupts = 0;
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = Interlocked.Increment(ref interrupts) == 1;
+            if (e.Cancel) ps.BeginStop(null, null);
+        };
+        Console.CancelKeyPress += onCancel;
         try
         {
             ps.Invoke();
         }
         catch (ExitException exit)
         {
-            return exit.Argument is int code ? code : LanguagePrimitives.ConvertTo<int>(exit.Argument);
+            return ExitCode(exit.Argument);
+        }
+        catch (PipelineStoppedException)
+        {
+            Console.Error.WriteLine("runtools: stopped.");
+            return Program.Interrupted;
         }
         catch (RuntimeException e)
         {
             host.WriteErrorRecord(e.ErrorRecord);
             return Program.TerminatingError;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+        if (interrupts > 0 || ps.InvocationStateInfo.State == PSInvocationState.Stopped)
+        {
+            Console.Error.WriteLine("runtools: stopped.");
+            return Program.Interrupted;
         }
 
         if (host.ExitCode is { } requested) return requested;
@@ -204,6 +228,9 @@ public static class ScriptRunner
     static int? ExitCodeOfScript(Runspace runspace)
     {
         var value = runspace.SessionStateProxy.GetVariable("LASTEXITCODE");
-        return value is null ? null : LanguagePrimitives.ConvertTo<int>(value);
+        return value is null ? null : ExitCode(value);
     }
+
+    /// <summary>An exit code from whatever the script set; a value that is not a number is a failure (1).</summary>
+    static int ExitCode(object? value) => LanguagePrimitives.TryConvertTo<int>(value, out var code) ? code : Program.TerminatingError;
 }

@@ -50,8 +50,9 @@ public static class Scorer
             var branchLeaves = part.Classes.Map(l => leaves.ToList().IndexOf(l)).ToArray();
             if (part.Bytes.Length == 0)
             {
+                // No level-2 model (one leaf, or no training rows in this branch): its leaves share P(branch) equally.
                 foreach (var leaf in branchLeaves)
-                    for (var i = 0; i < x.Rows; i++) probabilities[i * leaves.Count + leaf] += level1.ProbabilitiesOf(i)[b];
+                    for (var i = 0; i < x.Rows; i++) probabilities[i * leaves.Count + leaf] += level1.ProbabilitiesOf(i)[b] / branchLeaves.Length;
                 continue;
             }
             var level2 = MlModels.Predict(context, MlModels.Load(context, part.Bytes), TrainingTask.Multiclass, branchLeaves.Length, x);

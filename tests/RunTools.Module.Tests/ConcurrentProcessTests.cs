@@ -92,6 +92,18 @@ public sealed class AbandonedRunTests : IDisposable
     }
 
     [Fact]
+    public void Writing_a_metric_to_an_abandoned_run_does_not_make_it_look_alive()
+    {
+        Succeeds(RuntoolsProcess.Run(ps.Directory, "-Command", "$r = New-Run -Name gone; Set-RunStatus -Run $r Running"));
+
+        ps.Run("Write-RunMetric -Run (Get-Run gone) -Name late -Value 1").AssertNoErrors();
+
+        var run = Expect.Single(ps.Run("Get-Run gone"), Expect.RunInfo);
+        Assert.Equal("Abandoned", run.Text("Status"));
+        Assert.DoesNotContain(Directory.EnumerateFiles(Path.Combine(run.Text("Path"), ".heartbeats")), f => f.EndsWith($"-{Environment.ProcessId}.json", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void An_abandoned_run_can_be_closed_as_failed()
     {
         Succeeds(RuntoolsProcess.Run(ps.Directory, "-Command", "$r = New-Run -Name gone; Set-RunStatus -Run $r Running"));

@@ -21,6 +21,15 @@ public sealed class HostExitCodeTests : IDisposable
     }
 
     [Fact]
+    public void A_LASTEXITCODE_that_is_not_a_number_exits_1_instead_of_crashing_the_host()
+    {
+        var r = Command("$global:LASTEXITCODE = 'abc'");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.DoesNotContain("Unhandled exception", r.Stderr);
+    }
+
+    [Fact]
     public void A_throw_exits_1_with_the_message_on_stderr()
     {
         var result = Command("'before'; throw 'boom'; 'after'");

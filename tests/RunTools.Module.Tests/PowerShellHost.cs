@@ -105,6 +105,24 @@ public sealed class PowerShellHost : IDisposable
             terminating);
     }
 
+    /// <summary>Starts script text and stops it (as Ctrl+C does) once <paramref name="when"/> is true; returns
+    /// whether the pipeline ended stopped (not completed on its own first).</summary>
+    public bool RunAndStop(string script, Func<bool> when, TimeSpan timeout)
+    {
+        using var ps = PowerShell.Create(runspace);
+        ps.AddScript(script);
+        var running = ps.BeginInvoke();
+        var deadline = DateTime.UtcNow + timeout;
+        while (!when() && !running.IsCompleted)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the condition to stop the script never came true");
+            Thread.Sleep(20);
+        }
+        var stoppedEarly = !running.IsCompleted;
+        ps.Stop();
+        return stoppedEarly && ps.InvocationStateInfo.State == PSInvocationState.Stopped;
+    }
+
     /// <summary>A snapshot of every file under the directory (path → content hash), to prove a command changed nothing.</summary>
     public IReadOnlyDictionary<string, string> Snapshot(string? under = null)
     {

@@ -315,6 +315,31 @@ public sealed class NestedCrossValidationTests
         Assert.True(summary.Mean("accuracy") > 0.9, $"accuracy {summary.Mean("accuracy")}");
     }
 
+    /// <summary>A branch with no training rows gets no level-2 model: its leaves share P(branch), so every row's
+    /// probabilities still sum to 1.</summary>
+    [Fact]
+    public void A_branch_without_training_rows_splits_its_probability_among_its_leaves()
+    {
+        var data = Multiclass(80);
+        var alpha = Enumerable.Range(0, 80).Where(i => i % 4 < 2).ToArray();
+        var beta = Enumerable.Range(0, 80).Where(i => i % 4 >= 2).ToArray();
+        var plan = new RunTools.Folds.FoldPlan(new RunTools.Folds.FoldSpec(RunTools.Folds.FoldKind.KFold, 2, 1, 1, false, null, null, false),
+            data.Keys, Seq1(new RunTools.Folds.Fold(0, 0, -1, toSeq(alpha), toSeq(beta))));
+        var spec = Spec(TrainingTask.Multiclass, Lbfgs()) with { Mode = TrainingMode.Hierarchical, Parent = "family" };
+
+        var fold = Train(spec, data, plan).Folds.Head;
+
+        Assert.Empty(fold.Model.Parts.Find(p => p.Name == "level2:beta").Map(p => p.Bytes).IfNone([1]));
+        for (var i = 0; i < fold.TestRows.Count; i++)
+        {
+            var p = fold.Test.ProbabilitiesOf(i);
+            // Level-1 probabilities are normalised, so the leaves' sum is 1 to rounding; giving each leaf the whole
+            // P(beta) would add P(beta) (small here, but not 1e-12 small).
+            Assert.InRange(p.ToArray().Sum(), 1 - 1e-12, 1 + 1e-12);
+            Assert.Equal(p[2], p[3], 12);   // b1 and b2 share P(beta)
+        }
+    }
+
     [Fact]
     public void A_leaf_under_two_parents_is_an_error()
     {

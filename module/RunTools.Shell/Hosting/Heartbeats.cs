@@ -24,13 +24,16 @@ public static class Heartbeats
 
     static string Sanitize(string host) => string.Concat(host.Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' ? c : '_'));
 
-    /// <summary>Called after every write to a run: while the run or a stage of this process is running, keep a
-    /// heartbeat; once it is finished, stop and remove it.</summary>
+    /// <summary>Called after every write to a run: while the run is running and this process owns it (it started or
+    /// took it over) or runs one of its stages, keep a heartbeat; otherwise (finished, or this process only wrote a
+    /// metric to someone else's run) stop and remove it. A process that merely writes to a run must not keep an
+    /// abandoned run looking alive.</summary>
     public static void Touch(string runDirectory, RunManifest manifest)
     {
         var me = SystemInfo.CurrentProcess;
         var myStage = manifest.Stages.Find(s => s.Status == StageStatus.Running && Liveness.SameProcess(s.Process, me)).Map(s => s.Name);
-        if (manifest.Status == RunStatus.Running)
+        var owner = manifest.Owner is { } o && Liveness.SameProcess(o, me);
+        if (manifest.Status == RunStatus.Running && (owner || myStage.IsSome))
         {
             var stage = myStage.ToNullable();
             Active[runDirectory] = stage;

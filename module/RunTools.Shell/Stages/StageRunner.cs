@@ -9,7 +9,10 @@ using RunTools.Stages;
 namespace RunTools.Shell.Stages;
 
 /// <summary>What Invoke-RunStage (or a built-in stage) asks for, paths as the user gave them.</summary>
-public sealed record StageSpec(string Stage, Seq<string> DependsOn, Seq<string> Inputs, Seq<string> Outputs, bool Force, string Command);
+/// <param name="Hashed">Hashes of some inputs already computed by the caller (by full path), so a large data file
+/// is not hashed again.</param>
+public sealed record StageSpec(string Stage, Seq<string> DependsOn, Seq<string> Inputs, Seq<string> Outputs, bool Force, string Command,
+    Seq<(string FullPath, FileHash Hash)> Hashed = default);
 
 /// <summary>A stage attempt that has been recorded as started: the body may now run.</summary>
 public sealed record StageAttempt(string RunDirectory, string Stage, int Attempt, string Reason, RunManifest Manifest, Seq<string> Outputs)
@@ -28,7 +31,8 @@ public static class StageRunner
     /// <summary>What would happen, without writing anything (for -WhatIf and to ask ShouldProcess).</summary>
     public static Fin<StageDecision> Preview(string runDirectory, StageSpec spec) =>
         from manifest in RunStore.Read(runDirectory)
-        from request in Request(manifest, spec)
+        from inputs in HashInputs(manifest.Path!, spec)
+        from request in Request(manifest, spec, inputs)
         let observed = RunStore.Observe(manifest, Liveness.DefaultStaleAfter)
         from decision in StagePlanner.Decide(manifest, observed.Status, observed.Live, request, SystemInfo.CurrentProcess, DateTimeOffset.UtcNow)
         select decision;
@@ -36,9 +40,13 @@ public static class StageRunner
     /// <summary>Decides under the lock and records the start. Returns the attempt to run, or the skip.</summary>
     public static Fin<Either<SkipStage, StageAttempt>> Begin(string runDirectory, StageSpec spec)
     {
+        // Inputs are hashed before taking the run's lock: a large file must not keep other writers waiting.
+        var hashed = HashInputs(Path.GetFullPath(runDirectory), spec);
+        if (hashed.IsFail) return hashed.Map(_ => default(Either<SkipStage, StageAttempt>));
+        var inputs = (Seq<FileHash>)hashed;
         StageDecision? decision = null;
         var updated = RunStore.Update(runDirectory, manifest =>
-            from request in Request(manifest, spec)
+            from request in Request(manifest, spec, inputs)
             let observed = RunStore.Observe(manifest, Liveness.DefaultStaleAfter)
             from d in StagePlanner.Decide(manifest, observed.Status, observed.Live, request, SystemInfo.CurrentProcess, DateTimeOffset.UtcNow)
             select (decision = d) switch
@@ -110,13 +118,15 @@ public static class StageRunner
         }
     }
 
-    static Fin<StageRequest> Request(RunManifest manifest, StageSpec spec)
+    static Fin<Seq<FileHash>> HashInputs(string run, StageSpec spec) =>
+        spec.Inputs.Map(i => HashInput(run, spec, i)).Sequence();
+
+    static Fin<StageRequest> Request(RunManifest manifest, StageSpec spec, Seq<FileHash> inputs)
     {
         var run = manifest.Path!;
         return from stage in Names.StageName(spec.Stage)
                from deps in spec.DependsOn.Map(Names.StageName).Sequence()
-               from inputs in spec.Inputs.Map(i => HashInput(run, spec.Stage, i)).Sequence()
-               from outputs in spec.Outputs.Map(o => ToRunRelative(run, o)).Sequence()
+               from outputs in spec.Outputs.Map(o => WritableInRun(run, o)).Sequence()
                let recorded = manifest.Stage(spec.Stage) is { } previous
                    ? previous.Outputs.Map(o => (o.Path, File.Exists(Path.Combine(run, o.Path)) ? FileInspector.Hash(Path.Combine(run, o.Path), o.Path) : null))
                    : Seq<(string, FileHash?)>()
@@ -125,14 +135,15 @@ public static class StageRunner
 
     /// <summary>A declared input: relative paths are inside the run (and may not escape it); absolute paths outside
     /// the run are recorded as they are.</summary>
-    static Fin<FileHash> HashInput(string run, string stage, string input)
+    static Fin<FileHash> HashInput(string run, StageSpec spec, string input)
     {
         var isInside = !Path.IsPathRooted(input) || IsInside(run, Path.GetFullPath(input));
         var recorded = isInside ? ToRunRelative(run, input) : FinSucc(Path.GetFullPath(input));
         return recorded.Bind(path =>
         {
             var full = isInside ? Path.Combine(run, path) : path;
-            return File.Exists(full) ? FinSucc(FileInspector.Hash(full, path)) : FinFail<FileHash>(new StageInputNotFound(stage, input));
+            if (spec.Hashed.Find(h => h.FullPath == full).Case is (string, FileHash known)) return FinSucc(known with { Path = path });
+            return File.Exists(full) ? FinSucc(FileInspector.Hash(full, path)) : FinFail<FileHash>(new StageInputNotFound(spec.Stage, input));
         });
     }
 
@@ -143,7 +154,12 @@ public static class StageRunner
         return RunRelativePath.Create(relative, run).Map(r => r.Value);
     }
 
-    static bool IsInside(string run, string full) =>
+    /// <summary>A path something will write inside the run: inside it, and not one of the run's own files.</summary>
+    public static Fin<string> WritableInRun(string run, string path) =>
+        ToRunRelative(run, path).Bind(r => RunLayout.IsReserved(r) ? FinFail<string>(new PathReserved(r)) : FinSucc(r));
+
+    /// <summary>Whether a full path is inside the run directory (case-insensitive on Windows).</summary>
+    public static bool IsInside(string run, string full) =>
         full.StartsWith(run.EndsWith(Path.DirectorySeparatorChar) ? run : run + Path.DirectorySeparatorChar,
             OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 }

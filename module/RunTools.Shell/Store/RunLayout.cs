@@ -17,7 +17,13 @@ public static class RunLayout
     /// with one rename.</summary>
     public const string RootWorkArea = ".runtools";
 
-    public static string LogFor(string stage) => $"{Logs}/{stage}.log";
+    /// <summary>The run's own bookkeeping: no artifact or stage output may be written there.</summary>
+    public static bool IsReserved(string relativePath)
+    {
+        var first = relativePath.Split('/')[0];
+        return first is Manifest or Events or ResolvedConfig or Overrides or Sidecars or Heartbeats or Lock or Logs
+               || first.StartsWith('.');
+    }
 
     /// <summary>A directory is a run when it holds run.json or events.jsonl (a run whose run.json was lost can
     /// still be read by replaying its events).</summary>

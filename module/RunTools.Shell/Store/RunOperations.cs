@@ -17,16 +17,17 @@ public static class RunOperations
     /// <summary>The events a status change would append, without writing (for -WhatIf and ShouldProcess).</summary>
     public static Fin<(RunManifest Manifest, RunStatus Observed)> PreviewStatus(string run, RunStatus to, string? message) =>
         from m in RunStore.Read(run)
-        let observed = RunStore.Observe(m, Liveness.DefaultStaleAfter).Status
-        from _ in RunCommands.ChangeStatus(m, observed, to, SystemInfo.CurrentProcess, DateTimeOffset.UtcNow, message, null)
-        select (m, observed);
+        let observed = RunStore.Observe(m, Liveness.DefaultStaleAfter)
+        from _ in RunCommands.SetStatus(m, observed.Status, observed.Live, to, SystemInfo.CurrentProcess, DateTimeOffset.UtcNow, message, null)
+        select (m, observed.Status);
 
     public static Fin<RunManifest> SetStatus(string run, RunStatus to, string? message) =>
         RunStore.Update(run, m =>
         {
             var now = DateTimeOffset.UtcNow;
             var error = to == RunStatus.Failed ? new ErrorInfo("SetRunStatus", message ?? "marked failed", null, now) : null;
-            return RunCommands.ChangeStatus(m, RunStore.Observe(m, Liveness.DefaultStaleAfter).Status, to, SystemInfo.CurrentProcess, now, message, error);
+            var observed = RunStore.Observe(m, Liveness.DefaultStaleAfter);
+            return RunCommands.SetStatus(m, observed.Status, observed.Live, to, SystemInfo.CurrentProcess, now, message, error);
         });
 
     // ---- artifacts -------------------------------------------------------------------------------------------
@@ -37,11 +38,11 @@ public static class RunOperations
     {
         if (!File.Exists(source)) return FinFail<(string, bool)>(new ArtifactSourceNotFound(source));
         var full = Path.GetFullPath(run);
-        var inside = Path.GetFullPath(source).StartsWith(full + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-        if (inside && destination is null) return StageRunner.ToRunRelative(full, source).Map(r => (r, false));
+        var inside = StageRunner.IsInside(full, Path.GetFullPath(source));
+        if (inside && destination is null) return StageRunner.WritableInRun(full, source).Map(r => (r, false));
         var target = destination ?? $"{RunLayout.Artifacts}/{Path.GetFileName(source)}";
         if (target.EndsWith('/') || target.EndsWith('\\')) target += Path.GetFileName(source);
-        return StageRunner.ToRunRelative(full, target).Map(r => (r, true));
+        return StageRunner.WritableInRun(full, target).Map(r => (r, true));
     }
 
     public static Fin<RunManifest> PreviewArtifact(string run, string relative, bool force) =>
@@ -78,8 +79,14 @@ public static class RunOperations
 
     // ---- metrics ---------------------------------------------------------------------------------------------
 
-    public static Fin<RunManifest> WriteMetrics(string run, Seq<MetricPoint> points) =>
-        RunStore.Update(run, _ => RunCommands.WriteMetrics(points, DateTimeOffset.UtcNow));
+    /// <summary>Appends the points and returns them as written (for -PassThru: exactly these, whatever other
+    /// writers add meanwhile).</summary>
+    public static Fin<(RunManifest Manifest, Seq<MetricRecord> Written)> WriteMetrics(string run, Seq<MetricPoint> points) =>
+        from events in RunCommands.WriteMetrics(points, DateTimeOffset.UtcNow)
+        from manifest in RunStore.Update(run, _ => FinSucc(events))
+        select (manifest, events.Choose(e => e is MetricWritten w
+            ? Some(new MetricRecord(manifest.Name, w.Name, w.Value, w.Step, w.Stage, w.At, manifest.Path!))
+            : None));
 
     /// <summary>Every metric value ever written to the run, in order (the history lives in events.jsonl).</summary>
     public static Fin<Seq<MetricRecord>> MetricHistory(string run) =>

@@ -11,8 +11,10 @@ namespace RunTools.Shell.Training;
 
 /// <summary>A run's data, read from the data file its manifest recorded and checked against the recorded hash.</summary>
 /// <param name="RowKeys">The id column's values as text, or the row numbers (from 0) when there is no id column.</param>
+/// <param name="Hash">The data file's hash, computed when it was loaded (and equal to the one New-Run recorded).</param>
 public sealed record DataSet(
     InputFile Input,
+    FileHash Hash,
     Table Table,
     DataSchema Schema,
     Seq<string> RowKeys,
@@ -30,7 +32,7 @@ public static class DataSets
     /// </summary>
     public static Fin<DataSet> Load(RunManifest manifest) =>
         from input in ChooseInput(manifest)
-        from _ in CheckHash(input)
+        from hash in CheckHash(input)
         from table in RunTools.Shell.Tables.TableFiles.Read(input.FullPath)
         from schema in DataSchema.Resolve(manifest.Config, manifest.Inputs)
         from keys in RowKeys(table, schema.Id, input.Path)
@@ -38,7 +40,7 @@ public static class DataSets
         from label in OptionalColumn(schema.Label, l => Source(table, l, input.Path))
         from grp in OptionalColumn(schema.Group, g => Source(table, g, input.Path))
         from time in OptionalColumn(schema.Time, t => TimeSource(table, t, input.Path))
-        select new DataSet(input, table, schema, keys, features, label.ToNullable(), grp.ToNullable(), time.ToNullable());
+        select new DataSet(input, hash, table, schema, keys, features, label.ToNullable(), grp.ToNullable(), time.ToNullable());
 
     /// <summary>A column the config may name: Fin cannot hold null, so "not configured" is None until the end.</summary>
     static Fin<Option<FeatureSource>> OptionalColumn(string? name, Func<string, Fin<FeatureSource>> read) =>
@@ -54,13 +56,13 @@ public static class DataSets
                 .ToFin(new DataFileNotFound($"a CSV or Parquet data file in run '{manifest.Name}' (give one with New-Run -DataPath)"))));
     }
 
-    static Fin<Unit> CheckHash(InputFile input)
+    static Fin<FileHash> CheckHash(InputFile input)
     {
-        if (!File.Exists(input.FullPath)) return FinFail<Unit>(new DataFileNotFound(input.FullPath));
-        var now = FileInspector.Hash(input.FullPath, input.Path);
+        if (!File.Exists(input.FullPath)) return FinFail<FileHash>(new DataFileNotFound(input.FullPath));
+        var now = FileInspector.Hash(input.FullPath, input.FullPath);
         return now.Sha256 == input.Sha256
-            ? FinSucc(unit)
-            : FinFail<Unit>(new DataFileChanged(input.FullPath, input.Sha256, now.Sha256));
+            ? FinSucc(now)
+            : FinFail<FileHash>(new DataFileChanged(input.FullPath, input.Sha256, now.Sha256));
     }
 
     static Fin<Seq<string>> RowKeys(Table table, string? id, string path)

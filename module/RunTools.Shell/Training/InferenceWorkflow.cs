@@ -20,6 +20,7 @@ public sealed record InferenceRequest(
     string InputGiven,
     string InputFull,
     string? OutputPath,
+    bool Force,
     string Model,
     string Stage,
     string? Key,
@@ -47,6 +48,9 @@ public static class InferenceWorkflow
     public const string PredictionsFile = "predictions.parquet";
 
     public static Fin<InferencePlan> Plan(InferenceRequest request) =>
+        from _ in request.OutputPath is { } output && File.Exists(output) && !request.Force
+            ? FinFail<Unit>(new OutputExists(output))
+            : FinSucc(unit)
         from training in RunStore.Read(request.TrainingRun)
         from modelDirectory in ModelDirectory(training, request.Stage, request.Model)
         from bundle in LoadBundle(training, modelDirectory)
@@ -134,18 +138,17 @@ public static class InferenceWorkflow
         training.Artifacts.Filter(a => a.Path.StartsWith(modelDirectory + "/", StringComparison.Ordinal))
             .Map(a => new LineageRef(training.RunId, training.Name, "model", a.Stage, a.Path, a.Sha256));
 
-    /// <summary>Creates the inference run, scores in its 'predict' stage, writes the predictions inside it (and to the
-    /// output path, atomically), and completes it.</summary>
+    /// <summary>Creates the inference run and scores in its 'predict' stage, which writes the predictions inside the
+    /// run and to the output path (both atomically); the run is then completed. Anything that goes wrong after the
+    /// run exists fails the stage and so the run: it is never left running.</summary>
     public static Fin<InferenceOutcome> Execute(InferencePlan plan) =>
         from created in RunFactory.Execute(plan.Run)
         let run = created.Path!
         let spec = new StageSpec(Stage, Seq<string>(), Seq1(plan.Request.InputFull), Seq1(PredictionsFile), false, $"builtin:predict model={plan.ModelDirectory}")
         from begun in StageRunner.Begin(run, spec)
         from attempt in begun.Match(Right: a => FinSucc(a), Left: _ => FinFail<StageAttempt>(new StorageFailed(run, "start stage", "the new run already has predictions")))
-        let scored = Score(plan, attempt)
-        from finished in StageRunner.Finish(attempt, scored)
+        from finished in StageRunner.Finish(attempt, Score(plan, attempt))
         from _ in finished.Error is { } error ? FinFail<Unit>(error) : FinSucc(unit)
-        from __ in CopyOut(plan, run)
         from completed in RunOperations.SetStatus(run, RunStatus.Completed, $"scored {plan.Input.RowCount} rows with {plan.Training.Name}/{plan.ModelDirectory}")
         select new InferenceOutcome(completed, plan.Input.RowCount, Path.Combine(run, PredictionsFile), plan.Request.OutputPath);
 
@@ -157,10 +160,12 @@ public static class InferenceWorkflow
             var predictions = Scorer.Score(plan.Bundle, plan.Features, rows);
             var table = TrainingWorkflow.PredictionColumns(plan.Bundle.Task, plan.Bundle.Labels, toSeq(rows), r => plan.RowKeys[r], _ => predictions,
                 r => r, _ => plan.Bundle.Conformal, null, Seq<Column>());
-            return TableFiles.WriteParquet(Path.Combine(attempt.RunDirectory, PredictionsFile), table)
+            return (from _ in TableFiles.WriteParquet(Path.Combine(attempt.RunDirectory, PredictionsFile), table)
+                    from __ in CopyOut(plan, attempt.RunDirectory)
+                    select unit)
                 .Match<StageOutcome>(_ => new StageSucceeded(), e => new StageErrored(e as RunError ?? new StorageFailed(PredictionsFile, "write", e.Message), "WriteFailed"));
         }
-        catch (Exception e) when (e is InvalidOperationException or InvalidDataException or ArgumentException or FormatException)
+        catch (Exception e)
         {
             return new StageErrored(new UnexpectedFailure($"Stage '{Stage}'", e.GetType().Name, e.Message), e.GetType().Name);
         }

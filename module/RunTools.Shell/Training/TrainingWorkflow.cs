@@ -44,6 +44,12 @@ public static class TrainingWorkflow
 
     public static string MetricPrefix(string stage) => Folder(stage) + "cv/";
 
+    /// <summary>The production model a training stage registered, if its fold plan had a production fold.</summary>
+    public static string? ProductionModel(RunManifest manifest, string stage) =>
+        manifest.Artifacts.Find(a => a.Stage == stage && a.Path.StartsWith($"{Folder(stage)}{ModelsDirectory}/production", StringComparison.Ordinal)
+                                     && a.Path.EndsWith("/model.json", StringComparison.Ordinal))
+            .Map(a => a.Path).MatchUnsafe(p => p, () => null);
+
     public static Fin<TrainingSetup> Prepare(RunManifest manifest, string planName) =>
         from spec in TrainingSpecs.FromConfig(manifest.Config)
         from data in DataSets.Load(manifest)
@@ -276,7 +282,6 @@ public static class TrainingWorkflow
     {
         var scores = f.Inner.Filter(s => s.Part == part && s.Candidate == candidate);
         if (scores.IsEmpty) return null;
-        var metric = scores.Head.Metrics.Keys.Head();
         var obj = new JsonObject();
         foreach (var name in scores.Head.Metrics.Keys)
         {

@@ -53,12 +53,7 @@ public sealed class InvokeRunInferenceCommand : RunCmdlet
     protected override void Process()
     {
         var output = OutputPath is null ? null : FullPath(OutputPath);
-        if (output is not null && File.Exists(output) && !Force)
-        {
-            WriteFailure(new OutputExists(output), output);
-            return;
-        }
-        var request = new InferenceRequest(Run, Path, FullPath(Path), output, Model, Stage, Name, Root is null ? null : FullPath(Root), CurrentDirectory, PowerShellVersion);
+        var request = new InferenceRequest(Run, Path, FullPath(Path), output, Force.IsPresent, Model, Stage, Name, Root is null ? null : FullPath(Root), CurrentDirectory, PowerShellVersion);
         if (!Succeeded(InferenceWorkflow.Plan(request), out var plan, Path)) return;
         if (!plan.IgnoredColumns.IsEmpty)
             WriteWarning($"Ignoring column{(plan.IgnoredColumns.Count == 1 ? "" : "s")} the model does not use: {string.Join(", ", plan.IgnoredColumns)}.");

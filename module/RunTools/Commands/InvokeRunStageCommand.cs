@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Security.Cryptography;
 using System.Text;
@@ -89,24 +88,30 @@ public sealed class InvokeRunStageCommand : RunCmdlet
 
     void Execute(StageAttempt attempt)
     {
-        WriteVerbose($"Stage '{Name}' attempt {attempt.Attempt}: {attempt.Reason}.");
         StageOutcome outcome;
         try
         {
+            WriteVerbose($"Stage '{Name}' attempt {attempt.Attempt}: {attempt.Reason}.");
             outcome = ScriptBlock is not null ? RunScript(attempt, ScriptBlock) : RunCommand(attempt, Command!);
         }
-        catch (Exception e) when (e is not PipelineStoppedException)
+        catch (PipelineStoppedException)
+        {
+            outcome = new StageWasCancelled();
+        }
+        catch (Exception e)
         {
             // Whatever happened, the stage must end as failed, not stay 'running' in the manifest.
             outcome = new StageErrored(new UnexpectedFailure($"Stage '{Name}'", e.GetType().Name, e.Message), e.GetType().Name);
         }
-        if (!Succeeded(StageRunner.Finish(attempt, outcome), out var finished, Name)) return;
+        var recorded = StageRunner.Finish(attempt, outcome);
+        // Ctrl+C: the stage (and run) are recorded as cancelled; now let the stop through.
+        if (outcome is StageWasCancelled) throw new PipelineStoppedException();
+        if (!Succeeded(recorded, out var finished, Name)) return;
         var manifest = finished.Manifest;
         var result = StageResult.Of(manifest, manifest.Stage(Name)!, manifest.Path!, skipped: false, attempt.Reason);
         if (finished.Error is { } error)
         {
             WriteError(ErrorRecords.From(error, result));
-            if (outcome is StageWasCancelled) throw new PipelineStoppedException();
             return;
         }
         WriteObject(result);
@@ -160,23 +165,12 @@ public sealed class InvokeRunStageCommand : RunCmdlet
     }
 
     /// <summary>Runs the command on a worker thread and relays its output lines as verbose messages from this
-    /// (the pipeline) thread.</summary>
+    /// (the pipeline) thread; Ctrl+C kills the command and the stage is recorded as cancelled.</summary>
     StageOutcome RunCommand(StageAttempt attempt, string command)
     {
-        using var lines = new BlockingCollection<string>();
-        var worker = Task.Run(() =>
-        {
-            try
-            {
-                return CommandStage.Run(attempt, command, ArgumentList, lines.Add, stopping.Token);
-            }
-            finally
-            {
-                lines.CompleteAdding();
-            }
-        });
-        foreach (var line in lines.GetConsumingEnumerable()) WriteVerbose(line);
-        return worker.GetAwaiter().GetResult();
+        var (outcome, stopped) = WorkerRelay.Run(post => CommandStage.Run(attempt, command, ArgumentList, line => post(line), stopping.Token),
+            message => WriteVerbose((string)message), stopping);
+        return stopped ? new StageWasCancelled() : outcome;
     }
 
     StageContext ContextFor(StageAttempt attempt)

@@ -39,21 +39,17 @@ public sealed class InvokeRunTrainingCommand : BuiltinStageCmdlet
     {
         if (!Succeeded(RunStore.Read(Run).Bind(m => TrainingWorkflow.Prepare(m, Plan)), out var setup, Run)) return;
         var planStage = setup.Manifest.FoldPlan(Plan)?.Stage;
-        var spec = new StageSpec(Name, planStage is null ? Seq<string>() : Seq1(planStage), setup.Inputs, Seq<string>(), Force.IsPresent, setup.Command);
-        TrainingFiles? files = null;
+        var spec = new StageSpec(Name, planStage is null ? Seq<string>() : Seq1(planStage), setup.Inputs, Seq<string>(), Force.IsPresent, setup.Command,
+            Seq1((setup.Data.Input.FullPath, setup.Data.Hash)));
         var manifest = RunBuiltin(Run, spec, $"Train {setup.Spec.Task.ToString().ToLowerInvariant()} models", (attempt, progress, note, cancel) =>
         {
             if (setup.RejectedRows > 0) note($"{setup.RejectedRows} rows have no label and are left out of training");
-            files = TrainingWorkflow.Run(attempt, setup, progress, note, cancel);
+            var files = TrainingWorkflow.Run(attempt, setup, progress, note, cancel);
             return TrainingWorkflow.ReadSummary(attempt.RunDirectory, Name).Map(summary => new BuiltinResult(files.Written,
                 RunCommands.WriteMetrics(TrainingWorkflow.SummaryMetrics(summary, setup.Spec, Name), DateTimeOffset.UtcNow).IfFail(Seq<RunEvent>())));
         }, out var skipped);
         if (manifest is null) return;
-        var folder = TrainingWorkflow.Folder(Name);
-        var production = files?.ProductionModel
-            ?? manifest.Artifacts.Find(a => a.Stage == Name && a.Path.StartsWith($"{folder}models/production", StringComparison.Ordinal) && a.Path.EndsWith("model.json", StringComparison.Ordinal))
-                .Map(a => a.Path).MatchUnsafe(p => p, () => null);
         WriteObject(TrainingResult.Of(manifest, Name, TrainingWorkflow.MetricPrefix(Name), setup.Spec.Task.ToString().ToLowerInvariant(), setup.Spec.Mode.ToString().ToLowerInvariant(),
-            Plan, $"{folder}predictions/oof.parquet", production, skipped, manifest.Path!));
+            Plan, $"{TrainingWorkflow.Folder(Name)}predictions/oof.parquet", TrainingWorkflow.ProductionModel(manifest, Name), skipped, manifest.Path!));
     }
 }

@@ -48,7 +48,8 @@ public sealed class WriteRunMetricCommand : RunCmdlet
     {
         if (Metric is null) Add(new MetricPoint(Name, Value, Step, Stage));
         else
-            foreach (DictionaryEntry e in Metric)
+            // A hashtable's order differs between processes: record its metrics in name order.
+            foreach (var e in Metric.Cast<DictionaryEntry>().OrderBy(e => e.Key.ToString(), StringComparer.Ordinal))
                 if (Succeeded(Number(e.Key.ToString() ?? "", e.Value), out var value))
                     Add(new MetricPoint(e.Key.ToString() ?? "", value, Step, Stage));
     }
@@ -61,12 +62,9 @@ public sealed class WriteRunMetricCommand : RunCmdlet
     protected override void End()
     {
         if (points.Count == 0) return;
-        var batch = points.ToSeq();
-        if (!Succeeded(RunCommands.WriteMetrics(batch, DateTimeOffset.UtcNow), out _, Run)) return;
         if (!ShouldProcess(Run, $"Write {points.Count} metric value(s): {string.Join(", ", points.Select(p => p.Name).Distinct())}")) return;
-        if (!Succeeded(RunOperations.WriteMetrics(Run, batch), out var manifest, Run) || !PassThru) return;
-        if (Succeeded(RunOperations.MetricHistory(Run), out var history, Run))
-            WriteObject(history.Skip(history.Count - points.Count).ToArray(), enumerateCollection: true);
+        if (Succeeded(RunOperations.WriteMetrics(Run, points.ToSeq()), out var written, Run) && PassThru)
+            WriteObject(written.Written.ToArray(), enumerateCollection: true);
     }
 
     static Fin<double> Number(string name, object? value) =>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using RunTools.Domain;
 using RunTools.Manifests;
@@ -44,24 +43,24 @@ public abstract class BuiltinStageCmdlet : RunCmdlet
         }
         var attempt = (StageAttempt)begun;
 
-        using var messages = new BlockingCollection<object>();
         var activity = $"{spec.Stage}: {Path.GetFileName(run)}";
-        var worker = Task.Run(() =>
+        var ((outcome, result), stopped) = WorkerRelay.Run(post =>
         {
             try
             {
                 return body(attempt,
-                        p => messages.Add(new ProgressRecord(1, activity, p.Status) { PercentComplete = p.Percent }),
+                        p => post(new ProgressRecord(1, activity, p.Status) { PercentComplete = p.Percent }),
                         note =>
                         {
-                            messages.Add(note);
+                            post(note);
                             RunStore.Update(run, _ => FinSucc(Seq1<RunEvent>(new ProgressReported(DateTimeOffset.UtcNow, spec.Stage, note))));
                             StageRunner.AppendLog(attempt.LogPath, note);
                         },
                         stopping.Token)
                     .Match<(StageOutcome, BuiltinResult)>(
                         Succ: r => (new StageSucceeded(), r),
-                        Fail: e => (new StageErrored(e as RunError ?? new StorageFailed(run, spec.Stage, e.Message), e.GetType().Name), new BuiltinResult(Seq<string>(), Seq<RunEvent>())));
+                        Fail: e => (new StageErrored(e as RunError ?? new UnexpectedFailure($"Stage '{spec.Stage}'", e.GetType().Name, e.Message), e.GetType().Name),
+                            new BuiltinResult(Seq<string>(), Seq<RunEvent>())));
             }
             catch (OperationCanceledException)
             {
@@ -77,35 +76,32 @@ public abstract class BuiltinStageCmdlet : RunCmdlet
                 return (new StageErrored(new UnexpectedFailure($"Stage '{spec.Stage}'", e.GetType().Name, e.Message), e.GetType().Name),
                     new BuiltinResult(Seq<string>(), Seq<RunEvent>()));
             }
-            finally
-            {
-                messages.CompleteAdding();
-            }
-        });
-        foreach (var message in messages.GetConsumingEnumerable())
+        }, message =>
         {
             if (message is ProgressRecord progress) WriteProgress(progress);
             else WriteVerbose((string)message);
-        }
-        var (outcome, result) = worker.GetAwaiter().GetResult();
-        WriteProgress(new ProgressRecord(1, activity, "done") { RecordType = ProgressRecordType.Completed });
+        }, stopping);
+        if (stopped && outcome is not StageWasCancelled) outcome = new StageWasCancelled();
+        if (!stopped) WriteProgress(new ProgressRecord(1, activity, "done") { RecordType = ProgressRecordType.Completed });
 
         // The body decides its outputs; files it wrote before failing are registered too (partial results are kept).
         var finished = attempt with { Outputs = result.Files.IsEmpty ? WrittenSoFar(attempt) : result.Files };
-        if (!Succeeded(StageRunner.Finish(finished, outcome, result.OnSuccess), out var end, spec.Stage)) return null;
+        var recorded = StageRunner.Finish(finished, outcome, result.OnSuccess);
+        if (stopped) throw new PipelineStoppedException(); // recorded as cancelled; now let the stop through
+        if (!Succeeded(recorded, out var end, spec.Stage)) return null;
         if (end.Error is { } error)
         {
             WriteError(ErrorRecords.From(error, spec.Stage));
-            if (outcome is StageWasCancelled) throw new PipelineStoppedException();
             return null;
         }
         return end.Manifest;
     }
 
-    /// <summary>After a failure: the files a built-in stage had already written in its folders.</summary>
+    /// <summary>After a failure: the files this stage had already written in the folders it writes to (its own
+    /// folder for a training stage other than the default one, so another training's files are never claimed).</summary>
     static Seq<string> WrittenSoFar(StageAttempt attempt) =>
         toSeq(new[] { "folds", "models", "inner", "conformal", "smote", "predictions", "metrics" }
-            .SelectMany(d => new[] { Path.Combine(attempt.RunDirectory, d), Path.Combine(attempt.RunDirectory, attempt.Stage, d) })
+            .Select(d => Path.Combine(attempt.RunDirectory, RunTools.Shell.Training.TrainingWorkflow.Folder(attempt.Stage) + d))
             .Where(Directory.Exists)
             .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories))
             .Where(f => !Path.GetFileName(f).StartsWith('.') && File.GetLastWriteTimeUtc(f) >= attempt.Manifest.Stage(attempt.Stage)!.StartedAt.UtcDateTime)

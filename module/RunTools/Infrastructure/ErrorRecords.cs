@@ -37,7 +37,8 @@ public static class ErrorRecords
     public static ErrorRecord From(Error error, object? fallbackTarget = null) => error switch
     {
         RunError e => new ErrorRecord(new RunToolsException(e), e.ErrorId, Category(e.Kind), e.Target ?? fallbackTarget),
-        // Anything else is a bug or an unexpected fault of the platform: still an ErrorRecord, never a raw exception.
-        _ => new ErrorRecord(error.ToException(), "UnexpectedError", ErrorCategory.NotSpecified, fallbackTarget),
+        // Anything else is a bug or an unexpected fault of the platform: still an ErrorRecord, never a raw exception,
+        // with the same ErrorId as every other unanticipated failure.
+        _ => From(new UnexpectedFailure("RunTools", error.GetType().Name, error.Message), fallbackTarget),
     };
 }

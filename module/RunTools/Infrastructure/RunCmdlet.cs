@@ -28,7 +28,11 @@ public abstract class RunCmdlet : PSCmdlet
         {
             work();
         }
-        catch (Exception e) when (e is not (RuntimeException or OperationCanceledException or ThreadAbortException))
+        catch (OperationCanceledException) when (Stopping)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (Exception e) when (e is not (RuntimeException or ThreadAbortException))
         {
             WriteFailure(new UnexpectedFailure(MyInvocation.MyCommand.Name, e.GetType().Name, e.Message), MyInvocation.MyCommand.Name);
         }

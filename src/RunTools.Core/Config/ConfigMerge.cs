@@ -22,7 +22,7 @@ public static class ConfigMerge
     {
         var baseKeys = toHashSet(@base.Entries.Map(e => e.Key));
         return new ConfigMap(
-            @base.Entries.Map(e => over[e.Key].Match(Some: v => e with { Value = Merge(e.Value, v) }, None: () => e))
+            @base.Entries.Map(e => over.Find(e.Key).Match(Some: v => e with { Value = Merge(e.Value, v) }, None: () => e))
             + over.Entries.Filter(e => !baseKeys.Contains(e.Key)));
     }
 
@@ -52,7 +52,7 @@ public static class ConfigMerge
         var key = path.Head;
         return path.Tail.IsEmpty
             ? FinSucc<ConfigValue>(map.With(key, o.Value))
-            : SetAt(map[key].IfNone(ConfigMap.Empty), path.Tail, walked.Add(key), o)
+            : SetAt(map.Find(key).IfNone(ConfigMap.Empty), path.Tail, walked.Add(key), o)
                 .Map(child => (ConfigValue)map.With(key, child));
     }
 

@@ -31,7 +31,7 @@ public static class ConfigPaths
             ? Some(node)
             : node is ConfigMap map
                 ? Enumerable.Range(1, segments.Length)
-                    .Select(n => map[string.Join(".", segments[..n].ToArray())].Bind(child => Find(child, segments[n..])))
+                    .Select(n => map.Find(string.Join(".", segments[..n].ToArray())).Bind(child => Find(child, segments[n..])))
                     .FirstOrDefault(found => found.IsSome)
                 : None;
 }

@@ -57,7 +57,9 @@ public sealed record ConfigMap(Seq<ConfigEntry> Entries) : ConfigValue
 
     public override string Display => "{" + string.Join(", ", Entries.Map(e => $"{e.Key}: {e.Value.Display}")) + "}";
 
-    public Option<ConfigValue> this[string key] => Entries.Find(e => e.Key == key).Map(e => e.Value);
+    /// <summary>The value at a key. (A method, not an indexer: an indexer returning Option would reach PowerShell
+    /// scripts through $manifest.Config['key'], where an Option enumerates as a collection.)</summary>
+    public Option<ConfigValue> Find(string key) => Entries.Find(e => e.Key == key).Map(e => e.Value);
 
     /// <summary>A copy with <paramref name="key"/> set: replaced in place if present, appended otherwise.</summary>
     public ConfigMap With(string key, ConfigValue value) =>

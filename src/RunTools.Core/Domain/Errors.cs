@@ -43,6 +43,13 @@ public sealed record InvalidName(string What, string Value, string Reason)
     public override object? Target => Value;
 }
 
+public sealed record PathReserved(string Path)
+    : RunError($"'{Path}' is one of the run's own files (run.json, events.jsonl, config files, sidecars, logs, hidden files); write artifacts and outputs elsewhere.", 1003)
+{
+    public override ErrorKind Kind => ErrorKind.Security;
+    public override object? Target => Path;
+}
+
 public sealed record PathOutsideRun(string Path, string RunPath)
     : RunError($"The path '{Path}' resolves outside the run directory '{RunPath}'.", 1002)
 {

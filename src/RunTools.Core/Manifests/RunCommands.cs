@@ -47,6 +47,17 @@ public static class RunCommands
         Lifecycle.Transition($"Run '{m.Name}'", observed, to)
             .Map(_ => Seq1<RunEvent>(new RunStatusChanged(now, observed, to, by, message, error)));
 
+    /// <summary>A status change asked for by the user (Set-RunStatus): as <see cref="ChangeStatus"/>, and a run cannot be
+    /// completed (sealed) while one of its stages is still running in a live process: that stage's end would then
+    /// land in a completed run.</summary>
+    /// <param name="live">The processes working on the run now (see <see cref="Liveness"/>).</param>
+    public static Fin<Seq<RunEvent>> SetStatus(RunManifest m, RunStatus observed, Seq<ProcessInfo> live, RunStatus to, ProcessInfo by,
+        DateTimeOffset now, string? message, ErrorInfo? error) =>
+        to == RunStatus.Completed && observed != RunStatus.Completed
+            && m.Stages.Find(s => Liveness.Observe(s, live) == StageStatus.Running).Case is StageRecord running
+            ? FinFail<Seq<RunEvent>>(new IllegalTransition($"Run '{m.Name}'", Lifecycle.Text(observed), $"completed while stage '{running.Name}' is running"))
+            : ChangeStatus(m, observed, to, by, now, message, error);
+
     /// <summary>Before a stage starts, the run must be running: starts a pending run, resumes a failed or
     /// cancelled one, takes over an abandoned one, and refuses a completed one.</summary>
     public static Fin<Seq<RunEvent>> EnsureRunning(RunManifest m, RunStatus observed, ProcessInfo by, DateTimeOffset now) =>
@@ -98,7 +109,15 @@ public sealed record DataSchema(string? Label, Seq<string> Features, string? Id,
             ? table.Map(t => t.Columns.Items.Filter(c => !roles.Contains(c))).IfNone(Seq<string>())
             : explicitFeatures
         from _ in table.Match(t => CheckColumns(t, Seq(label, id, grp, time).Somes().Concat(features).Concat(exclude)), () => FinSucc(unit))
+        from __ in NoRoleAsFeature(features, Seq((label, "data.label"), (id, "data.id"), (grp, "data.group"), (time, "data.time")))
         select new DataSchema(label.ToNullable(), features, id.ToNullable(), grp.ToNullable(), time.ToNullable());
+
+    /// <summary>A feature list that contains the label (or the id, group or time column) would let a model learn the
+    /// answer from the question: refused, naming the column.</summary>
+    static Fin<Unit> NoRoleAsFeature(Seq<string> features, Seq<(Option<string> Column, string Key)> roles) =>
+        roles.Choose(r => r.Column.Filter(c => features.Contains(c)).Map(c => (c, r.Key))).HeadOrNone().Match(
+            Some: clash => FinFail<Unit>(new ConfigValueInvalid("data.features", $"'{clash.c}' is {clash.Key}; a column with a role cannot also be a feature")),
+            None: () => FinSucc(unit));
 
     static Fin<Unit> CheckColumns(InputFile table, Seq<string> required)
     {

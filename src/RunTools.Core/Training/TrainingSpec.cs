@@ -151,7 +151,7 @@ public static class TrainingSpecs
         return from name in ConfigRead.String(map, "trainer", "")
                from trainer in TrainerParameters.Parse(name).ToFin(new ConfigValueInvalid($"{key}.trainer",
                    $"'{name}' is not a trainer; use one of {string.Join(", ", Enum.GetValues<TrainerKind>().Select(TrainerParameters.Name))}"))
-               from axes in Axes(map["grid"].IfNone(ConfigMap.Empty), $"{key}.grid", trainer)
+               from axes in Axes(map.Find("grid").IfNone(ConfigMap.Empty), $"{key}.grid", trainer)
                let points = axes.Fold(Seq1(Map<string, double>()), (acc, axis) => acc.Bind(p => axis.Values.Map(v => p.Add(axis.Name, v))))
                select toSeq(points.Select((p, i) => new Candidate($"{TrainerParameters.Name(trainer)}#{i + 1}", trainer, p)));
     }

@@ -104,7 +104,7 @@ public sealed class ConfigYamlTests
     {
         var back = Reparse(ConfigYaml.Write(Sample));
         Assert.Equal(Sample, back);
-        Assert.True(double.IsNegative(Assert.IsType<ConfigFloat>(((ConfigMap)back)["negzero"].IfNone(Null)).Value));
+        Assert.True(double.IsNegative(Assert.IsType<ConfigFloat>(((ConfigMap)back).Find("negzero").IfNone(Null)).Value));
     }
 
     [Fact]

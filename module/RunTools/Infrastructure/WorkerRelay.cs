@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+
+namespace RunTools.Module.Infrastructure;
+
+/// <summary>
+/// Runs long work (an external command, a training) on a worker thread while the pipeline thread writes what the work
+/// reports (progress, verbose lines): cmdlet APIs may only be called from the pipeline thread. When the pipeline is
+/// stopped (Ctrl+C), writing throws PipelineStoppedException: the work is then cancelled and awaited, and its result is
+/// returned with <c>Stopped = true</c> so the caller can record the outcome in the run before letting the stop through.
+/// </summary>
+public static class WorkerRelay
+{
+    public static (T Result, bool Stopped) Run<T>(Func<Action<object>, T> work, Action<object> write, CancellationTokenSource cancel)
+    {
+        var messages = new BlockingCollection<object>();
+        void Post(object message)
+        {
+            try
+            {
+                messages.TryAdd(message);
+            }
+            catch (InvalidOperationException)
+            {
+                // Posted after the relay stopped listening (or the work ended): nothing to show any more.
+            }
+        }
+
+        var worker = Task.Run(() =>
+        {
+            try
+            {
+                return work(Post);
+            }
+            finally
+            {
+                messages.CompleteAdding();
+            }
+        });
+
+        var stopped = false;
+        foreach (var message in messages.GetConsumingEnumerable())
+        {
+            if (stopped) continue; // drain until the work has seen the cancellation and ended
+            try
+            {
+                write(message);
+            }
+            catch (PipelineStoppedException)
+            {
+                stopped = true;
+                cancel.Cancel();
+            }
+        }
+        var result = worker.GetAwaiter().GetResult();
+        messages.Dispose();
+        return (result, stopped || cancel.IsCancellationRequested);
+    }
+}
