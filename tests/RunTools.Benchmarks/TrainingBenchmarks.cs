@@ -150,7 +150,7 @@ public class TrainingBenchmarks
         var train = StageRunner.Begin(run, new StageSpec("train", Seq1(plan.Stage), setup.Inputs, [], false, setup.Command))
             .Match(b => (StageAttempt)b, e => throw new InvalidOperationException(e.Message));
         var files = TrainingWorkflow.Run(train, setup, _ => { }, _ => { }, CancellationToken.None);
-        var summary = TrainingWorkflow.ReadSummary(run, "train").Match(s => s, e => throw new InvalidOperationException(e.Message));
+        var summary = files.Summary;
         StageRunner.Finish(train with { Outputs = files.Written }, new RunTools.Stages.StageSucceeded(),
             RunTools.Manifests.RunCommands.WriteMetrics(TrainingWorkflow.SummaryMetrics(summary, setup.Spec, "train"), DateTimeOffset.UtcNow).IfFail(Seq<RunTools.Manifests.RunEvent>()));
         Directory.Delete(root, recursive: true);

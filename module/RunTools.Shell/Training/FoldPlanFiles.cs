@@ -74,7 +74,7 @@ public static class FoldPlanFiles
     /// <summary>Writes both files atomically; returns their paths relative to the run.</summary>
     public static Fin<Seq<string>> Write(string runDirectory, string name, FoldPlan plan, FoldSummary summary) =>
         from _ in TableFiles.WriteParquet(Path.Combine(runDirectory, ParquetPath(name)), ToTable(plan))
-        from __ in Try(() => AtomicFile.WriteText(Path.Combine(runDirectory, SummaryPath(name)), SummaryJson(name, summary)), SummaryPath(name))
+        from __ in FileWrites.Try(SummaryPath(name), "write", () => AtomicFile.WriteText(Path.Combine(runDirectory, SummaryPath(name)), SummaryJson(name, summary)))
         select Seq(ParquetPath(name), SummaryPath(name));
 
     /// <summary>Reads a plan back against the current data rows. Only the integer columns and the role are decoded: the
@@ -161,19 +161,6 @@ public static class FoldPlanFiles
             .OrderBy(k => k.Outer < 0 ? 1 : 0).ThenBy(k => k.Repeat).ThenBy(k => k.Outer).ThenBy(k => k.Inner);
         return toSeq(ordered.Select(k => new Fold(k.Repeat, k.Outer, k.Inner,
             toSeq(groups[k].Train.Order().ToArray()), toSeq(groups[k].Held.Order().ToArray()))).ToArray());
-    }
-
-    static Fin<Unit> Try(Action write, string path)
-    {
-        try
-        {
-            write();
-            return unit;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return FinFail<Unit>(new StorageFailed(path, "write", e.Message));
-        }
     }
 }
 

@@ -178,19 +178,6 @@ public static class InferenceWorkflow
         var extension = Path.GetExtension(output).ToLowerInvariant();
         return extension is ".csv" or ".tsv"
             ? TableFiles.Read(Path.Combine(run, PredictionsFile)).Bind(t => TableFiles.WriteCsv(output, t))
-            : TryCopy(Path.Combine(run, PredictionsFile), output);
-    }
-
-    static Fin<Unit> TryCopy(string source, string destination)
-    {
-        try
-        {
-            AtomicFile.CopyWithHash(source, destination, overwrite: true);
-            return unit;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return FinFail<Unit>(new StorageFailed(destination, "write", e.Message));
-        }
+            : FileWrites.Try(output, "write", () => AtomicFile.CopyWithHash(Path.Combine(run, PredictionsFile), output, overwrite: true));
     }
 }

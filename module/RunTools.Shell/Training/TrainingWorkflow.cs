@@ -28,7 +28,7 @@ public sealed record TrainingSetup(RunManifest Manifest, DataSet Data, TrainingS
 }
 
 /// <summary>The files of a finished training, relative to the run.</summary>
-public sealed record TrainingFiles(Seq<string> Written, string Predictions, string SummaryMetrics, string? ProductionModel);
+public sealed record TrainingFiles(Seq<string> Written, string Predictions, string SummaryMetrics, string? ProductionModel, TrainingSummary Summary);
 
 /// <summary>The training stage: nested cross-validation from the run's config, fold plan and data.</summary>
 public static class TrainingWorkflow
@@ -101,7 +101,7 @@ public static class TrainingWorkflow
         Save("best_models.json", p => AtomicFile.WriteText(p, BestModelsJson(folds)));
         Save("training.json", p => AtomicFile.WriteText(p, TrainingJson(setup, summary, clock.Elapsed)));
         var production = folds.Find(f => f.Outer < 0) is { } prod ? $"{folder}{ModelsDirectory}/{FoldId(0, -1, prod.Variant)}/model.json" : null;
-        return new TrainingFiles(toSeq(written), $"{folder}predictions/oof.parquet", $"{folder}metrics/summary.parquet", production);
+        return new TrainingFiles(toSeq(written), $"{folder}predictions/oof.parquet", $"{folder}metrics/summary.parquet", production, summary);
     }
 
     /// <summary>The summary metrics as metric events: <c>cv/&lt;metric&gt;</c> (mean over outer folds) and
@@ -115,19 +115,6 @@ public static class TrainingWorkflow
                 .Filter(p => double.IsFinite(p.Item2))
                 .Map(p => new MetricPoint(p.Item1, p.Item2, null, stage));
         });
-
-    /// <summary>Reads training's summary table back (for the metric events and the cmdlet's output).</summary>
-    public static Fin<TrainingSummary> ReadSummary(string run, string stage) =>
-        TableFiles.Read(Path.Combine(run, Folder(stage) + "metrics/summary.parquet")).Bind(t =>
-            from variants in t.Column<TextColumn>("variant")
-            from metrics in t.Column<TextColumn>("metric")
-            from n in t.Column<IntegerColumn>("n")
-            from mean in t.Column<NumberColumn>("mean")
-            from sd in t.Column<NumberColumn>("sd")
-            from lower in t.Column<NumberColumn>("lower95")
-            from upper in t.Column<NumberColumn>("upper95")
-            select new TrainingSummary(Seq<FoldOutcome>(), toSeq(Enumerable.Range(0, t.RowCount).Select(i =>
-                (variants.Values[i]!, metrics.Values[i]!, new MetricSummaryStats((int)(n.Values[i] ?? 0), mean.Values[i], sd.Values[i], lower.Values[i], upper.Values[i], 0))).ToArray())));
 
     /// <summary><c>r0_f2</c> for repeat 0, outer fold 2; <c>production</c>; with <c>_smote</c> for the SMOTE variant.</summary>
     public static string FoldId(int repeat, int outer, string variant) =>

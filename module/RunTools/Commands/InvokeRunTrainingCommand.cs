@@ -45,8 +45,8 @@ public sealed class InvokeRunTrainingCommand : BuiltinStageCmdlet
         {
             if (setup.RejectedRows > 0) note($"{setup.RejectedRows} rows have no label and are left out of training");
             var files = TrainingWorkflow.Run(attempt, setup, progress, note, cancel);
-            return TrainingWorkflow.ReadSummary(attempt.RunDirectory, Name).Map(summary => new BuiltinResult(files.Written,
-                RunCommands.WriteMetrics(TrainingWorkflow.SummaryMetrics(summary, setup.Spec, Name), DateTimeOffset.UtcNow).IfFail(Seq<RunEvent>())));
+            return RunCommands.WriteMetrics(TrainingWorkflow.SummaryMetrics(files.Summary, setup.Spec, Name), DateTimeOffset.UtcNow)
+                .Map(metrics => new BuiltinResult(files.Written, metrics));
         }, out var skipped);
         if (manifest is null) return;
         WriteObject(TrainingResult.Of(manifest, Name, TrainingWorkflow.MetricPrefix(Name), setup.Spec.Task.ToString().ToLowerInvariant(), setup.Spec.Mode.ToString().ToLowerInvariant(),
