@@ -61,7 +61,7 @@ public class TrainingBenchmarks
     [GlobalCleanup(Target = nameof(RunToolsStages))]
     public void CleanupRunTools() => PeakMemoryConfig.Record(nameof(RunToolsStages), Process.GetCurrentProcess().PeakWorkingSet64);
 
-    static void WriteData(string path)
+    internal static void WriteData(string path)
     {
         var random = new Random(42);
         var weights = Enumerable.Range(0, FeatureCount).Select(j => j < 10 ? random.NextDouble() * 2 - 1 : 0).ToArray();

@@ -1,0 +1,214 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using RunTools.Domain;
+using RunTools.Tables;
+
+namespace RunTools.Shell.Tables;
+
+/// <summary>
+/// CSV/TSV files as tables, read through a UTF-8 decoder as text, in two streaming passes: <see cref="Scan"/>
+/// validates every record and infers each column's kind from all of its cells (keeping no cell), then
+/// <see cref="Read"/> reads the file again into arrays of exactly the right size and kind. Memory is the table's, not
+/// the file's text.
+/// <para>This is the reference reader: <see cref="CsvTables"/> reads the bytes without decoding them and hands over to
+/// it whatever it does not decide itself (a file that is not entirely valid UTF-8, whose errors depend on where the
+/// decoder meets the bad bytes; a delimiter that is not ASCII). Tests hold the two to identical tables and errors.</para>
+/// </summary>
+static class CsvTextTables
+{
+    static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static CsvTables.Shape Scan(string path, char delimiter)
+    {
+        using var reader = new CsvRecordReader(path, delimiter);
+        var names = Header(path, reader);
+        var evidence = Enumerable.Repeat(KindEvidence.None, names.Count).ToArray();
+        long rows = 0;
+        while (reader.Next() is { } record)
+        {
+            CheckWidth(path, record, names.Count);
+            var i = 0;
+            foreach (var cell in record.Fields)
+            {
+                evidence[i] = evidence[i].Observe(cell);
+                i++;
+            }
+            rows++;
+        }
+        return new CsvTables.Shape(names, toSeq(evidence.Select(e => e.Kind).ToArray()), rows);
+    }
+
+    public static Table Read(string path, char delimiter, int? firstRows)
+    {
+        var shape = Scan(path, delimiter);
+        var wanted = firstRows is { } first ? Math.Min(Math.Max(first, 0), shape.Rows) : shape.Rows;
+        if (wanted > System.Array.MaxLength)
+            throw new TableFileException(new DataFileInvalid(path, $"{shape.Rows} rows are more than a table holds ({System.Array.MaxLength})"));
+        var rows = (int)wanted;
+        var kinds = shape.Kinds.ToArray();
+        var names = shape.Names.ToArray();
+        var builders = kinds.Select(kind => ColumnBuilder.For(kind, rows)).ToArray();
+
+        using var reader = new CsvRecordReader(path, delimiter);
+        if (reader.Next() is null) throw Changed(path);
+        for (var row = 0; row < rows; row++)
+        {
+            var record = reader.Next() ?? throw Changed(path);
+            if (record.Fields.Count != names.Length) throw Changed(path);
+            var i = 0;
+            foreach (var cell in record.Fields)
+            {
+                if (!builders[i].Set(row, cell))
+                    throw new TableFileException(new ColumnTypeMismatch(path, names[i], kinds[i], null, record.Line));
+                i++;
+            }
+        }
+        return Table.Create(toSeq(builders.Select((b, i) => b.Build(names[i])).ToArray()))
+            .Match(t => t, e => throw new TableFileException(new DataFileInvalid(path, e.Message)));
+    }
+
+    static Seq<string> Header(string path, CsvRecordReader reader)
+    {
+        var header = reader.Next() ?? throw new TableFileException(new DataFileInvalid(path, "the file is empty: it has no header row"));
+        var names = header.Fields.Map(f => (f ?? "").Trim());
+        return Table.CheckNames(names).Match(
+            n => n,
+            e => throw new TableFileException(new CsvRecordInvalid(path, header.Line, $"the header row is not valid: {e.Message}")));
+    }
+
+    static void CheckWidth(string path, CsvRow record, int width)
+    {
+        if (record.Fields.Count != width)
+            throw new TableFileException(new CsvRecordInvalid(path, record.Line,
+                $"the record has {record.Fields.Count} field{(record.Fields.Count == 1 ? "" : "s")}; the header has {width}"));
+    }
+
+    static TableFileException Changed(string path) => new(new DataFileInvalid(path, "the file changed while it was being read"));
+
+    /// <summary>One column's values as the second pass fills them in.</summary>
+    abstract class ColumnBuilder
+    {
+        public static ColumnBuilder For(ColumnKind kind, int rows) => kind switch
+        {
+            ColumnKind.Number => new Numbers(new double[rows]),
+            ColumnKind.Integer => new Integers(new long?[rows]),
+            ColumnKind.Boolean => new Booleans(new bool?[rows]),
+            _ => new Texts(new string?[rows]),
+        };
+
+        /// <summary>False when the cell is not of the column's kind (the file changed since the scan).</summary>
+        public abstract bool Set(int row, string? cell);
+
+        public abstract Column Build(string name);
+
+        sealed class Numbers(double[] values) : ColumnBuilder
+        {
+            public override bool Set(int row, string? cell)
+            {
+                if (CsvInference.IsEmpty(cell)) values[row] = double.NaN;
+                else if (CsvInference.TryNumber(cell, out var value)) values[row] = value;
+                else return false;
+                return true;
+            }
+
+            public override Column Build(string name) => new NumberColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values));
+        }
+
+        sealed class Integers(long?[] values) : ColumnBuilder
+        {
+            public override bool Set(int row, string? cell)
+            {
+                if (CsvInference.IsEmpty(cell)) values[row] = null;
+                else if (CsvInference.TryInteger(cell, out var value)) values[row] = value;
+                else return false;
+                return true;
+            }
+
+            public override Column Build(string name) => new IntegerColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values));
+        }
+
+        sealed class Booleans(bool?[] values) : ColumnBuilder
+        {
+            public override bool Set(int row, string? cell)
+            {
+                if (CsvInference.IsEmpty(cell)) values[row] = null;
+                else if (CsvInference.TryBoolean(cell, out var value)) values[row] = value;
+                else return false;
+                return true;
+            }
+
+            public override Column Build(string name) => new BooleanColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values));
+        }
+
+        sealed class Texts(string?[] values) : ColumnBuilder
+        {
+            public override bool Set(int row, string? cell)
+            {
+                values[row] = cell;
+                return true;
+            }
+
+            public override Column Build(string name) => new TextColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values));
+        }
+    }
+
+    /// <summary>Streams a file's records through <see cref="CsvText.ReadRecord"/>: a char buffer that is refilled (and
+    /// grown when one record is larger than it) until the step finds a whole record.</summary>
+    sealed class CsvRecordReader : IDisposable
+    {
+        readonly StreamReader reader;
+        readonly string path;
+        readonly char delimiter;
+        char[] buffer = new char[1 << 16];
+        int start, end;
+        bool eof;
+        long line = 1;
+
+        public CsvRecordReader(string path, char delimiter)
+        {
+            this.path = path;
+            this.delimiter = delimiter;
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            reader = new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        }
+
+        /// <summary>The next record, or null at the end of the file.</summary>
+        public CsvRow? Next()
+        {
+            while (true)
+            {
+                switch (CsvText.ReadRecord(buffer.AsSpan(start, end - start), delimiter, eof))
+                {
+                    case CsvRecord r:
+                        var row = new CsvRow(line + r.BlankLines, r.Fields);
+                        line += r.Newlines;
+                        start += r.Consumed;
+                        return row;
+                    case CsvUnclosedQuote u:
+                        throw new TableFileException(new CsvRecordInvalid(path, line + u.BlankLines, "a quoted field is not closed before the end of the file"));
+                    case CsvNeedMore:
+                        Fill();
+                        break;
+                    default:
+                        return null;
+                }
+            }
+        }
+
+        void Fill()
+        {
+            if (start > 0)
+            {
+                System.Array.Copy(buffer, start, buffer, 0, end - start);
+                end -= start;
+                start = 0;
+            }
+            if (end == buffer.Length) System.Array.Resize(ref buffer, buffer.Length * 2);
+            var read = reader.Read(buffer, end, buffer.Length - end);
+            if (read == 0) eof = true;
+            else end += read;
+        }
+
+        public void Dispose() => reader.Dispose();
+    }
+}
