@@ -36,6 +36,22 @@ public static class AtomicFile
     /// <summary>Writes whatever <paramref name="write"/> writes to the stream, atomically.</summary>
     public static void Write(string path, Action<Stream> write, bool overwrite = true)
     {
+        using var staged = Stage(path, write);
+        staged.Commit(overwrite);
+    }
+
+    /// <summary>Copies a file atomically and returns the SHA-256 and length of what was copied (one read pass).</summary>
+    public static (string Sha256, long Bytes) CopyWithHash(string source, string destination, bool overwrite)
+    {
+        using var staged = StageCopy(source, destination);
+        staged.Commit(overwrite);
+        return (staged.Sha256!, staged.Bytes);
+    }
+
+    /// <summary>The first half of <see cref="Write"/>: the content written to the hidden temporary file and flushed,
+    /// not yet in place. The caller commits it (a rename) when it has decided to, e.g. under the run's lock.</summary>
+    public static StagedFile Stage(string path, Action<Stream> write)
+    {
         var tmp = TempPathFor(path);
         try
         {
@@ -44,20 +60,22 @@ public static class AtomicFile
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
-            File.Move(tmp, path, overwrite);
+            return new StagedFile(tmp, path, null, 0);
         }
-        finally
+        catch
         {
             TryDelete(tmp);
+            throw;
         }
     }
 
-    /// <summary>Copies a file atomically and returns the SHA-256 and length of what was copied (one read pass).</summary>
-    public static (string Sha256, long Bytes) CopyWithHash(string source, string destination, bool overwrite)
+    /// <summary><see cref="Stage"/> for a copy of <paramref name="source"/>, with the SHA-256 and length of what was
+    /// copied (one read pass).</summary>
+    public static StagedFile StageCopy(string source, string destination)
     {
         string sha = "";
         long bytes = 0;
-        Write(destination, target =>
+        var staged = Stage(destination, target =>
         {
             using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -70,8 +88,19 @@ public static class AtomicFile
                 bytes += read;
             }
             sha = Convert.ToHexStringLower(hash.GetHashAndReset());
-        }, overwrite);
-        return (sha, bytes);
+        });
+        return staged with { Sha256 = sha, Bytes = bytes };
+    }
+
+    /// <summary>A complete, flushed temporary file waiting to be renamed over <see cref="Destination"/>. Disposing it
+    /// without <see cref="Commit"/> deletes it: nothing half-done stays behind.</summary>
+    /// <param name="Sha256">For a staged copy, the SHA-256 of its content (null otherwise).</param>
+    public sealed record StagedFile(string Temporary, string Destination, string? Sha256, long Bytes) : IDisposable
+    {
+        /// <param name="overwrite">False: fail with IOException if the destination exists.</param>
+        public void Commit(bool overwrite) => File.Move(Temporary, Destination, overwrite);
+
+        public void Dispose() => TryDelete(Temporary);
     }
 
     /// <summary>Hidden (dot) temporary name beside the destination, so a rename never crosses file systems and

@@ -51,29 +51,40 @@ public static class RunOperations
         select m;
 
     /// <summary>Copies (atomically) and registers a file. The existence check happens before anything is written,
-    /// so refusing to replace an artifact leaves the run untouched.</summary>
+    /// so refusing to replace an artifact leaves the run untouched. A copy is staged (written and hashed beside its
+    /// destination) outside the run's lock and renamed into place under it, after the manifest has accepted it: two
+    /// writers racing for one destination cannot leave a file whose hash the manifest does not record.</summary>
     public static Fin<(RunManifest Manifest, Artifact Artifact)> AddArtifact(string run, string source, string relative, bool copy,
         ArtifactKind? kind, string? stage, bool force)
     {
-        return from _ in PreviewArtifact(run, relative, force)
-               from hash in Store(run, source, relative, copy)
-               let artifact = new Artifact(relative, hash.Sha256, hash.Bytes, kind ?? RunTools.Stages.StagePlanner.KindOf(relative), stage, DateTimeOffset.UtcNow)
-               from m in RunStore.Update(run, m => RunCommands.AddArtifact(m, artifact, force))
-               select (m, artifact);
+        var destination = Path.Combine(Path.GetFullPath(run), relative);
+        Fin<T> Storing<T>(Func<Fin<T>> action) => FileWrites.Try(destination, "copy", action);
 
-        static Fin<FileHash> Store(string run, string source, string relative, bool copy)
+        if (!copy)
+            return from _ in PreviewArtifact(run, relative, force)
+                   from hash in Storing<FileHash>(() => FileInspector.Hash(destination, relative))
+                   from registered in Register(hash.Sha256, hash.Bytes, () => { })
+                   select registered;
+
+        return from _ in PreviewArtifact(run, relative, force)
+               from staged in Storing(() => FinSucc(AtomicFile.StageCopy(source, destination)))
+               from registered in Using(staged, () => Register(staged.Sha256!, staged.Bytes, () => staged.Commit(overwrite: true)))
+               select registered;
+
+        Fin<(RunManifest, Artifact)> Register(string sha256, long bytes, Action putInPlace)
         {
-            var destination = Path.Combine(Path.GetFullPath(run), relative);
-            try
-            {
-                if (!copy) return FileInspector.Hash(destination, relative);
-                var (sha, bytes) = AtomicFile.CopyWithHash(source, destination, overwrite: true);
-                return new FileHash(relative, sha, bytes);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return FinFail<FileHash>(new StorageFailed(destination, "copy", e.Message));
-            }
+            var artifact = new Artifact(relative, sha256, bytes, kind ?? RunTools.Stages.StagePlanner.KindOf(relative), stage, DateTimeOffset.UtcNow);
+            return RunStore.Update(run, m => RunCommands.AddArtifact(m, artifact, force).Map(events =>
+                {
+                    putInPlace(); // under the lock, before the events that describe the file are written
+                    return events;
+                }))
+                .Map(m => (m, artifact));
+        }
+
+        static Fin<T> Using<T>(IDisposable resource, Func<Fin<T>> use)
+        {
+            using (resource) return use();
         }
     }
 
