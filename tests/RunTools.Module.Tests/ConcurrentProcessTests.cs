@@ -17,20 +17,18 @@ public sealed class ConcurrentCreationTests : IDisposable
 
     public void Dispose() => ps.Dispose();
 
-    [Fact]
-    public async Task Sixteen_processes_creating_the_same_run_at_once_get_sixteen_distinct_complete_runs()
+    /// <summary>Starts <paramref name="count"/> runtools processes that each announce themselves, wait for a gate
+    /// file, then run <paramref name="body"/> (with $N, the process's number): all of them start their work within
+    /// milliseconds of each other. Asserts that every process exits 0.</summary>
+    async Task RunAllAtOnce(int count, string body)
     {
-        const int count = 16;
-        var root = ps.PathOf("shared");
         var gate = ps.PathOf("go");
-        // Each process announces itself, waits for the gate file, then creates its run: all 16 New-Run calls start
-        // within milliseconds of each other, so most of them want the same directory name.
-        var script = $$"""
+        var processes = Enumerable.Range(0, count).Select(n => RuntoolsProcess.Start(ps.Directory, "-Command", $$"""
+            $N = {{n}}
             [IO.File]::WriteAllText("{{ps.PathOf("ready-")}}$PID", '')
             while (-not [IO.File]::Exists('{{gate}}')) { [Threading.Thread]::Sleep(2) }
-            New-Run -Name same -Root '{{root}}' | Out-Null
-            """;
-        var processes = Enumerable.Range(0, count).Select(_ => RuntoolsProcess.Start(ps.Directory, "-Command", script)).ToList();
+            {{body}}
+            """)).ToList();
         try
         {
             var errors = processes.Select(p => p.StandardError.ReadToEndAsync()).ToList();
@@ -49,6 +47,15 @@ public sealed class ConcurrentCreationTests : IDisposable
             foreach (var p in processes.Where(p => !p.HasExited)) p.Kill(entireProcessTree: true);
             processes.ForEach(p => p.Dispose());
         }
+    }
+
+    [Fact]
+    public async Task Sixteen_processes_creating_the_same_run_at_once_get_sixteen_distinct_complete_runs()
+    {
+        const int count = 16;
+        var root = ps.PathOf("shared");
+        // Most of the 16 New-Run calls want the same directory name.
+        await RunAllAtOnce(count, $"New-Run -Name same -Root '{root}' | Out-Null");
 
         var directories = Expect.RunDirectories(root);
         Assert.Equal(count, directories.Length);
@@ -64,6 +71,22 @@ public sealed class ConcurrentCreationTests : IDisposable
         }
         Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(root, ".runtools", "staging")));
         Assert.All(Expect.All(ps.Run($"Get-Run -Root '{root}' | Test-Run -Quiet"), "System.Boolean"), ok => Assert.True((bool)ok.BaseObject));
+    }
+
+    [Fact]
+    public async Task Processes_writing_to_one_run_at_once_queue_on_its_lock_and_lose_no_event()
+    {
+        const int count = 4, points = 25;
+        var run = ps.Run("(New-Run -Name shared).Path").Output.Single().ToString();
+        // Every point is one locked update of the run: the processes contend for the lock all the time.
+        await RunAllAtOnce(count, $"foreach ($step in 1..{points}) {{ Write-RunMetric -Run '{run}' -Name \"loss$N\" -Value ($step / 10) -Step $step }}");
+
+        Assert.Equal(1 + count * points, Expect.EventLines(run));
+        var history = ps.Run($"Get-RunMetric -Run '{run}'").Output;
+        Assert.Equal(count * points, history.Count);
+        for (var n = 0; n < count; n++)
+            Assert.Equal(Enumerable.Range(1, points).Select(s => (long)s), history.Where(m => m.Text("Name") == $"loss{n}").Select(m => Convert.ToInt64(m.Properties["Step"].Value)));
+        Assert.All(Expect.All(ps.Run($"Test-Run '{run}' -Quiet"), "System.Boolean"), ok => Assert.True((bool)ok.BaseObject));
     }
 }
 

@@ -26,7 +26,7 @@ public sealed class RunLock : IDisposable
             {
                 return new RunLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None));
             }
-            catch (IOException) when (File.Exists(path) || Directory.Exists(runDirectory))
+            catch (IOException e) when (IsHeldByAnother(e))
             {
                 var waited = DateTime.UtcNow - started;
                 if (waited >= timeout) return FinFail<RunLock>(new RunLocked(runDirectory, waited));
@@ -37,12 +37,20 @@ public sealed class RunLock : IDisposable
             {
                 return FinFail<RunLock>(new RunNotFound(runDirectory));
             }
-            catch (UnauthorizedAccessException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                // Anything but contention (no space for the lock file, a read-only or vanished disk, no permission)
+                // will not go away by waiting.
                 return FinFail<RunLock>(new StorageFailed(path, "lock", e.Message));
             }
         }
     }
+
+    /// <summary>Whether an exclusive open failed because another handle holds the file: on Unix .NET reports the
+    /// errno of the failed flock (EWOULDBLOCK: 11 on Linux, 35 on macOS and the BSDs); on Windows the HRESULT of a
+    /// sharing or lock violation.</summary>
+    internal static bool IsHeldByAnother(IOException e) =>
+        e.HResult is 11 or 35 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
 
     public void Dispose() => stream.Dispose();
 }
