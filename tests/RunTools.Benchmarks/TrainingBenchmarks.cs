@@ -139,7 +139,9 @@ public class TrainingBenchmarks
 
         var plan = FoldPlanWorkflow.Prepare(manifest, "folds", [])
             .Match(s => s, e => throw new InvalidOperationException(e.Message));
-        var planStage = new StageSpec(plan.Stage, [], plan.Inputs, [], false, plan.Command);
+        // As New-RunFoldPlan and Invoke-RunTraining do: the data file's hash, computed when the data was loaded, is
+        // handed to the stage runner rather than computed again.
+        var planStage = new StageSpec(plan.Stage, [], plan.Inputs, [], false, plan.Command, Seq1((plan.Data.Input.FullPath, plan.Data.Hash)));
         var attempt = StageRunner.Begin(run, planStage).Match(b => (StageAttempt)b, e => throw new InvalidOperationException(e.Message));
         var recorded = FoldPlanWorkflow.Run(attempt, plan).Match(r => r, e => throw new InvalidOperationException(e.Message));
         StageRunner.Finish(attempt with { Outputs = recorded.Files }, new RunTools.Stages.StageSucceeded(),
@@ -147,7 +149,7 @@ public class TrainingBenchmarks
 
         var fresh = RunStore.Read(run).Match(m => m, e => throw new InvalidOperationException(e.Message));
         var setup = TrainingWorkflow.Prepare(fresh, "folds").Match(s => s, e => throw new InvalidOperationException(e.Message));
-        var train = StageRunner.Begin(run, new StageSpec("train", Seq1(plan.Stage), setup.Inputs, [], false, setup.Command))
+        var train = StageRunner.Begin(run, new StageSpec("train", Seq1(plan.Stage), setup.Inputs, [], false, setup.Command, Seq1((setup.Data.Input.FullPath, setup.Data.Hash))))
             .Match(b => (StageAttempt)b, e => throw new InvalidOperationException(e.Message));
         var files = TrainingWorkflow.Run(train, setup, _ => { }, _ => { }, CancellationToken.None);
         var summary = files.Summary;

@@ -59,6 +59,21 @@ public sealed class CsvReaderTests : IDisposable
         AssertSameAsTextReader(path, file.Tab ? '\t' : ',', file.FirstRows, file.BlockSize);
     }
 
+    [Property(Arbitrary = [typeof(CsvFileArbitraries)], MaxTest = 500)]
+    public void Reading_some_columns_gives_those_columns_of_the_whole_table_or_the_same_error(CsvFile file, bool[] pick)
+    {
+        using var scratch = new TempDirectory();
+        var path = scratch.WriteBytes(file.Tab ? "f.tsv" : "f.csv", file.Bytes);
+        var delimiter = file.Tab ? '\t' : ',';
+        var whole = Outcome(path, () => CsvTextTables.Read(path, delimiter, file.FirstRows));
+        var names = whole.Match(t => t.Columns.Map(c => c.Name).ToArray(), _ => ["a", "b"]);
+        // Some of the file's columns (any order in the set), and a name the file does not have.
+        var only = names.Where((_, i) => pick.Length > 0 && pick[i % pick.Length]).Append("not in the file").ToHashSet(StringComparer.Ordinal);
+
+        AssertSame(whole.Bind(t => t.Select(t.Columns.Map(c => c.Name).Filter(only.Contains))),
+            Outcome(path, () => CsvTables.Read(path, delimiter, file.FirstRows, file.BlockSize, only)));
+    }
+
     public static TheoryData<string> Files => new()
     {
         "a,b\n1,2\n", "a,b\r\n1,2", "\uFEFF a , b \r\n1,2\r\n", "\n\n  \r\na\n1\n\n", "a\n\"\"\n", "a,b\n1,2,3\n", "a,b\n1\n",

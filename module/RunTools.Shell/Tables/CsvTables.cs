@@ -45,7 +45,9 @@ static class CsvTables
     /// <summary>Whole records read in one block of the survey: <see cref="Rows"/> rows from row <see cref="FirstRow"/>.</summary>
     readonly record struct Segment(long Offset, int Length, long FirstRow, int Rows);
 
-    sealed record Survey(Shape Shape, Segment[] Segments, ColumnSurvey[] Columns);
+    /// <param name="Columns">Null for a column the caller did not ask for (its kind in <see cref="Shape"/> is then
+    /// meaningless: it was never looked at).</param>
+    sealed record Survey(Shape Shape, Segment[] Segments, ColumnSurvey?[] Columns);
 
     public static Shape Scan(string path, char delimiter, int blockSize = BlockSize)
     {
@@ -54,12 +56,15 @@ static class CsvTables
         return SurveyOf(path, file, (byte)delimiter, keep: 0, blockSize)?.Shape ?? CsvTextTables.Scan(path, delimiter);
     }
 
-    public static Table Read(string path, char delimiter, int? firstRows, int blockSize = BlockSize)
+    /// <param name="only">When given, only these columns are parsed and returned (in the file's order; a name the
+    /// file lacks is simply absent); the other columns' cells are still delimited and counted, never parsed.</param>
+    public static Table Read(string path, char delimiter, int? firstRows, int blockSize = BlockSize, IReadOnlySet<string>? only = null)
     {
-        if (!IsByteDelimiter(delimiter)) return CsvTextTables.Read(path, delimiter, firstRows);
+        if (!IsByteDelimiter(delimiter)) return Project(CsvTextTables.Read(path, delimiter, firstRows), only, path);
         using var file = Open(path);
         var keep = firstRows is { } limit ? Math.Max(limit, 0) : System.Array.MaxLength;
-        if (SurveyOf(path, file, (byte)delimiter, keep, blockSize) is not { } survey) return CsvTextTables.Read(path, delimiter, firstRows);
+        if (SurveyOf(path, file, (byte)delimiter, keep, blockSize, only) is not { } survey)
+            return Project(CsvTextTables.Read(path, delimiter, firstRows), only, path);
 
         var shape = survey.Shape;
         var wanted = firstRows is { } first ? Math.Min(Math.Max(first, 0), shape.Rows) : shape.Rows;
@@ -69,13 +74,21 @@ static class CsvTables
         var names = shape.Names.ToArray();
         var kinds = shape.Kinds.ToArray();
         var columns = new Column?[names.Length];
-        Parallel.For(0, columns.Length, i => columns[i] = survey.Columns[i].Build(names[i], kinds[i], rows));
-        var builders = columns.Select((c, i) => c is null ? ColumnBuilder.For(kinds[i], rows) : null).ToArray();
+        Parallel.For(0, columns.Length, i => columns[i] = survey.Columns[i]?.Build(names[i], kinds[i], rows));
+        var builders = columns.Select((c, i) => c is null && survey.Columns[i] is not null ? ColumnBuilder.For(kinds[i], rows) : null).ToArray();
         if (builders.Any(b => b is not null))
             Fill(path, file, (byte)delimiter, survey.Segments.Where(s => s.FirstRow < rows).ToArray(), names, kinds, builders, rows, blockSize);
-        return Table.Create(toSeq(columns.Select((c, i) => c ?? builders[i]!.Build(names[i])).ToArray()))
+        var read = Enumerable.Range(0, names.Length).Where(i => survey.Columns[i] is not null);
+        return Table.Create(toSeq(read.Select(i => columns[i] ?? builders[i]!.Build(names[i])).ToArray()))
             .Match(t => t, e => throw new TableFileException(new DataFileInvalid(path, e.Message)));
     }
+
+    /// <summary>The table's columns that <paramref name="only"/> names, in the table's order (all when null).</summary>
+    static Table Project(Table table, IReadOnlySet<string>? only, string path) =>
+        only is null
+            ? table
+            : table.Select(table.Columns.Map(c => c.Name).Filter(only.Contains))
+                .Match(t => t, e => throw new TableFileException(new DataFileInvalid(path, e.Message)));
 
     public static void Write(Stream stream, Table table, char delimiter)
     {
@@ -97,7 +110,7 @@ static class CsvTables
     /// <summary>The shape, the segments and the columns' values as far as they could be kept (the first
     /// <paramref name="keep"/> rows); null when the file is not entirely valid UTF-8 (the text reader decides then).
     /// A malformed record throws its error, once the rest of the file is known to be UTF-8.</summary>
-    static Survey? SurveyOf(string path, SafeFileHandle file, byte delimiter, int keep, int blockSize)
+    static Survey? SurveyOf(string path, SafeFileHandle file, byte delimiter, int keep, int blockSize, IReadOnlySet<string>? only = null)
     {
         var blocks = new Blocks(file, blockSize);
 
@@ -126,7 +139,7 @@ static class CsvTables
                 : null;
 
         var width = names.Count;
-        var columns = Enumerable.Range(0, width).Select(_ => new ColumnSurvey(keep)).ToArray();
+        var columns = names.Map(name => only is null || only.Contains(name) ? new ColumnSurvey(keep) : null).ToArray();
         var segments = new List<Segment>();
         long rows = 0;
         // While the columns take one block's cells (in the background), the next block is read and its records found:
@@ -184,7 +197,7 @@ static class CsvTables
             }
         }
         if (!blocks.AllValid()) return null;
-        return new Survey(new Shape(names, toSeq(columns.Select(c => c.Evidence.Kind).ToArray()), rows), [.. segments], columns);
+        return new Survey(new Shape(names, toSeq(columns.Select(c => c?.Evidence.Kind ?? ColumnKind.Text).ToArray()), rows), [.. segments], columns);
     }
 
     static TableFileException Unclosed(string path, SafeFileHandle file, long recordStart) =>
@@ -232,7 +245,7 @@ static class CsvTables
 
         /// <summary>Gives every column its cells, in row order. With enough work, groups of neighbouring columns go in
         /// parallel, each group row by row (so that the block is read front to back, not once per column).</summary>
-        public void Observe(byte[] buffer, ColumnSurvey[] columns)
+        public void Observe(byte[] buffer, ColumnSurvey?[] columns)
         {
             var groups = (long)Rows * width < 4096 ? 1 : Math.Min(width, Environment.ProcessorCount * 4);
             if (groups == 1)
@@ -243,13 +256,13 @@ static class CsvTables
             Parallel.For(0, groups, group => Observe(buffer, columns, width * group / groups, width * (group + 1) / groups));
         }
 
-        void Observe(byte[] buffer, ColumnSurvey[] columns, int from, int to)
+        void Observe(byte[] buffer, ColumnSurvey?[] columns, int from, int to)
         {
             for (var row = 0; row < Rows; row++)
             {
                 var text = buffer.AsSpan(starts[row]);
                 var first = row * width;
-                for (var column = from; column < to; column++) columns[column].Add(text, fields[first + column]);
+                for (var column = from; column < to; column++) columns[column]?.Add(text, fields[first + column]);
             }
         }
     }

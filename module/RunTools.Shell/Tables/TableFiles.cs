@@ -28,17 +28,18 @@ public static class TableFiles
     /// have as many fields as the header. Parquet: flat columns of floating-point, integer, string and boolean types.</summary>
     public static Fin<Table> Read(string path) => Read(path, null);
 
-    /// <summary>Only the named columns of a Parquet file (the others are not decoded); for CSV, the whole file is read
-    /// and the columns selected. A name the file lacks is simply absent from the result.</summary>
-    public static Fin<Table> ReadColumns(string path, Seq<string> columns) =>
-        Guard(path, format => format switch
+    /// <summary>Only the named columns, in the file's order (the others are not decoded: a CSV file's other cells are
+    /// only delimited, a Parquet file's other columns not read). A name the file lacks is simply absent from the
+    /// result.</summary>
+    public static Fin<Table> ReadColumns(string path, Seq<string> columns)
+    {
+        var only = new System.Collections.Generic.HashSet<string>(columns, StringComparer.Ordinal);
+        return Guard(path, format => format switch
         {
-            DataFormat.Csv => CsvTables.Read(path, DelimiterOf(path), null)
-                .Apply(t => t.Select(columns.Filter(c => t.Column(c).IsSome)).Match(x => x, e => throw new TableFileException(new DataFileInvalid(path, e.Message)))),
-            _ => ParquetTables.Read(path, null, new System.Collections.Generic.HashSet<string>(columns, StringComparer.Ordinal)),
+            DataFormat.Csv => CsvTables.Read(path, DelimiterOf(path), null, only: only),
+            _ => ParquetTables.Read(path, null, only),
         });
-
-    static R Apply<T, R>(this T value, Func<T, R> f) => f(value);
+    }
 
     /// <summary>The first <paramref name="firstRows"/> rows (all when null). Column kinds are those of the whole
     /// file, so the result equals <c>Read(path)</c> cut to that many rows. A CSV file is still scanned to its end

@@ -30,13 +30,23 @@ public static class DataSets
     /// files; otherwise the first CSV/Parquet input. The file must still have the hash New-Run recorded: a run
     /// trains on the data it was created with, or not at all.
     /// </summary>
-    public static Fin<DataSet> Load(RunManifest manifest) =>
+    public static Fin<DataSet> Load(RunManifest manifest) => Load(manifest, withFeatures: true);
+
+    /// <summary><see cref="Load(RunManifest)"/> without the features: only the id, label, group and time columns are
+    /// parsed (what a fold plan needs), and <see cref="DataSet.Features"/> is empty. With none of those configured,
+    /// the whole file is read (its rows are still needed).</summary>
+    public static Fin<DataSet> LoadRoles(RunManifest manifest) => Load(manifest, withFeatures: false);
+
+    static Fin<DataSet> Load(RunManifest manifest, bool withFeatures) =>
         from input in ChooseInput(manifest)
         from hash in CheckHash(input)
-        from table in RunTools.Shell.Tables.TableFiles.Read(input.FullPath)
         from schema in DataSchema.Resolve(manifest.Config, manifest.Inputs)
+        let roles = toSeq(new[] { schema.Id, schema.Label, schema.Group, schema.Time }.OfType<string>().ToArray())
+        from table in withFeatures || roles.IsEmpty
+            ? RunTools.Shell.Tables.TableFiles.Read(input.FullPath)
+            : RunTools.Shell.Tables.TableFiles.ReadColumns(input.FullPath, roles)
         from keys in RowKeys(table, schema.Id, input.Path)
-        from features in manifest.FeatureList.Items.Map(f => Source(table, f, input.Path)).Sequence()
+        from features in (withFeatures ? manifest.FeatureList.Items : Seq<string>()).Map(f => Source(table, f, input.Path)).Sequence()
         from label in OptionalColumn(schema.Label, l => Source(table, l, input.Path))
         from grp in OptionalColumn(schema.Group, g => Source(table, g, input.Path))
         from time in OptionalColumn(schema.Time, t => TimeSource(table, t, input.Path))

@@ -27,7 +27,7 @@ public static class FoldPlanWorkflow
         from _ in RunTools.Domain.Names.StageName(name)
         from config in ConfigMerge.Apply(manifest.Config, overrides)
         from spec in FoldSpecs.FromConfig(config)
-        from data in DataSets.Load(manifest)
+        from data in DataSets.LoadRoles(manifest)
         let foldData = FoldDataOf(data)
         from plan in FoldPlanner.Plan(spec, foldData)
         select new FoldPlanSetup(manifest, data, spec, foldData, name, plan);
