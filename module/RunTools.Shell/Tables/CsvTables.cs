@@ -595,7 +595,7 @@ static class CsvTables
             throw Changed(path);
     }
 
-    static TableFileException Changed(string path) => new(new DataFileInvalid(path, "the file changed while it was being read"));
+    internal static TableFileException Changed(string path) => new(new DataFileInvalid(path, "the file changed while it was being read"));
 
     /// <summary>One column's values as the fill writes them.</summary>
     abstract class ColumnBuilder

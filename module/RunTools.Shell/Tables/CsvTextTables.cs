@@ -50,11 +50,11 @@ static class CsvTextTables
         var builders = kinds.Select(kind => ColumnBuilder.For(kind, rows)).ToArray();
 
         using var reader = new CsvRecordReader(path, delimiter);
-        if (reader.Next() is null) throw Changed(path);
+        if (reader.Next() is null) throw CsvTables.Changed(path);
         for (var row = 0; row < rows; row++)
         {
-            var record = reader.Next() ?? throw Changed(path);
-            if (record.Fields.Count != names.Length) throw Changed(path);
+            var record = reader.Next() ?? throw CsvTables.Changed(path);
+            if (record.Fields.Count != names.Length) throw CsvTables.Changed(path);
             var i = 0;
             foreach (var cell in record.Fields)
             {
@@ -82,8 +82,6 @@ static class CsvTextTables
             throw new TableFileException(new CsvRecordInvalid(path, record.Line,
                 $"the record has {record.Fields.Count} field{(record.Fields.Count == 1 ? "" : "s")}; the header has {width}"));
     }
-
-    static TableFileException Changed(string path) => new(new DataFileInvalid(path, "the file changed while it was being read"));
 
     /// <summary>One column's values as the second pass fills them in.</summary>
     abstract class ColumnBuilder
