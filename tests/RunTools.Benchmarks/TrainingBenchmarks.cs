@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
@@ -133,10 +134,27 @@ public class TrainingBenchmarks
     public double RunToolsStages()
     {
         var root = Path.Combine(directory, "runs", Guid.NewGuid().ToString("N"));
-        var request = new NewRunRequest(root, "bench", Seq1((config, config)), [], Seq1((csv, csv)), [], [], directory, "7.6.9");
-        var manifest = RunFactory.Plan(request).Bind(RunFactory.Execute).Match(m => m, e => throw new InvalidOperationException(e.Message));
-        var run = manifest.Path!;
+        var run = NewRun(root);
+        PlanFolds(run);
+        var auc = Train(run);
+        Directory.Delete(root, recursive: true);
+        return auc;
+    }
 
+    // One method per cmdlet, as a user's three commands are: nothing but the run directory crosses from one stage to
+    // the next (the fold-plan stage's data and plan are garbage by the time training starts, as they are in pwsh).
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    string NewRun(string root)
+    {
+        var request = new NewRunRequest(root, "bench", Seq1((config, config)), [], Seq1((csv, csv)), [], [], directory, "7.6.9");
+        return RunFactory.Plan(request).Bind(RunFactory.Execute).Match(m => m, e => throw new InvalidOperationException(e.Message)).Path!;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static void PlanFolds(string run)
+    {
+        var manifest = RunStore.Read(run).Match(m => m, e => throw new InvalidOperationException(e.Message));
         var plan = FoldPlanWorkflow.Prepare(manifest, "folds", [])
             .Match(s => s, e => throw new InvalidOperationException(e.Message));
         // As New-RunFoldPlan and Invoke-RunTraining do: the data file's hash, computed when the data was loaded, is
@@ -146,16 +164,20 @@ public class TrainingBenchmarks
         var recorded = FoldPlanWorkflow.Run(attempt, plan).Match(r => r, e => throw new InvalidOperationException(e.Message));
         StageRunner.Finish(attempt with { Outputs = recorded.Files }, new RunTools.Stages.StageSucceeded(),
             Seq1<RunTools.Manifests.RunEvent>(new RunTools.Manifests.FoldPlanRecorded(DateTimeOffset.UtcNow, recorded.Record)));
+    }
 
-        var fresh = RunStore.Read(run).Match(m => m, e => throw new InvalidOperationException(e.Message));
-        var setup = TrainingWorkflow.Prepare(fresh, "folds").Match(s => s, e => throw new InvalidOperationException(e.Message));
-        var train = StageRunner.Begin(run, new StageSpec("train", Seq1(plan.Stage), setup.Inputs, [], false, setup.Command, Seq1((setup.Data.Input.FullPath, setup.Data.Hash))))
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static double Train(string run)
+    {
+        var manifest = RunStore.Read(run).Match(m => m, e => throw new InvalidOperationException(e.Message));
+        var setup = TrainingWorkflow.Prepare(manifest, "folds").Match(s => s, e => throw new InvalidOperationException(e.Message));
+        var planStage = manifest.FoldPlan("folds")!.Stage!;
+        var train = StageRunner.Begin(run, new StageSpec("train", Seq1(planStage), setup.Inputs, [], false, setup.Command, Seq1((setup.Data.Input.FullPath, setup.Data.Hash))))
             .Match(b => (StageAttempt)b, e => throw new InvalidOperationException(e.Message));
         var files = TrainingWorkflow.Run(train, setup, _ => { }, _ => { }, CancellationToken.None);
         var summary = files.Summary;
         StageRunner.Finish(train with { Outputs = files.Written }, new RunTools.Stages.StageSucceeded(),
             RunTools.Manifests.RunCommands.WriteMetrics(TrainingWorkflow.SummaryMetrics(summary, setup.Spec, "train"), DateTimeOffset.UtcNow).IfFail(Seq<RunTools.Manifests.RunEvent>()));
-        Directory.Delete(root, recursive: true);
         return summary.Metrics.Find(m => m.Metric == "auc").Map(m => m.Stats.Mean).IfNone(double.NaN);
     }
 }

@@ -394,6 +394,61 @@ public sealed class TrainingTests : IDisposable
         Expect.AllOk(ps.Run("Test-Run $r"));
     }
 
+    static string RecordedPlanHash(string run)
+    {
+        using var manifest = Expect.Manifest(run);
+        return manifest.RootElement.GetProperty("fold_plans")[0].GetProperty("content_sha256").GetString()!;
+    }
+
+    static string DescribedPlanHash(string run)
+    {
+        using var description = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "training.json")));
+        return description.RootElement.GetProperty("plan_content_sha256").GetString()!;
+    }
+
+    [Fact]
+    public void The_training_description_names_the_content_hash_of_the_plan_it_trained_on()
+    {
+        var (run, _) = Train(QuickBinaryConfig, ps.CopyExample("patients.csv"));
+
+        Assert.Matches("^[0-9a-f]{64}$", DescribedPlanHash(run));
+        Assert.Equal(RecordedPlanHash(run), DescribedPlanHash(run));
+    }
+
+    [Fact]
+    public void A_plan_file_replaced_after_planning_is_RunCorrupted_and_nothing_is_trained()
+    {
+        var data = ps.CopyExample("patients.csv");
+        var run = ps.NewRun("r", QuickBinaryConfig, data);
+        Expect.Single(ps.Run("$r | New-RunFoldPlan"), FoldPlanInfo);
+        // A valid plan of the same data, but another one (another seed), put where this run's plan is.
+        var other = ps.NewRun("o", QuickBinaryConfig, data);
+        Expect.Single(ps.Run("$o | New-RunFoldPlan -Seed 8"), FoldPlanInfo);
+        var planFile = Path.Combine(run, "folds", "folds.parquet");
+        File.Copy(Path.Combine(other, "folds", "folds.parquet"), planFile, overwrite: true);
+        var before = ps.Snapshot(run);
+
+        var result = ps.Run("$r | Invoke-RunTraining");
+
+        Expect.Error(result, "RunCorrupted", "InvokeRunTraining", ErrorCategory.InvalidData, planFile);
+        Expect.Unchanged(before, ps.Snapshot(run));
+        Assert.False(Directory.Exists(Path.Combine(run, "models")));
+    }
+
+    [Fact]
+    public void A_plan_file_as_its_stage_wrote_it_is_trusted_even_if_its_summary_was_edited()
+    {
+        var run = ps.NewRun("r", QuickBinaryConfig, ps.CopyExample("patients.csv"));
+        Expect.Single(ps.Run("$r | New-RunFoldPlan"), FoldPlanInfo);
+        var summary = Path.Combine(run, "folds", "folds.json");
+        File.WriteAllText(summary, File.ReadAllText(summary).Replace(RecordedPlanHash(run), new string('0', 64)));
+        Assert.DoesNotContain(RecordedPlanHash(run), File.ReadAllText(summary));
+
+        Expect.Single(ps.Run("$r | Invoke-RunTraining"), TrainingResult);
+
+        Assert.Equal(RecordedPlanHash(run), DescribedPlanHash(run));
+    }
+
     [Fact]
     public void WhatIf_leaves_the_disk_unchanged_and_trains_nothing()
     {

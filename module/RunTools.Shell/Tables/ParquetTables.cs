@@ -180,12 +180,21 @@ static class ParquetTables
     }
 
     /// <summary>A value column: Parquet.Net reads a row group as <typeparamref name="TSource"/>? (null where the
-    /// definition level says so), which is converted into the table's array.</summary>
+    /// definition level says so) or, for a required column, as <typeparamref name="TSource"/>; either is converted into
+    /// the table's array. (A required column must not be read into a nullable buffer: Parquet.Net 6.1 then applies
+    /// definition levels left over from the column read before it, turning values into nulls and shifting the rest.)</summary>
     sealed class Values<TSource, TTarget>(DataField field, TTarget[] target, Func<TSource?, TTarget> convert, Func<string, TTarget[], Column> build)
         : ColumnReader(field) where TSource : struct
     {
         public override void Read(ParquetRowGroupReader group, int offset, int count)
         {
+            if (!Field.IsNullable)
+            {
+                var required = new TSource[group.RowCount];
+                Wait(group.ReadAsync<TSource>(Field, required.AsMemory()).AsTask());
+                for (var i = 0; i < count; i++) target[offset + i] = convert(required[i]);
+                return;
+            }
             var buffer = new TSource?[group.RowCount];
             Wait(group.ReadAsync<TSource>(Field, buffer.AsMemory()).AsTask());
             for (var i = 0; i < count; i++) target[offset + i] = convert(buffer[i]);

@@ -14,7 +14,8 @@ namespace RunTools.Shell.Training;
 /// A fold plan on disk: <c>folds/&lt;name&gt;.parquet</c> with one row per (repeat, outer fold, inner fold, row key) and
 /// its role (columns repeat, outer_fold, inner_fold, row_key, role, and row: the data row's index), and
 /// <c>folds/&lt;name&gt;.json</c>, the summary (settings, content hash, per-fold counts). Training reads the plan back
-/// from these files (the run directory is the only hand-off) and checks its content hash.
+/// from these files (the run directory is the only hand-off) and checks that it is the plan that was made (see
+/// <see cref="Check"/>).
 /// </summary>
 public static class FoldPlanFiles
 {
@@ -44,16 +45,13 @@ public static class FoldPlanFiles
         var row = new long?[count];
         var key = new string?[count];
         var role = new string?[count];
-        var index = new Dictionary<string, int>(plan.RowKeys.Count, StringComparer.Ordinal);
-        var k = 0;
-        foreach (var rowKey in plan.RowKeys) index[rowKey] = k++;
         var i = 0;
         foreach (var r in plan.Rows())
         {
             repeat[i] = r.Repeat;
             outer[i] = r.OuterFold;
             inner[i] = r.InnerFold;
-            row[i] = index[r.RowKey];
+            row[i] = r.Row;
             key[i] = r.RowKey;
             role[i] = RoleTexts[(int)r.Role];
             i++;
@@ -71,29 +69,55 @@ public static class FoldPlanFiles
     public static string SummaryJson(string name, FoldSummary summary) =>
         JsonSerializer.Serialize(new { name, summary.ContentHash, summary.Rows, summary.Spec, summary.Classes, summary.Groups, summary.Times, folds = summary.Folds.ToArray() }, Json);
 
-    /// <summary>Writes both files atomically; returns their paths relative to the run.</summary>
-    public static Fin<Seq<string>> Write(string runDirectory, string name, FoldPlan plan, FoldSummary summary) =>
-        from _ in TableFiles.WriteParquet(Path.Combine(runDirectory, ParquetPath(name)), ToTable(plan))
-        from __ in FileWrites.Try(SummaryPath(name), "write", () => AtomicFile.WriteText(Path.Combine(runDirectory, SummaryPath(name)), SummaryJson(name, summary)))
-        select Seq(ParquetPath(name), SummaryPath(name));
+    /// <summary>Writes both files atomically; returns their paths relative to the run. The plan's content hash (a pass
+    /// over every entry, which the summary holds) is computed on another core while the table is written.</summary>
+    public static Fin<Seq<string>> Write(string runDirectory, string name, FoldPlan plan, FoldData data)
+    {
+        var hashing = Task.Run(() => plan.ContentHash);
+        var table = TableFiles.WriteParquet(Path.Combine(runDirectory, ParquetPath(name)), ToTable(plan));
+        hashing.GetAwaiter().GetResult();
+        return from _ in table
+               let summary = plan.Summary(data)
+               from __ in FileWrites.Try(SummaryPath(name), "write", () => AtomicFile.WriteText(Path.Combine(runDirectory, SummaryPath(name)), SummaryJson(name, summary)))
+               select Seq(ParquetPath(name), SummaryPath(name));
+    }
 
-    /// <summary>Reads a plan back against the current data rows. Only the integer columns and the role are decoded: the
-    /// plan is rebuilt from the row indices, and the content hash (computed over the rebuilt plan with the current
-    /// data's row keys) must equal the one the summary recorded, so every index still names the same row key.</summary>
-    public static Fin<FoldPlan> Read(string runDirectory, string name, Seq<string> dataRowKeys)
+    /// <summary>A plan's files as read: the summary's settings and content hash, and the table's integer columns and
+    /// roles. <see cref="Check"/> turns them into the plan, against the data's rows.</summary>
+    public sealed record StoredPlan(string ParquetPath, FoldSpec Spec, string SummaryHash, Table Table);
+
+    /// <summary>Reads a plan's files. Only the integer columns and the role of the table are decoded: the plan is
+    /// rebuilt from the row indices. Needs nothing of the data, so it can run while the data is read.</summary>
+    public static Fin<StoredPlan> ReadFiles(string runDirectory, string name)
     {
         var summaryPath = Path.Combine(runDirectory, SummaryPath(name));
         var parquetPath = Path.Combine(runDirectory, ParquetPath(name));
         if (!File.Exists(summaryPath) || !File.Exists(parquetPath))
-            return FinFail<FoldPlan>(new FoldPlanNotFound(name, runDirectory));
+            return FinFail<StoredPlan>(new FoldPlanNotFound(name, runDirectory));
         return from summary in ReadSummary(summaryPath)
                from table in TableFiles.ReadColumns(parquetPath, Seq("repeat", "outer_fold", "inner_fold", "row", "role"))
-               from plan in Rebuild(table, summary.Spec, dataRowKeys, parquetPath)
-               from _ in plan.ContentHash == summary.Hash
-                   ? FinSucc(unit)
-                   : FinFail<Unit>(new RunCorrupted(parquetPath, $"the plan's content hash is {plan.ContentHash[..12]}…, its summary says {summary.Hash[..12]}…"))
-               select plan;
+               select new StoredPlan(parquetPath, summary.Spec, summary.Hash, table);
     }
+
+    /// <summary>
+    /// The stored plan against the current data rows, with its content hash: it must be the plan that hash says, so
+    /// that every row index still names the same row key. Two ways to know it, for a caller that has checked that the
+    /// data file is the one the plan was made from:
+    /// <list type="bullet">
+    /// <item>the Parquet file still has the SHA-256 that the plan's stage recorded for it (<paramref name="recorded"/>):
+    /// the same bytes against the same rows rebuild the plan that stage wrote, whose content hash it recorded;</item>
+    /// <item>otherwise the content hash is computed and must equal the one in the plan's summary file.</item>
+    /// </list>
+    /// </summary>
+    public static Fin<(FoldPlan Plan, string ContentHash)> Check(StoredPlan stored, Seq<string> dataRowKeys,
+        (string FileSha256, string ContentHash)? recorded) =>
+        from plan in Rebuild(stored.Table, stored.Spec, dataRowKeys, stored.ParquetPath)
+        from hash in recorded is { } r && FileInspector.Hash(stored.ParquetPath, stored.ParquetPath).Sha256 == r.FileSha256
+            ? FinSucc(r.ContentHash)
+            : plan.ContentHash == stored.SummaryHash
+                ? FinSucc(stored.SummaryHash)
+                : FinFail<string>(new RunCorrupted(stored.ParquetPath, $"the plan's content hash is {plan.ContentHash[..12]}…, its summary says {stored.SummaryHash[..12]}…"))
+        select (plan, hash);
 
     static Fin<(FoldSpec Spec, string Hash)> ReadSummary(string path)
     {

@@ -45,8 +45,7 @@ public static class FoldPlanWorkflow
     /// <summary>Writes the plan's files; returns the plan record for the manifest.</summary>
     public static Fin<(FoldPlanRecord Record, Seq<string> Files)> Run(StageAttempt attempt, FoldPlanSetup setup) =>
         from plan in FinSucc(setup.Plan)
-        let summary = plan.Summary(setup.FoldData)
-        from files in FoldPlanFiles.Write(attempt.RunDirectory, setup.Name, plan, summary)
+        from files in FoldPlanFiles.Write(attempt.RunDirectory, setup.Name, plan, setup.FoldData)
         select (new FoldPlanRecord(setup.Name, FoldSpecs.Text(setup.Spec.Kind), setup.Spec.Folds, setup.Spec.Repeats, setup.Spec.Inner is not null,
             setup.Spec.Production, setup.FoldData.RowKeys.Count, plan.ContentHash, FoldPlanFiles.ParquetPath(setup.Name),
             FoldPlanFiles.SummaryPath(setup.Name), setup.Stage), files);

@@ -17,7 +17,9 @@ using RunTools.Training;
 namespace RunTools.Shell.Training;
 
 /// <summary>Everything a training stage needs, read and checked before the stage starts.</summary>
-public sealed record TrainingSetup(RunManifest Manifest, DataSet Data, TrainingSpec Spec, TrainingInput Input, string PlanName, int RejectedRows)
+/// <param name="PlanContentHash">The content hash of the fold plan as read and checked (see FoldPlanFiles.Read).</param>
+public sealed record TrainingSetup(RunManifest Manifest, DataSet Data, TrainingSpec Spec, TrainingInput Input, string PlanName, string PlanContentHash,
+    int RejectedRows)
 {
     /// <summary>The files the stage reads (their hashes decide whether a completed training is skipped).</summary>
     public Seq<string> Inputs => Seq(Data.Input.FullPath, FoldPlanFiles.ParquetPath(PlanName), FoldPlanFiles.SummaryPath(PlanName));
@@ -50,17 +52,40 @@ public static class TrainingWorkflow
                                      && a.Path.EndsWith("/model.json", StringComparison.Ordinal))
             .Map(a => a.Path).MatchUnsafe(p => p, () => null);
 
-    public static Fin<TrainingSetup> Prepare(RunManifest manifest, string planName) =>
-        from spec in TrainingSpecs.FromConfig(manifest.Config)
-        from data in DataSets.Load(manifest)
-        from labelSource in Optional(data.Label).ToFin(new ConfigValueInvalid("data.label", "training needs the label column: set data.label in the config"))
-        from labels in Labels.Encode(spec.Task, labelSource, spec.PositiveClass)
-        from parent in spec.Mode == TrainingMode.Hierarchical
-            ? DataSets.Source(data.Table, spec.Parent!, data.Input.Path).Bind(p => Labels.Encode(TrainingTask.Multiclass, p, null)).Map(Some)
-            : FinSucc(Option<EncodedLabels>.None)
-        from plan in FoldPlanFiles.Read(manifest.Path!, planName, data.RowKeys)
-        let features = data.Features.Filter(f => f.Name != spec.Parent)
-        select new TrainingSetup(manifest, data, spec, new TrainingInput(spec, features, labels, parent.ToNullable(), plan), planName, labels.RejectedRows.Count);
+    public static Fin<TrainingSetup> Prepare(RunManifest manifest, string planName)
+    {
+        // The plan's files are read on another core while the data file is read.
+        var planFiles = Task.Run(() => FoldPlanFiles.ReadFiles(manifest.Path!, planName));
+        try
+        {
+            return from spec in TrainingSpecs.FromConfig(manifest.Config)
+                   from data in DataSets.Load(manifest)
+                   from labelSource in Optional(data.Label).ToFin(new ConfigValueInvalid("data.label", "training needs the label column: set data.label in the config"))
+                   from labels in Labels.Encode(spec.Task, labelSource, spec.PositiveClass)
+                   from parent in spec.Mode == TrainingMode.Hierarchical
+                       ? DataSets.Source(data.Table, spec.Parent!, data.Input.Path).Bind(p => Labels.Encode(TrainingTask.Multiclass, p, null)).Map(Some)
+                       : FinSucc(Option<EncodedLabels>.None)
+                   from files in planFiles.GetAwaiter().GetResult()
+                   // DataSets.Load has checked the data file against the hash New-Run recorded.
+                   from stored in FoldPlanFiles.Check(files, data.RowKeys, RecordedPlan(manifest, planName))
+                   let features = data.Features.Filter(f => f.Name != spec.Parent)
+                   select new TrainingSetup(manifest, data, spec, new TrainingInput(spec, features, labels, parent.ToNullable(), stored.Plan), planName,
+                       stored.ContentHash, labels.RejectedRows.Count);
+        }
+        finally
+        {
+            // When an earlier step failed, the plan was not needed (nor is its error): still, nothing is left running
+            // behind the caller.
+            if (!planFiles.IsCompleted) ((Task)planFiles).ContinueWith(_ => { }, TaskScheduler.Default).Wait();
+        }
+    }
+
+    /// <summary>What the stage that made the plan recorded: its Parquet file's SHA-256 and the plan's content hash.</summary>
+    static (string FileSha256, string ContentHash)? RecordedPlan(RunManifest manifest, string planName) =>
+        manifest.FoldPlan(planName) is { Stage: { } stage } plan && manifest.Stage(stage) is { Status: StageStatus.Completed } made
+            && made.Outputs.Find(o => o.Path == plan.Path).Case is FileHash file
+            ? (file.Sha256, plan.ContentHash)
+            : null;
 
     /// <summary>Runs the training and writes its files as each fold finishes, so a failed or cancelled training
     /// keeps the folds it completed.</summary>
@@ -293,7 +318,7 @@ public static class TrainingWorkflow
             ["conformal_alpha"] = spec.ConformalAlpha,
             ["candidates"] = new JsonArray(spec.Candidates.Map(c => (JsonNode?)c.Describe()).ToArray()),
             ["plan"] = setup.PlanName,
-            ["plan_content_sha256"] = setup.Input.Plan.ContentHash,
+            ["plan_content_sha256"] = setup.PlanContentHash,
             ["data"] = setup.Data.Input.Path,
             ["data_sha256"] = setup.Data.Input.Sha256,
             ["rows"] = setup.Data.Table.RowCount,

@@ -20,7 +20,7 @@ public sealed record FoldPlan(FoldSpec Spec, Seq<string> RowKeys, Seq<Fold> Fold
         {
             var heldRole = fold.IsInner ? FoldRole.Validation : FoldRole.Test;
             foreach (var (row, held) in Merge(fold))
-                yield return new FoldPlanRow(fold.Repeat, fold.Outer, fold.Inner, RowKeys[row], held ? heldRole : FoldRole.Train);
+                yield return new FoldPlanRow(fold.Repeat, fold.Outer, fold.Inner, row, RowKeys[row], held ? heldRole : FoldRole.Train);
         }
     }
 

@@ -53,5 +53,6 @@ public sealed record Fold(int Repeat, int Outer, int Inner, Seq<int> Train, Seq<
 /// <summary>The role a row plays in a fold: Held rows are Test in outer folds and Validation in inner folds.</summary>
 public enum FoldRole { Train, Test, Validation }
 
-/// <summary>One line of the plan's table (the Parquet file): a row's role in one fold.</summary>
-public sealed record FoldPlanRow(int Repeat, int OuterFold, int InnerFold, string RowKey, FoldRole Role);
+/// <summary>One line of the plan's table (the Parquet file): a row's role in one fold. <see cref="Row"/> is the data
+/// row's index (from 0), <see cref="RowKey"/> its key. A value type: a plan has folds × rows of them.</summary>
+public readonly record struct FoldPlanRow(int Repeat, int OuterFold, int InnerFold, int Row, string RowKey, FoldRole Role);

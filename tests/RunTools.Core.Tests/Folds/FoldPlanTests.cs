@@ -19,15 +19,15 @@ public sealed class FoldPlanTests
         const FoldRole T = FoldRole.Train, X = FoldRole.Test, V = FoldRole.Validation;
         Assert.Equal(
             [
-                new(0, 0, -1, "r0", X), new(0, 0, -1, "r1", X), new(0, 0, -1, "r2", T), new(0, 0, -1, "r3", T),
-                new(0, 0, 0, "r2", V), new(0, 0, 0, "r3", T),
-                new(0, 0, 1, "r2", T), new(0, 0, 1, "r3", V),
-                new(0, 1, -1, "r0", T), new(0, 1, -1, "r1", T), new(0, 1, -1, "r2", X), new(0, 1, -1, "r3", X),
-                new(0, 1, 0, "r0", V), new(0, 1, 0, "r1", T),
-                new(0, 1, 1, "r0", T), new(0, 1, 1, "r1", V),
-                new(0, -1, -1, "r0", T), new(0, -1, -1, "r1", T), new(0, -1, -1, "r2", T), new(0, -1, -1, "r3", T),
-                new(0, -1, 0, "r0", V), new(0, -1, 0, "r1", V), new(0, -1, 0, "r2", T), new(0, -1, 0, "r3", T),
-                new FoldPlanRow(0, -1, 1, "r0", T), new(0, -1, 1, "r1", T), new(0, -1, 1, "r2", V), new(0, -1, 1, "r3", V),
+                new(0, 0, -1, 0, "r0", X), new(0, 0, -1, 1, "r1", X), new(0, 0, -1, 2, "r2", T), new(0, 0, -1, 3, "r3", T),
+                new(0, 0, 0, 2, "r2", V), new(0, 0, 0, 3, "r3", T),
+                new(0, 0, 1, 2, "r2", T), new(0, 0, 1, 3, "r3", V),
+                new(0, 1, -1, 0, "r0", T), new(0, 1, -1, 1, "r1", T), new(0, 1, -1, 2, "r2", X), new(0, 1, -1, 3, "r3", X),
+                new(0, 1, 0, 0, "r0", V), new(0, 1, 0, 1, "r1", T),
+                new(0, 1, 1, 0, "r0", T), new(0, 1, 1, 1, "r1", V),
+                new(0, -1, -1, 0, "r0", T), new(0, -1, -1, 1, "r1", T), new(0, -1, -1, 2, "r2", T), new(0, -1, -1, 3, "r3", T),
+                new(0, -1, 0, 0, "r0", V), new(0, -1, 0, 1, "r1", V), new(0, -1, 0, 2, "r2", T), new(0, -1, 0, 3, "r3", T),
+                new FoldPlanRow(0, -1, 1, 0, "r0", T), new(0, -1, 1, 1, "r1", T), new(0, -1, 1, 2, "r2", V), new(0, -1, 1, 3, "r3", V),
             ],
             NestedPlan().Rows());
     }
@@ -37,8 +37,8 @@ public sealed class FoldPlanTests
     {
         var plan = Expect.Succ(FoldPlanner.Plan(Spec(FoldKind.WalkForward, 1 + 1, walkForward: Expanding(horizon: 1, gap: 1)), Data(4, times: [1, 2, 3, 4])));
         Assert.Equal(
-            [new(0, 0, -1, "r0", FoldRole.Train), new(0, 0, -1, "r2", FoldRole.Test),
-             new(0, 1, -1, "r0", FoldRole.Train), new FoldPlanRow(0, 1, -1, "r1", FoldRole.Train), new(0, 1, -1, "r3", FoldRole.Test)],
+            [new(0, 0, -1, 0, "r0", FoldRole.Train), new(0, 0, -1, 2, "r2", FoldRole.Test),
+             new(0, 1, -1, 0, "r0", FoldRole.Train), new FoldPlanRow(0, 1, -1, 1, "r1", FoldRole.Train), new(0, 1, -1, 3, "r3", FoldRole.Test)],
             plan.Rows());
     }
 

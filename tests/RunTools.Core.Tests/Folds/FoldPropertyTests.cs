@@ -248,7 +248,7 @@ public sealed class FoldPropertyTests
             f.Train.Map(r => (r, FoldRole.Train))
                 .Concat(f.Held.Map(r => (r, f.IsInner ? FoldRole.Validation : FoldRole.Test)))
                 .OrderBy(x => x.r)
-                .Select(x => new FoldPlanRow(f.Repeat, f.Outer, f.Inner, keys[x.r], x.Item2))
+                .Select(x => new FoldPlanRow(f.Repeat, f.Outer, f.Inner, x.r, keys[x.r], x.Item2))
                 .ToArray());
         Assert.Equal(expected, plan.Rows());
         Assert.Equal(plan.CanonicalText().Count(), plan.Rows().Count() + 2);
