@@ -17,7 +17,7 @@ using RunTools.Training;
 namespace RunTools.Shell.Training;
 
 /// <summary>Everything a training stage needs, read and checked before the stage starts.</summary>
-/// <param name="PlanContentHash">The content hash of the fold plan as read and checked (see FoldPlanFiles.Read).</param>
+/// <param name="PlanContentHash">The content hash of the fold plan as read and checked (see FoldPlanFiles.Check).</param>
 public sealed record TrainingSetup(RunManifest Manifest, DataSet Data, TrainingSpec Spec, TrainingInput Input, string PlanName, string PlanContentHash,
     int RejectedRows)
 {
