@@ -157,9 +157,9 @@ public class TrainingBenchmarks
         var manifest = RunStore.Read(run).Match(m => m, e => throw new InvalidOperationException(e.Message));
         var plan = FoldPlanWorkflow.Prepare(manifest, "folds", [])
             .Match(s => s, e => throw new InvalidOperationException(e.Message));
-        // As New-RunFoldPlan and Invoke-RunTraining do: the data file's hash, computed when the data was loaded, is
-        // handed to the stage runner rather than computed again.
-        var planStage = new StageSpec(plan.Stage, [], plan.Inputs, [], false, plan.Command, Seq1((plan.Data.Input.FullPath, plan.Data.Hash)));
+        // As New-RunFoldPlan and Invoke-RunTraining do: the hashes taken while the inputs were read go to the stage
+        // runner rather than being computed again.
+        var planStage = new StageSpec(plan.Stage, [], plan.Inputs, [], false, plan.Command, plan.Hashed);
         var attempt = StageRunner.Begin(run, planStage).Match(b => (StageAttempt)b, e => throw new InvalidOperationException(e.Message));
         var recorded = FoldPlanWorkflow.Run(attempt, plan).Match(r => r, e => throw new InvalidOperationException(e.Message));
         StageRunner.Finish(attempt with { Outputs = recorded.Files }, new RunTools.Stages.StageSucceeded(),
@@ -172,7 +172,7 @@ public class TrainingBenchmarks
         var manifest = RunStore.Read(run).Match(m => m, e => throw new InvalidOperationException(e.Message));
         var setup = TrainingWorkflow.Prepare(manifest, "folds").Match(s => s, e => throw new InvalidOperationException(e.Message));
         var planStage = manifest.FoldPlan("folds")!.Stage!;
-        var train = StageRunner.Begin(run, new StageSpec("train", Seq1(planStage), setup.Inputs, [], false, setup.Command, Seq1((setup.Data.Input.FullPath, setup.Data.Hash))))
+        var train = StageRunner.Begin(run, new StageSpec("train", Seq1(planStage), setup.Inputs, [], false, setup.Command, setup.Hashed))
             .Match(b => (StageAttempt)b, e => throw new InvalidOperationException(e.Message));
         var files = TrainingWorkflow.Run(train, setup, _ => { }, _ => { }, CancellationToken.None);
         var summary = files.Summary;

@@ -413,6 +413,12 @@ public sealed class TrainingTests : IDisposable
 
         Assert.Matches("^[0-9a-f]{64}$", DescribedPlanHash(run));
         Assert.Equal(RecordedPlanHash(run), DescribedPlanHash(run));
+        // The stage's inputs carry the hashes of what it read (taken while reading, not read again).
+        using var manifest = Expect.Manifest(run);
+        var inputs = manifest.RootElement.GetProperty("stages").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "train")
+            .GetProperty("inputs").EnumerateArray().ToDictionary(i => i.GetProperty("path").GetString()!, i => i.GetProperty("sha256").GetString()!);
+        Assert.Equal(Sha256(Path.Combine(run, "folds", "folds.parquet")), inputs["folds/folds.parquet"]);
+        Assert.Equal(Sha256(Path.Combine(run, "folds", "folds.json")), inputs["folds/folds.json"]);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using RunTools.Domain;
 using RunTools.Folds;
+using RunTools.Manifests;
 using RunTools.Shell.Files;
 using RunTools.Tables;
 using RunTools.Shell.Tables;
@@ -82,9 +83,9 @@ public static class FoldPlanFiles
                select Seq(ParquetPath(name), SummaryPath(name));
     }
 
-    /// <summary>A plan's files as read: the summary's settings and content hash, and the table's integer columns and
-    /// roles. <see cref="Check"/> turns them into the plan, against the data's rows.</summary>
-    public sealed record StoredPlan(string ParquetPath, FoldSpec Spec, string SummaryHash, Table Table);
+    /// <summary>A plan's files as read: the summary's settings and content hash, the table's integer columns and roles,
+    /// and the Parquet file's hash. <see cref="Check"/> turns them into the plan, against the data's rows.</summary>
+    public sealed record StoredPlan(string ParquetPath, FoldSpec Spec, string SummaryHash, Table Table, FileHash ParquetHash);
 
     /// <summary>Reads a plan's files. Only the integer columns and the role of the table are decoded: the plan is
     /// rebuilt from the row indices. Needs nothing of the data, so it can run while the data is read.</summary>
@@ -96,7 +97,8 @@ public static class FoldPlanFiles
             return FinFail<StoredPlan>(new FoldPlanNotFound(name, runDirectory));
         return from summary in ReadSummary(summaryPath)
                from table in TableFiles.ReadColumns(parquetPath, Seq("repeat", "outer_fold", "inner_fold", "row", "role"))
-               select new StoredPlan(parquetPath, summary.Spec, summary.Hash, table);
+               from hash in FileWrites.Try(parquetPath, "read", () => FinSucc(FileInspector.Hash(parquetPath, parquetPath)))
+               select new StoredPlan(parquetPath, summary.Spec, summary.Hash, table, hash);
     }
 
     /// <summary>
@@ -112,7 +114,7 @@ public static class FoldPlanFiles
     public static Fin<(FoldPlan Plan, string ContentHash)> Check(StoredPlan stored, Seq<string> dataRowKeys,
         (string FileSha256, string ContentHash)? recorded) =>
         from plan in Rebuild(stored.Table, stored.Spec, dataRowKeys, stored.ParquetPath)
-        from hash in recorded is { } r && FileInspector.Hash(stored.ParquetPath, stored.ParquetPath).Sha256 == r.FileSha256
+        from hash in recorded is { } r && stored.ParquetHash.Sha256 == r.FileSha256
             ? FinSucc(r.ContentHash)
             : plan.ContentHash == stored.SummaryHash
                 ? FinSucc(stored.SummaryHash)

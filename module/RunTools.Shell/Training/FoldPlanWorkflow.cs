@@ -15,6 +15,9 @@ public sealed record FoldPlanSetup(RunManifest Manifest, DataSet Data, FoldSpec 
 
     public Seq<string> Inputs => Seq1(Data.Input.FullPath);
 
+    /// <summary>The inputs whose hashes were taken while they were read, so the stage runner need not read them again.</summary>
+    public Seq<(string FullPath, FileHash Hash)> Hashed => Seq1((Data.Input.FullPath, Data.Hash));
+
     public string Command => $"builtin:folds name={Name} spec={FoldSpecs.Canonical(Spec)}";
 }
 

@@ -18,9 +18,14 @@ namespace RunTools.Shell.Training;
 
 /// <summary>Everything a training stage needs, read and checked before the stage starts.</summary>
 /// <param name="PlanContentHash">The content hash of the fold plan as read and checked (see FoldPlanFiles.Check).</param>
+/// <param name="PlanFile">The hash of the plan's Parquet file, taken when it was read.</param>
 public sealed record TrainingSetup(RunManifest Manifest, DataSet Data, TrainingSpec Spec, TrainingInput Input, string PlanName, string PlanContentHash,
-    int RejectedRows)
+    FileHash PlanFile, int RejectedRows)
 {
+    /// <summary>The inputs whose hashes were taken while they were read, so the stage runner need not read them again.</summary>
+    public Seq<(string FullPath, FileHash Hash)> Hashed =>
+        Seq((Data.Input.FullPath, Data.Hash), (Path.Combine(Manifest.Path!, FoldPlanFiles.ParquetPath(PlanName)), PlanFile));
+
     /// <summary>The files the stage reads (their hashes decide whether a completed training is skipped).</summary>
     public Seq<string> Inputs => Seq(Data.Input.FullPath, FoldPlanFiles.ParquetPath(PlanName), FoldPlanFiles.SummaryPath(PlanName));
 
@@ -70,7 +75,7 @@ public static class TrainingWorkflow
                    from stored in FoldPlanFiles.Check(files, data.RowKeys, RecordedPlan(manifest, planName))
                    let features = data.Features.Filter(f => f.Name != spec.Parent)
                    select new TrainingSetup(manifest, data, spec, new TrainingInput(spec, features, labels, parent.ToNullable(), stored.Plan), planName,
-                       stored.ContentHash, labels.RejectedRows.Count);
+                       stored.ContentHash, files.ParquetHash, labels.RejectedRows.Count);
         }
         finally
         {

@@ -40,7 +40,7 @@ public sealed class InvokeRunTrainingCommand : BuiltinStageCmdlet
         if (!Succeeded(RunStore.Read(Run).Bind(m => TrainingWorkflow.Prepare(m, Plan)), out var setup, Run)) return;
         var planStage = setup.Manifest.FoldPlan(Plan)?.Stage;
         var spec = new StageSpec(Name, planStage is null ? Seq<string>() : Seq1(planStage), setup.Inputs, Seq<string>(), Force.IsPresent, setup.Command,
-            Seq1((setup.Data.Input.FullPath, setup.Data.Hash)));
+            setup.Hashed);
         var manifest = RunBuiltin(Run, spec, $"Train {setup.Spec.Task.ToString().ToLowerInvariant()} models", (attempt, progress, note, cancel) =>
         {
             if (setup.RejectedRows > 0) note($"{setup.RejectedRows} rows have no label and are left out of training");

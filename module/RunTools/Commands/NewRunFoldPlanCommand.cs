@@ -66,7 +66,7 @@ public sealed class NewRunFoldPlanCommand : BuiltinStageCmdlet
         if (!Succeeded(Overrides(), out var overrides)) return;
         if (!Succeeded(RunStore.Read(Run).Bind(m => FoldPlanWorkflow.Prepare(m, Name, overrides)), out var setup, Run)) return;
         var spec = new StageSpec(setup.Stage, Seq<string>(), setup.Inputs, Seq<string>(), Force.IsPresent, setup.Command,
-            Seq1((setup.Data.Input.FullPath, setup.Data.Hash)));
+            setup.Hashed);
         var manifest = RunBuiltin(Run, spec, $"Plan folds '{Name}'", (attempt, _, note, _) =>
             FoldPlanWorkflow.Run(attempt, setup).Map(r =>
             {
