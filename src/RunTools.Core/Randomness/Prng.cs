@@ -22,14 +22,15 @@ public sealed class Prng
     public static Prng Create(ulong seed) => new(seed);
 
     /// <summary>A seed for a sub-task (say repeat 2, outer fold 3) derived from a parent seed, so sub-tasks are
-    /// independent of each other and of the order they run in.</summary>
+    /// independent of each other and of the order they run in. Each step of the path goes through the full SplitMix64
+    /// finaliser, so different paths give unrelated seeds (not, say, the same seed for (0, 3) and (1, 2)).</summary>
     public static ulong Derive(ulong seed, params long[] path)
     {
         var x = seed;
         foreach (var p in path)
         {
-            x ^= unchecked((ulong)p) + 0x9E3779B97F4A7C15UL;
-            SplitMix(ref x);
+            x ^= unchecked((ulong)p);
+            x = SplitMix(ref x);
         }
         return SplitMix(ref x);
     }
