@@ -77,6 +77,10 @@ public sealed class CancellationAndGuardTests : IDisposable
     [InlineData("logs/other.log")]
     [InlineData("sidecars/x.json")]
     [InlineData(".lock")]
+    [InlineData("EVENTS.JSONL")] // the same file on Windows and macOS
+    [InlineData("Run.json")]
+    [InlineData("events.jsonl.")] // Windows drops trailing dots
+    [InlineData("Logs/other.log")]
     public void The_runs_own_files_cannot_be_overwritten_by_an_artifact_or_a_stage_output(string reserved)
     {
         var run = (string)ps.Run("$r = New-Run -Name g; $r.Path").Output.Single().BaseObject;

@@ -35,6 +35,17 @@ public sealed class RemoveRunTests : IDisposable
     }
 
     [Fact]
+    public void Removes_a_run_given_with_a_trailing_separator_as_tab_completion_writes_it()
+    {
+        var name = Expect.Single(ps.Run("New-Run a"), Expect.RunInfo).Text("Name");
+
+        ps.Run($"Remove-Run runs/{name}/ -Confirm:$false").AssertNoErrors();
+
+        Assert.Empty(Expect.RunDirectories(ps.PathOf("runs")));
+        Assert.Empty(Directory.GetFileSystemEntries(ps.PathOf("runs/.runtools/trash")));
+    }
+
+    [Fact]
     public void A_run_this_process_is_running_needs_Force()
     {
         var dir = Expect.Single(ps.Run("$run = New-Run a; Set-RunStatus -Run $run Running; $run"), Expect.RunInfo).Text("Path");

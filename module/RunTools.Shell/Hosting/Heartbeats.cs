@@ -36,8 +36,10 @@ public static class Heartbeats
         if (manifest.Status == RunStatus.Running && (owner || myStage.IsSome))
         {
             var stage = myStage.ToNullable();
+            // Already beating for this stage: the timer keeps the beat fresh, no write (and fsync) per update.
+            if (Active.TryGetValue(runDirectory, out var beating) && beating == stage) return;
             Active[runDirectory] = stage;
-            Write(runDirectory, stage);
+            TryWrite(runDirectory, stage);
         }
         else
         {
@@ -56,14 +58,20 @@ public static class Heartbeats
                 Active.TryRemove(run, out _);
                 continue;
             }
-            try
-            {
-                Write(run, stage);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Best effort: a missed beat only matters after Liveness' stale limit.
-            }
+            TryWrite(run, stage);
+        }
+    }
+
+    /// <summary>Best effort: a missed beat only matters after Liveness' stale limit, and the change that led to it is
+    /// already on disk (a failed beat must not turn a committed update into an error).</summary>
+    static void TryWrite(string runDirectory, string? stage)
+    {
+        try
+        {
+            Write(runDirectory, stage);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
         }
     }
 

@@ -17,12 +17,15 @@ public static class RunLayout
     /// with one rename.</summary>
     public const string RootWorkArea = ".runtools";
 
-    /// <summary>The run's own bookkeeping: no artifact or stage output may be written there.</summary>
+    static readonly string[] Reserved = [Manifest, Events, ResolvedConfig, Overrides, Sidecars, Heartbeats, Lock, Logs];
+
+    /// <summary>The run's own bookkeeping: no artifact or stage output may be written there. Compared as Windows and
+    /// macOS name files (case-insensitively, and on Windows without trailing dots and spaces), so that "RUN.JSON" or
+    /// "events.jsonl." cannot replace the run's own files there.</summary>
     public static bool IsReserved(string relativePath)
     {
-        var first = relativePath.Split('/')[0];
-        return first is Manifest or Events or ResolvedConfig or Overrides or Sidecars or Heartbeats or Lock or Logs
-               || first.StartsWith('.');
+        var first = relativePath.Split('/')[0].TrimEnd('.', ' ');
+        return Reserved.Contains(first, StringComparer.OrdinalIgnoreCase) || relativePath.StartsWith('.');
     }
 
     /// <summary>A directory is a run when it holds run.json or events.jsonl (a run whose run.json was lost can

@@ -119,20 +119,33 @@ public static class RunOperations
             : FinSucc(unit)
         select m;
 
-    /// <summary>Moves the run into the root's hidden work area with one rename (so it disappears whole), then deletes it.</summary>
-    public static Fin<Unit> Remove(string run)
+    /// <summary>Moves the run into the root's hidden work area with one rename (so it disappears whole), then deletes
+    /// it. The check of <see cref="PreviewRemove"/> is made again under the run's lock (a confirmation prompt can wait
+    /// for long), and no writer is half way through an update when the run goes: on Unix the lock is held across the
+    /// rename; Windows cannot rename a directory with a file open inside, so there it is released just before.</summary>
+    public static Fin<Unit> Remove(string run, bool force)
     {
-        var full = Path.GetFullPath(run);
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(run));
         var root = Path.GetDirectoryName(full)!;
         var trash = Path.Combine(root, RunLayout.RootWorkArea, "trash", Guid.NewGuid().ToString("N"));
+        var locked = RunLock.Acquire(full, RunLock.DefaultTimeout);
+        if (locked.IsFail) return locked.Map(_ => unit);
+        var held = (RunLock)locked;
         try
         {
+            var check = PreviewRemove(full, force);
+            if (check.IsFail) return check.Map(_ => unit);
             Directory.CreateDirectory(Path.GetDirectoryName(trash)!);
+            if (OperatingSystem.IsWindows()) held.Dispose();
             Directory.Move(full, trash);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return FinFail<Unit>(new StorageFailed(full, "remove", e.Message));
+        }
+        finally
+        {
+            held.Dispose();
         }
         try
         {

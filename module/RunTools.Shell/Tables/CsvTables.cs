@@ -558,6 +558,11 @@ static class CsvTables
                 {
                     errors[index] = e;
                 }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // As Guard reports a failed read; thrown here, Parallel.For would wrap it in an AggregateException.
+                    errors[index] = new TableFileException(new DataFileInvalid(path, e.Message));
+                }
                 return buffer;
             },
             _ => { });

@@ -24,7 +24,7 @@ public sealed class RemoveRunCommand : RunCmdlet
         {
             if (!Succeeded(RunOperations.PreviewRemove(run, Force), out var manifest, run)) continue;
             if (!ShouldProcess($"{manifest.Name} ({manifest.Path})", "Remove run")) continue;
-            Succeeded(RunOperations.Remove(run), out _, run);
+            Succeeded(RunOperations.Remove(run, Force), out _, run);
         }
     }
 }

@@ -8,7 +8,7 @@ namespace RunTools.Module.Infrastructure;
 /// <summary>
 /// Lets every -Run parameter take what the pipeline carries: a RunInfo, a RunManifest, a StageContext, any RunTools
 /// record with a RunPath, a DirectoryInfo, or a path string (resolved against the PowerShell location). The result is
-/// the run directory's full path.
+/// the run directory's full path, without a trailing separator.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class RunPathTransformationAttribute : ArgumentTransformationAttribute
@@ -27,9 +27,9 @@ public sealed class RunPathTransformationAttribute : ArgumentTransformationAttri
         StageResult result => result.RunPath,
         ArtifactRecord artifact => artifact.RunPath,
         MetricRecord metric => metric.RunPath,
-        DirectoryInfo directory => directory.FullName,
-        PathInfo path => path.ProviderPath,
-        string path => engine.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path),
+        DirectoryInfo directory => Path.TrimEndingDirectorySeparator(directory.FullName),
+        PathInfo path => Path.TrimEndingDirectorySeparator(path.ProviderPath),
+        string path => Resolve(engine, path),
         // Anything else (say a deserialized RunInfo from another session): use its Path or RunPath property.
         var other when PSObject.AsPSObject(other).Properties["RunPath"]?.Value is string runPath => Resolve(engine, runPath),
         var other when PSObject.AsPSObject(other).Properties["Path"]?.Value is string path => Resolve(engine, path),
@@ -37,5 +37,8 @@ public sealed class RunPathTransformationAttribute : ArgumentTransformationAttri
             $"Cannot use a {other.GetType().Name} as a run: pass a run object (Get-Run, New-Run) or the run directory's path."),
     };
 
-    static string Resolve(EngineIntrinsics engine, string path) => engine.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+    /// <summary>The full path, without the trailing separator that tab completion adds to a directory ("runs/r1/"): the
+    /// run's path is a key (heartbeats, the parent directory of Remove-Run's rename), so one run has one spelling.</summary>
+    static string Resolve(EngineIntrinsics engine, string path) =>
+        Path.TrimEndingDirectorySeparator(engine.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
 }
