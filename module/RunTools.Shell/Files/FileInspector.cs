@@ -13,11 +13,18 @@ public static class FileInspector
 {
     const int BufferSize = 4 << 20;
 
-    /// <summary>SHA-256 (lower-case hex) and length of a file.</summary>
-    public static FileHash Hash(string fullPath, string recordedPath)
+    /// <summary>SHA-256 (lower-case hex) and length of a file; a file that cannot be read is StorageFailed.</summary>
+    public static Fin<FileHash> Hash(string fullPath, string recordedPath)
     {
-        var (sha, bytes) = HashWith(fullPath, null);
-        return new FileHash(recordedPath, sha, bytes);
+        try
+        {
+            var (sha, bytes) = HashWith(fullPath, null);
+            return new FileHash(recordedPath, sha, bytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return FinFail<FileHash>(new StorageFailed(fullPath, "read", e.Message));
+        }
     }
 
     /// <summary>Describes a data file for the manifest. CSV/TSV: data rows (records after the header, quotes

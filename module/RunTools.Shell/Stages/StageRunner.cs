@@ -93,11 +93,19 @@ public static class StageRunner
     /// <param name="onSuccess">Events a built-in stage adds when it completes (its fold plan record, summary metrics).</param>
     public static Fin<(RunManifest Manifest, RunError? Error)> Finish(StageAttempt attempt, StageOutcome outcome, Seq<RunEvent> onSuccess)
     {
+        // An output that exists but cannot be read fails the stage (rather than leaving it running), recorded as missing.
+        RunError? unreadable = null;
         var outputs = attempt.Outputs.Map(o =>
         {
             var full = Path.Combine(attempt.RunDirectory, o);
-            return (o, File.Exists(full) ? FileInspector.Hash(full, o) : null);
-        });
+            if (!File.Exists(full)) return (o, (FileHash?)null);
+            return FileInspector.Hash(full, o).Match(h => (o, (FileHash?)h), e =>
+            {
+                unreadable ??= e as RunError;
+                return (o, null);
+            });
+        }).Strict();
+        if (outcome is StageSucceeded && unreadable is not null) outcome = new StageErrored(unreadable, nameof(IOException));
         var error = StagePlanner.ErrorOf(outcome, attempt.Stage, outputs);
         AppendLog(attempt.LogPath, $"=== {attempt.Stage} attempt {attempt.Attempt} ended {DateTimeOffset.UtcNow:O}: {error?.Message ?? "completed"}");
         return RunStore.Update(attempt.RunDirectory, manifest =>
@@ -105,6 +113,10 @@ public static class StageRunner
                     .Concat(error is null ? onSuccess : Seq<RunEvent>())))
             .Map(m => (m, error));
     }
+
+    /// <summary>A file's hash now; null when it is gone or cannot be read (either way, not what was recorded).</summary>
+    static FileHash? CurrentHash(string fullPath, string recordedPath) =>
+        File.Exists(fullPath) ? FileInspector.Hash(fullPath, recordedPath).Match(h => h, _ => (FileHash?)null) : null;
 
     public static void AppendLog(string logPath, string line)
     {
@@ -128,7 +140,7 @@ public static class StageRunner
                from deps in spec.DependsOn.Map(Names.StageName).Sequence()
                from outputs in spec.Outputs.Map(o => WritableInRun(run, o)).Sequence()
                let recorded = manifest.Stage(spec.Stage) is { } previous
-                   ? previous.Outputs.Map(o => (o.Path, File.Exists(Path.Combine(run, o.Path)) ? FileInspector.Hash(Path.Combine(run, o.Path), o.Path) : null))
+                   ? previous.Outputs.Map(o => (o.Path, CurrentHash(Path.Combine(run, o.Path), o.Path)))
                    : Seq<(string, FileHash?)>()
                select new StageRequest(stage, deps.Map(d => d.Value), inputs, outputs, recorded, spec.Force, spec.Command);
     }
@@ -143,7 +155,7 @@ public static class StageRunner
         {
             var full = isInside ? Path.Combine(run, path) : path;
             if (spec.Hashed.Find(h => h.FullPath == full).Case is (string, FileHash known)) return FinSucc(known with { Path = path });
-            return File.Exists(full) ? FinSucc(FileInspector.Hash(full, path)) : FinFail<FileHash>(new StageInputNotFound(spec.Stage, input));
+            return File.Exists(full) ? FileInspector.Hash(full, path) : FinFail<FileHash>(new StageInputNotFound(spec.Stage, input));
         });
     }
 

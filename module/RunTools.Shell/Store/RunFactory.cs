@@ -35,15 +35,15 @@ public static class RunFactory
         var now = DateTimeOffset.UtcNow;
         return from key in Names.RunKey(request.Key)
                from root in CheckRoot(request.Root)
-               from layers in request.ConfigFiles.Map(ReadConfig).Sequence()
-               from resolved in ConfigMerge.Resolve(layers, request.Overrides)
+               from configs in request.ConfigFiles.Map(ReadConfig).Sequence()
+               from resolved in ConfigMerge.Resolve(configs.Map(c => c.Value), request.Overrides)
                from inputs in request.DataFiles.Map(d => FileInspector.Inspect(d.Given, d.Full)).Sequence()
                from lineage in request.Upstream.Map(Upstream).Sequence()
                let spec = new NewRunSpec(Guid.NewGuid(), key, SystemInfo.PackageVersion, inputs, resolved,
                    SystemInfo.CaptureEnvironment(request.EnvironmentVariables, request.PowerShellVersion),
                    GitInfo.Capture(request.WorkingDirectory), lineage)
                from created in RunCommands.Create(spec, RunCommands.DirectoryName(now, key, 1), now)
-               select new NewRunPlan(root, key, created, resolved, OverridesYaml(request));
+               select new NewRunPlan(root, key, created, resolved, OverridesYaml(request, configs.Map(c => c.Sha256)));
     }
 
     /// <summary>Writes the run into a staging directory under the root, then renames it to its final name. The rename
@@ -94,16 +94,20 @@ public static class RunFactory
         return root;
     }
 
-    static Fin<ConfigValue> ReadConfig((string Given, string Full) file)
+    /// <summary>A config file parsed, and the SHA-256 of the very bytes that were parsed (one read).</summary>
+    static Fin<(ConfigValue Value, string Sha256)> ReadConfig((string Given, string Full) file)
     {
-        if (!File.Exists(file.Full)) return FinFail<ConfigValue>(new ConfigFileNotFound(file.Given));
+        if (!File.Exists(file.Full)) return FinFail<(ConfigValue, string)>(new ConfigFileNotFound(file.Given));
         try
         {
-            return ConfigParser.Parse(File.ReadAllText(file.Full), file.Given, ConfigParser.FormatOf(file.Full));
+            var bytes = File.ReadAllBytes(file.Full);
+            using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            return ConfigParser.Parse(reader.ReadToEnd(), file.Given, ConfigParser.FormatOf(file.Full))
+                .Map(value => (value, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return FinFail<ConfigValue>(new StorageFailed(file.Given, "read", e.Message));
+            return FinFail<(ConfigValue, string)>(new StorageFailed(file.Given, "read", e.Message));
         }
     }
 
@@ -112,11 +116,11 @@ public static class RunFactory
 
     /// <summary>The raw inputs of the resolution, kept beside config_resolved.yaml: which files, in which order,
     /// with their hashes, and the overrides exactly as given.</summary>
-    static string OverridesYaml(NewRunRequest request) =>
+    static string OverridesYaml(NewRunRequest request, Seq<string> configSha256) =>
         ConfigYaml.Write(new ConfigMap(Seq(
-            new ConfigEntry("config_files", new ConfigList(request.ConfigFiles.Map(f => (ConfigValue)new ConfigMap(Seq(
-                new ConfigEntry("path", new ConfigString(f.Given)),
-                new ConfigEntry("sha256", File.Exists(f.Full) ? new ConfigString(FileInspector.Hash(f.Full, f.Given).Sha256) : ConfigNull.Instance)))))),
+            new ConfigEntry("config_files", new ConfigList(request.ConfigFiles.Zip(configSha256).Map(f => (ConfigValue)new ConfigMap(Seq(
+                new ConfigEntry("path", new ConfigString(f.Item1.Given)),
+                new ConfigEntry("sha256", new ConfigString(f.Item2))))))),
             new ConfigEntry("overrides", new ConfigList(request.Overrides.Map(o => (ConfigValue)new ConfigString(o.Text)))))));
 
     static void TryDeleteDirectory(string path)

@@ -62,7 +62,7 @@ public static class RunOperations
 
         if (!copy)
             return from _ in PreviewArtifact(run, relative, force)
-                   from hash in Storing<FileHash>(() => FileInspector.Hash(destination, relative))
+                   from hash in FileInspector.Hash(destination, relative)
                    from registered in Register(hash.Sha256, hash.Bytes, () => { })
                    select registered;
 
@@ -190,7 +190,9 @@ public static class RunOperations
                select RunVerification.Check(replayed, m.Path!, new RunObservation(current, files, ReadConfig(m.Path!),
                    File.Exists(Path.Combine(m.Path!, RunLayout.ResolvedConfig))));
 
-        static FileHash? Hash(string full, string recorded) => File.Exists(full) ? FileInspector.Hash(full, recorded) : null;
+        // A file that cannot be read is reported as Test-Run reports a missing one.
+        static FileHash? Hash(string full, string recorded) =>
+            File.Exists(full) ? FileInspector.Hash(full, recorded).Match(h => h, _ => (FileHash?)null) : null;
     }
 
     static bool ManifestIsCurrent(string run, HashMap<string, Seq<string>> sidecars, RunManifest replayed)

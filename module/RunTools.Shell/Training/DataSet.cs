@@ -69,10 +69,9 @@ public static class DataSets
     static Fin<FileHash> CheckHash(InputFile input)
     {
         if (!File.Exists(input.FullPath)) return FinFail<FileHash>(new DataFileNotFound(input.FullPath));
-        var now = FileInspector.Hash(input.FullPath, input.FullPath);
-        return now.Sha256 == input.Sha256
+        return FileInspector.Hash(input.FullPath, input.FullPath).Bind(now => now.Sha256 == input.Sha256
             ? FinSucc(now)
-            : FinFail<FileHash>(new DataFileChanged(input.FullPath, input.Sha256, now.Sha256));
+            : FinFail<FileHash>(new DataFileChanged(input.FullPath, input.Sha256, now.Sha256)));
     }
 
     static Fin<Seq<string>> RowKeys(Table table, string? id, string path)

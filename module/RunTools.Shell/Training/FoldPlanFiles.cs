@@ -97,7 +97,7 @@ public static class FoldPlanFiles
             return FinFail<StoredPlan>(new FoldPlanNotFound(name, runDirectory));
         return from summary in ReadSummary(summaryPath)
                from table in TableFiles.ReadColumns(parquetPath, Seq("repeat", "outer_fold", "inner_fold", "row", "role"))
-               from hash in FileWrites.Try(parquetPath, "read", () => FinSucc(FileInspector.Hash(parquetPath, parquetPath)))
+               from hash in FileInspector.Hash(parquetPath, parquetPath)
                select new StoredPlan(parquetPath, summary.Spec, summary.Hash, table, hash);
     }
 
