@@ -54,6 +54,8 @@ public sealed class NewRunTests : IDisposable
         var overrides = File.ReadAllText(Path.Combine(dir, "config_overrides.yaml"));
         Assert.Contains("model.trees=300", overrides);
         Assert.Contains("optim.lr=0.1", overrides);
+        Assert.Contains(Sha256(ps.PathOf("base.yaml")), overrides); // the hash of each config file as it was read
+        Assert.Contains(Sha256(ps.PathOf("more.json")), overrides);
         Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(Runs, ".runtools", "staging")));
     }
 
