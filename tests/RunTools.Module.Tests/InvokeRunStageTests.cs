@@ -190,6 +190,27 @@ public sealed class InvokeRunStageTests : IDisposable
     }
 
     [Fact]
+    public void When_its_output_stops_the_pipeline_the_command_is_stopped_and_the_stage_recorded_as_cancelled()
+    {
+        var dir = NewRun();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        // With VerbosePreference Stop, relaying the command's first line throws: the stage must not stay 'running'
+        // while the command runs on unwatched.
+        var result = ps.Run("""
+            $VerbosePreference = 'Stop'
+            $run | Invoke-RunStage talk -Command /bin/sh -ArgumentList '-c', 'echo hello; sleep 60'
+            """);
+
+        Assert.StartsWith("ActionPreferenceStop,", Assert.Single(result.AllErrors).FullyQualifiedErrorId);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(45), $"the command ran on for {watch.Elapsed}");
+        // The preference stops the pipeline as Ctrl+C does: recorded as cancelled, like a stop.
+        Assert.Equal("cancelled", Stage(dir, "talk").GetProperty("status").GetString());
+        Assert.Equal("cancelled", RunStatus(dir));
+        Expect.AllOk(ps.Run("Test-Run $run"));
+    }
+
+    [Fact]
     public void A_command_that_does_not_exist_is_StageCommandNotStarted()
     {
         var dir = NewRun();

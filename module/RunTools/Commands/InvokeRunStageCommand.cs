@@ -168,8 +168,10 @@ public sealed class InvokeRunStageCommand : RunCmdlet
     /// (the pipeline) thread; Ctrl+C kills the command and the stage is recorded as cancelled.</summary>
     StageOutcome RunCommand(StageAttempt attempt, string command)
     {
-        var (outcome, stopped) = WorkerRelay.Run(post => CommandStage.Run(attempt, command, ArgumentList, line => post(line), stopping.Token),
+        var (outcome, stopped, writeFailure) = WorkerRelay.Run(post => CommandStage.Run(attempt, command, ArgumentList, line => post(line), stopping.Token),
             message => WriteVerbose((string)message), stopping);
+        // The command has been stopped and awaited; the caller records the stage as failed.
+        if (writeFailure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(writeFailure);
         return stopped ? new StageWasCancelled() : outcome;
     }
 

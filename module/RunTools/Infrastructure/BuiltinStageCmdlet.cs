@@ -32,19 +32,19 @@ public abstract class BuiltinStageCmdlet : RunCmdlet
         {
             WriteVerbose($"Stage '{spec.Stage}' skipped: {skip.Reason}. Use -Force to run it again.");
             skipped = true;
-            return RunStore.Read(run).Match(m => m, _ => null!);
+            return Succeeded(RunStore.Read(run), out var current, run) ? current : null;
         }
         if (!ShouldProcess(run, $"{action} (stage '{spec.Stage}': {((StartStage)preview).Reason})")) return null;
         if (!Succeeded(StageRunner.Begin(run, spec), out var begun, spec.Stage)) return null;
         if (begun.IsLeft)
         {
             skipped = true;
-            return RunStore.Read(run).Match(m => m, _ => null!);
+            return Succeeded(RunStore.Read(run), out var current, run) ? current : null;
         }
         var attempt = (StageAttempt)begun;
 
         var activity = $"{spec.Stage}: {Path.GetFileName(run)}";
-        var ((outcome, result), stopped) = WorkerRelay.Run(post =>
+        var ((outcome, result), stopped, writeFailure) = WorkerRelay.Run(post =>
         {
             try
             {
@@ -88,6 +88,7 @@ public abstract class BuiltinStageCmdlet : RunCmdlet
         var finished = attempt with { Outputs = result.Files.IsEmpty ? WrittenSoFar(attempt) : result.Files };
         var recorded = StageRunner.Finish(finished, outcome, result.OnSuccess);
         if (stopped) throw new PipelineStoppedException(); // recorded as cancelled; now let the stop through
+        if (writeFailure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(writeFailure); // likewise
         if (!Succeeded(recorded, out var end, spec.Stage)) return null;
         if (end.Error is { } error)
         {

@@ -8,10 +8,12 @@ namespace RunTools.Module.Infrastructure;
 /// reports (progress, verbose lines): cmdlet APIs may only be called from the pipeline thread. When the pipeline is
 /// stopped (Ctrl+C), writing throws PipelineStoppedException: the work is then cancelled and awaited, and its result is
 /// returned with <c>Stopped = true</c> so the caller can record the outcome in the run before letting the stop through.
+/// Any other failure to write (say <c>$VerbosePreference = 'Stop'</c>) also cancels and awaits the work; it comes back
+/// as <c>WriteFailure</c>, for the caller to rethrow once the outcome is recorded. The work never outlives the call.
 /// </summary>
 public static class WorkerRelay
 {
-    public static (T Result, bool Stopped) Run<T>(Func<Action<object>, T> work, Action<object> write, CancellationTokenSource cancel)
+    public static (T Result, bool Stopped, Exception? WriteFailure) Run<T>(Func<Action<object>, T> work, Action<object> write, CancellationTokenSource cancel)
     {
         var messages = new BlockingCollection<object>();
         void Post(object message)
@@ -39,9 +41,10 @@ public static class WorkerRelay
         });
 
         var stopped = false;
+        Exception? failure = null;
         foreach (var message in messages.GetConsumingEnumerable())
         {
-            if (stopped) continue; // drain until the work has seen the cancellation and ended
+            if (stopped || failure is not null) continue; // drain until the work has seen the cancellation and ended
             try
             {
                 write(message);
@@ -51,9 +54,14 @@ public static class WorkerRelay
                 stopped = true;
                 cancel.Cancel();
             }
+            catch (Exception e)
+            {
+                failure = e;
+                cancel.Cancel();
+            }
         }
         var result = worker.GetAwaiter().GetResult();
         messages.Dispose();
-        return (result, stopped || cancel.IsCancellationRequested);
+        return (result, stopped || (failure is null && cancel.IsCancellationRequested), failure);
     }
 }
