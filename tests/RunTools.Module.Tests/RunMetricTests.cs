@@ -55,6 +55,22 @@ public sealed class RunMetricTests : IDisposable
     }
 
     [Fact]
+    public void A_hashtable_is_written_in_name_order_an_ordered_or_generic_dictionary_in_its_own()
+    {
+        var hashtable = Expect.All(ps.Run("Write-RunMetric -Run $run -Metric @{ zeta = 1; alpha = 2; mid = 3 } -PassThru"), Expect.MetricRecord);
+        var ordered = Expect.All(ps.Run("Write-RunMetric -Run $run -Metric ([ordered]@{ zeta = 1; alpha = 2; mid = 3 }) -PassThru"), Expect.MetricRecord);
+        var generic = Expect.All(ps.Run("""
+            $d = [Collections.Generic.Dictionary[string, double]]::new(); $d['zeta'] = 1; $d['alpha'] = 2
+            Write-RunMetric -Run $run -Metric $d -PassThru
+            """), Expect.MetricRecord);
+
+        Assert.Equal(["alpha", "mid", "zeta"], hashtable.Select(p => p.Text("Name")));
+        Assert.Equal(["zeta", "alpha", "mid"], ordered.Select(p => p.Text("Name")));
+        Assert.Equal(["zeta", "alpha"], generic.Select(p => p.Text("Name")));
+        Assert.Equal(2.0, generic[1].Get("Value"));
+    }
+
+    [Fact]
     public void Values_piped_by_property_name_are_written_together()
     {
         var result = ps.Run("""

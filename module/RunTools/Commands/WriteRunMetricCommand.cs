@@ -48,10 +48,9 @@ public sealed class WriteRunMetricCommand : RunCmdlet
     {
         if (Metric is null) Add(new MetricPoint(Name, Value, Step, Stage));
         else
-            // A hashtable's order differs between processes: record its metrics in name order.
-            foreach (var e in Metric.Cast<DictionaryEntry>().OrderBy(e => e.Key.ToString(), StringComparer.Ordinal))
-                if (Succeeded(Number(e.Key.ToString() ?? "", e.Value), out var value))
-                    Add(new MetricPoint(e.Key.ToString() ?? "", value, Step, Stage));
+            foreach (var (name, raw) in PowerShellValues.Entries(Metric))
+                if (Succeeded(Number(name, raw), out var value))
+                    Add(new MetricPoint(name, value, Step, Stage));
     }
 
     void Add(MetricPoint point)

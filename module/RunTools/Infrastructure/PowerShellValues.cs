@@ -28,15 +28,18 @@ public static class PowerShellValues
         var other => FinFail<ConfigValue>(new ConfigValueInvalid(key, $"a {other.GetType().Name} cannot be a config value; use a number, string, boolean, array or hashtable")),
     };
 
-    /// <summary>A plain hashtable has no order: its keys are sorted so the same hashtable always gives the same
-    /// config. [ordered] dictionaries keep their order.</summary>
-    static Fin<ConfigValue> ToMap(IDictionary d, string key)
+    /// <summary>A dictionary's entries with their keys as text. A plain hashtable has no order (it differs between
+    /// processes): its entries are sorted by key, so the same hashtable always gives the same result. [ordered] and
+    /// other dictionaries keep their order. Works for any IDictionary (a generic Dictionary included).</summary>
+    public static IEnumerable<(string Key, object? Value)> Entries(IDictionary d)
     {
         var entries = d.Keys.Cast<object>().Select(k => (Key: k.ToString() ?? "", Value: d[k]));
-        if (d is Hashtable or Dictionary<object, object?>) entries = entries.OrderBy(e => e.Key, StringComparer.Ordinal);
-        return entries.Select(e => ToConfig(e.Value, key.Length == 0 ? e.Key : $"{key}.{e.Key}").Map(v => new ConfigEntry(e.Key, v)))
-            .ToSeq().Sequence().Map(es => (ConfigValue)new ConfigMap(es));
+        return d is Hashtable or Dictionary<object, object?> ? entries.OrderBy(e => e.Key, StringComparer.Ordinal) : entries;
     }
+
+    static Fin<ConfigValue> ToMap(IDictionary d, string key) =>
+        Entries(d).Select(e => ToConfig(e.Value, key.Length == 0 ? e.Key : $"{key}.{e.Key}").Map(v => new ConfigEntry(e.Key, v)))
+            .ToSeq().Sequence().Map(es => (ConfigValue)new ConfigMap(es));
 
     /// <summary>-Set accepts hashtables (dotted keys to values) and 'key=value' strings, in order.</summary>
     public static Fin<Seq<ConfigOverride>> Overrides(object[]? items)
@@ -50,9 +53,7 @@ public static class PowerShellValues
                     result.Add(ConfigOverrides.Parse(text).Map(o => Seq1(o)));
                     break;
                 case IDictionary d:
-                    var keys = d.Keys.Cast<object>().Select(k => k.ToString() ?? "");
-                    if (d is Hashtable) keys = keys.OrderBy(k => k, StringComparer.Ordinal);
-                    result.Add(keys.Select(k => ToConfig(d[k], k).Bind(v => ConfigOverrides.Of(k, v))).ToSeq().Sequence());
+                    result.Add(Entries(d).Select(e => ToConfig(e.Value, e.Key).Bind(v => ConfigOverrides.Of(e.Key, v))).ToSeq().Sequence());
                     break;
                 case var other:
                     result.Add(FinFail<Seq<ConfigOverride>>(new ConfigOverrideInvalid(other?.ToString() ?? "null", "use 'key=value' strings or a hashtable of dotted keys")));
