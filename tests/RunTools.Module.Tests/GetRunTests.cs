@@ -60,6 +60,16 @@ public sealed class GetRunTests : IDisposable
     }
 
     [Fact]
+    public void Each_name_that_matches_nothing_is_its_own_RunNotFound_beside_the_runs_found()
+    {
+        var result = ps.Run("Get-Run alpha, zeta, omega");
+
+        Assert.Equal("alpha", Assert.Single(result.Output).Text("Key"));
+        Assert.Equal(["omega", "zeta"], result.Errors.Select(e => (string)e.TargetObject).Order(StringComparer.Ordinal));
+        Assert.All(result.Errors, e => Assert.StartsWith("RunNotFound,", e.FullyQualifiedErrorId));
+    }
+
+    [Fact]
     public void An_unknown_run_path_is_RunNotFound_with_the_resolved_path_as_target()
     {
         var result = ps.Run("Get-Run -Path runs/20200101_000000_nope");

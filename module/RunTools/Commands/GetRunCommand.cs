@@ -57,10 +57,14 @@ public sealed class GetRunCommand : RunCmdlet
         }
         // Oldest first by creation time (directory names sort "-10" before "-2").
         WriteObject(matches.OrderBy(r => r.CreatedAt).ThenBy(r => r.Name, StringComparer.Ordinal).ToArray(), enumerateCollection: true);
-        var found = matches.Count > 0;
-        // Like Get-Item: naming something specific that does not exist is an error; an empty filter result is not.
-        if (!found && Name.Concat(Id).Any(n => !WildcardPattern.ContainsWildcardCharacters(n)))
-            WriteFailure(new RunNotFound(string.Join(", ", Name.Concat(Id))), string.Join(", ", Name.Concat(Id)));
+        // Like Get-Item: each name or id given without wildcards that matched no run is an error of its own; an empty
+        // wildcard or status filter is not.
+        foreach (var name in Name.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
+            if (!matches.Any(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase) || string.Equals(r.Key, name, StringComparison.OrdinalIgnoreCase)))
+                WriteFailure(new RunNotFound(name), name);
+        foreach (var id in Id.Where(i => !WildcardPattern.ContainsWildcardCharacters(i)))
+            if (!matches.Any(r => r.Id.ToString().StartsWith(id, StringComparison.OrdinalIgnoreCase)))
+                WriteFailure(new RunNotFound(id), id);
     }
 
     static Fin<RunInfo> Read(string path) =>
