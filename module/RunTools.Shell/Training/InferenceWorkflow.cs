@@ -144,7 +144,10 @@ public static class InferenceWorkflow
     public static Fin<InferenceOutcome> Execute(InferencePlan plan) =>
         from created in RunFactory.Execute(plan.Run)
         let run = created.Path!
-        let spec = new StageSpec(Stage, Seq<string>(), Seq1(plan.Request.InputFull), Seq1(PredictionsFile), false, $"builtin:predict model={plan.ModelDirectory}")
+        // The input was hashed when the run was planned (its manifest records it): not read again to start the stage.
+        let input = created.Inputs.Find(i => i.FullPath == plan.Request.InputFull).Map(i => (i.FullPath, new FileHash(i.FullPath, i.Sha256, i.Bytes)))
+        let spec = new StageSpec(Stage, Seq<string>(), Seq1(plan.Request.InputFull), Seq1(PredictionsFile), false, $"builtin:predict model={plan.ModelDirectory}",
+            input.ToSeq())
         from begun in StageRunner.Begin(run, spec)
         from attempt in begun.Match(Right: a => FinSucc(a), Left: _ => FinFail<StageAttempt>(new StorageFailed(run, "start stage", "the new run already has predictions")))
         from finished in StageRunner.Finish(attempt, Score(plan, attempt))
@@ -161,7 +164,7 @@ public static class InferenceWorkflow
             var table = TrainingWorkflow.PredictionColumns(plan.Bundle.Task, plan.Bundle.Labels, toSeq(rows), r => plan.RowKeys[r], _ => predictions,
                 r => r, _ => plan.Bundle.Conformal, null, Seq<Column>());
             return (from _ in TableFiles.WriteParquet(Path.Combine(attempt.RunDirectory, PredictionsFile), table)
-                    from __ in CopyOut(plan, attempt.RunDirectory)
+                    from __ in CopyOut(plan, attempt.RunDirectory, table)
                     select unit)
                 .Match<StageOutcome>(_ => new StageSucceeded(), e => new StageErrored(e as RunError ?? new StorageFailed(PredictionsFile, "write", e.Message), "WriteFailed"));
         }
@@ -172,12 +175,12 @@ public static class InferenceWorkflow
     }
 
     /// <summary>The predictions at the output path too: Parquet, or CSV when the path ends in .csv/.tsv.</summary>
-    static Fin<Unit> CopyOut(InferencePlan plan, string run)
+    static Fin<Unit> CopyOut(InferencePlan plan, string run, Table table)
     {
         if (plan.Request.OutputPath is not { } output) return unit;
         var extension = Path.GetExtension(output).ToLowerInvariant();
         return extension is ".csv" or ".tsv"
-            ? TableFiles.Read(Path.Combine(run, PredictionsFile)).Bind(t => TableFiles.WriteCsv(output, t))
+            ? TableFiles.WriteCsv(output, table)
             : FileWrites.Try(output, "write", () => AtomicFile.CopyWithHash(Path.Combine(run, PredictionsFile), output, overwrite: true));
     }
 }
