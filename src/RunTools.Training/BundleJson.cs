@@ -93,7 +93,8 @@ public static class BundleJson
                 var file = node!["file"]?.GetValue<string>();
                 var bytes = file is null ? FinSucc(System.Array.Empty<byte>()) : readPart(file);
                 if (bytes.IsFail) return bytes.Map(_ => default((ModelBundle, Seq<string>)));
-                var trainer = TrainerParameters.Parse(node["trainer"]!.GetValue<string>()).IfNone(TrainerKind.Lbfgs);
+                var trainerName = node["trainer"]!.GetValue<string>();
+                var trainer = TrainerParameters.Parse(trainerName).IfNone(() => throw new JsonException($"unknown trainer '{trainerName}'"));
                 var parameters = toMap(node["parameters"]!.AsObject().Select(kv => (kv.Key, kv.Value!.GetValue<double>())));
                 parts.Add(new ModelPart(node["name"]!.GetValue<string>(), new Candidate(node["candidate"]!.GetValue<string>(), trainer, parameters),
                     (byte[])bytes, Strings(node["classes"])));

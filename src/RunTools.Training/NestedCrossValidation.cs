@@ -196,7 +196,8 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
                 parts.Add(new ModelPart(name, new Candidate("constant", TrainerKind.Lbfgs, Map<string, double>()), [], branchLeaves));
                 continue;
             }
-            var local = leaves.Classes.Select(id => id < 0 ? -1 : branchLeaves.ToList().IndexOf(leaves.Encoding.Classes[id])).ToArray();
+            var position = branchLeaves.Select((leaf, i) => (leaf, i)).ToDictionary(x => x.leaf, x => x.i, StringComparer.Ordinal);
+            var local = leaves.Classes.Select(id => id < 0 ? -1 : position.GetValueOrDefault(leaves.Encoding.Classes[id], -1)).ToArray();
             // The bundle scores every part through one encoder (level 1's, fitted on all the outer training rows), so the
             // branch's final model is fitted on that encoding too: the branch's own rows may lack a category or a
             // missing value the others have, which would give its inputs another layout.

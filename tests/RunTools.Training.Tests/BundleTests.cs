@@ -139,6 +139,17 @@ public sealed class BundleTests(TrainedModels models) : IClassFixture<TrainedMod
         Assert.Equal(new SchemaVersionUnsupported("m.json", 2, 1), result.Match(_ => null!, e => e));
     }
 
+    [Fact]
+    public void An_unknown_trainer_in_a_part_is_RunCorrupted_not_read_as_another_trainer()
+    {
+        var json = JsonNode.Parse(BundleJson.Encode(models["binary"].Summary.Folds.Head.Model, Seq1("x1")))!;
+        json["parts"]![0]!["trainer"] = "xgboost";
+
+        var error = BundleJson.Decode(json.ToJsonString(), "m.json", _ => FinSucc(System.Array.Empty<byte>())).Match(_ => null!, e => e);
+
+        Assert.Contains("xgboost", Assert.IsType<RunCorrupted>(error).Message);
+    }
+
     [Theory]
     [InlineData("{}")]
     [InlineData("[]")]
