@@ -32,7 +32,7 @@ public static class StageRunner
     public static Fin<StageDecision> Preview(string runDirectory, StageSpec spec) =>
         from manifest in RunStore.Read(runDirectory)
         from inputs in HashInputs(manifest.Path!, spec)
-        from request in Request(manifest, spec, inputs)
+        from request in Request(manifest, spec, inputs, RecordedOutputs(manifest, spec.Stage))
         let observed = RunStore.Observe(manifest, Liveness.DefaultStaleAfter)
         from decision in StagePlanner.Decide(manifest, observed.Status, observed.Live, request, SystemInfo.CurrentProcess, DateTimeOffset.UtcNow)
         select decision;
@@ -40,13 +40,17 @@ public static class StageRunner
     /// <summary>Decides under the lock and records the start. Returns the attempt to run, or the skip.</summary>
     public static Fin<Either<SkipStage, StageAttempt>> Begin(string runDirectory, StageSpec spec)
     {
-        // Inputs are hashed before taking the run's lock: a large file must not keep other writers waiting.
+        // Inputs, and the outputs the last attempt recorded, are hashed before taking the run's lock: a large file must
+        // not keep other writers waiting. Under the lock the outputs are hashed again only if another writer has
+        // recorded a different attempt meanwhile.
         var hashed = HashInputs(Path.GetFullPath(runDirectory), spec);
         if (hashed.IsFail) return hashed.Map(_ => default(Either<SkipStage, StageAttempt>));
         var inputs = (Seq<FileHash>)hashed;
+        var early = RunStore.Read(runDirectory).ToOption().Map(m => (Stage: m.Stage(spec.Stage), Outputs: RecordedOutputs(m, spec.Stage)));
         StageDecision? decision = null;
         var updated = RunStore.Update(runDirectory, manifest =>
-            from request in Request(manifest, spec, inputs)
+            from request in Request(manifest, spec, inputs, early.Filter(e => e.Stage == manifest.Stage(spec.Stage)).Map(e => e.Outputs)
+                .IfNone(() => RecordedOutputs(manifest, spec.Stage)))
             let observed = RunStore.Observe(manifest, Liveness.DefaultStaleAfter)
             from d in StagePlanner.Decide(manifest, observed.Status, observed.Live, request, SystemInfo.CurrentProcess, DateTimeOffset.UtcNow)
             select (decision = d) switch
@@ -133,17 +137,21 @@ public static class StageRunner
     static Fin<Seq<FileHash>> HashInputs(string run, StageSpec spec) =>
         spec.Inputs.Map(i => HashInput(run, spec, i)).Sequence();
 
-    static Fin<StageRequest> Request(RunManifest manifest, StageSpec spec, Seq<FileHash> inputs)
+    /// <param name="recorded">The outputs the stage's last attempt recorded, with their hashes now.</param>
+    static Fin<StageRequest> Request(RunManifest manifest, StageSpec spec, Seq<FileHash> inputs, Seq<(string, FileHash?)> recorded)
     {
         var run = manifest.Path!;
         return from stage in Names.StageName(spec.Stage)
                from deps in spec.DependsOn.Map(Names.StageName).Sequence()
                from outputs in spec.Outputs.Map(o => WritableInRun(run, o)).Sequence()
-               let recorded = manifest.Stage(spec.Stage) is { } previous
-                   ? previous.Outputs.Map(o => (o.Path, CurrentHash(Path.Combine(run, o.Path), o.Path)))
-                   : Seq<(string, FileHash?)>()
                select new StageRequest(stage, deps.Map(d => d.Value), inputs, outputs, recorded, spec.Force, spec.Command);
     }
+
+    /// <summary>The outputs the stage's last attempt recorded, with their hashes now (null: gone or unreadable).</summary>
+    static Seq<(string, FileHash?)> RecordedOutputs(RunManifest manifest, string stage) =>
+        manifest.Stage(stage) is { } previous
+            ? previous.Outputs.Map(o => (o.Path, CurrentHash(Path.Combine(manifest.Path!, o.Path), o.Path))).Strict()
+            : Seq<(string, FileHash?)>();
 
     /// <summary>A declared input: relative paths are inside the run (and may not escape it); absolute paths outside
     /// the run are recorded as they are.</summary>

@@ -98,10 +98,12 @@ public abstract class BuiltinStageCmdlet : RunCmdlet
         return end.Manifest;
     }
 
-    /// <summary>After a failure: the files this stage had already written in the folders it writes to (its own
-    /// folder for a training stage other than the default one, so another training's files are never claimed).</summary>
+    /// <summary>After a failure: the files this stage had already written in the folders a training writes to (its own
+    /// folder for a training stage other than the default one, so another training's files are never claimed). Not
+    /// folds/: that is the fold-plan stages' (whose two files are each written atomically, so they leave nothing
+    /// partial behind).</summary>
     static Seq<string> WrittenSoFar(StageAttempt attempt) =>
-        toSeq(new[] { "folds", "models", "inner", "conformal", "smote", "predictions", "metrics" }
+        toSeq(new[] { "models", "inner", "conformal", "smote", "predictions", "metrics" }
             .Select(d => Path.Combine(attempt.RunDirectory, RunTools.Shell.Training.TrainingWorkflow.Folder(attempt.Stage) + d))
             .Where(Directory.Exists)
             .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories))
