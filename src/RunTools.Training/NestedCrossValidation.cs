@@ -19,14 +19,25 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
     readonly FoldPlan plan = input.Plan;
     int trainedModels;
 
-    /// <summary>The number of model fits the whole training will do (for progress).</summary>
+    /// <summary>The number of model fits the whole training will do, for progress (close, not exact, for meta and
+    /// hierarchical modes, where a class or branch may need no model).</summary>
     public int PlannedFits { get; private set; }
 
     public TrainingSummary Run()
     {
         Validate();
         var outers = toSeq(Enumerable.Range(0, plan.Spec.Repeats)).Bind(r => plan.Outer(r)).Concat(plan.Production().ToSeq());
-        PlannedFits = outers.Sum(o => (plan.InnerOf(o.Repeat, o.Outer).Count * Math.Max(1, spec.Candidates.Count) + 1) * spec.Variants.Count);
+        // Per model part: the inner fits (only when SelectAndFit runs the inner folds) and the final fit.
+        var innerCv = spec.Candidates.Count > 1 || spec.Task == TrainingTask.Regression || spec.Mode == TrainingMode.Meta;
+        var parts = spec.Mode switch
+        {
+            TrainingMode.Meta => input.Labels.Encoding.Classes.Count, // one-vs-rest parts; the meta fit is added below
+            TrainingMode.Hierarchical => 1 + (input.Parent?.Encoding.Classes.Count ?? 0),
+            _ => 1,
+        };
+        PlannedFits = outers.Sum(o =>
+            (parts * ((innerCv ? plan.InnerOf(o.Repeat, o.Outer).Count * Math.Max(1, spec.Candidates.Count) : 0) + 1)
+             + (spec.Mode == TrainingMode.Meta ? 1 : 0)) * spec.Variants.Count);
         var outcomes = new List<FoldOutcome>();
         var index = 0;
         foreach (var outer in outers)
@@ -235,9 +246,10 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
     Selection SelectAndFit(Context context, PartTask task, int[] train, EncoderState? sharedEncoder = null)
     {
         train = train.Where(r => Known(task, r)).ToArray();
+        var inTrain = new System.Collections.Generic.HashSet<int>(train);
         var innerFolds = context.Inner
-            .Map(f => (f.Inner, Train: f.Train.Filter(r => Known(task, r)).Filter(new System.Collections.Generic.HashSet<int>(train).Contains).ToArray(),
-                Held: f.Held.Filter(r => Known(task, r)).Filter(new System.Collections.Generic.HashSet<int>(train).Contains).ToArray()))
+            .Map(f => (f.Inner, Train: f.Train.Filter(r => Known(task, r)).Filter(inTrain.Contains).ToArray(),
+                Held: f.Held.Filter(r => Known(task, r)).Filter(inTrain.Contains).ToArray()))
             .Filter(f => f.Train.Length > 0 && f.Held.Length > 0 && HasEveryClassOnce(task, f.Train));
         var candidates = spec.Candidates;
         var outOfFold = candidates.Map(_ => new Dictionary<int, double[]>()).ToArray();

@@ -437,4 +437,27 @@ public sealed class NestedCrossValidationTests
         Assert.NotEmpty(progress);
         Assert.All(progress, p => Assert.InRange(p.Percent, 0, 99));
     }
+
+    [Theory]
+    [InlineData("direct, one candidate, no inner folds")]
+    [InlineData("direct, two candidates")]
+    [InlineData("meta")]
+    public void The_planned_number_of_fits_is_the_number_of_models_fitted(string setup)
+    {
+        var binary = Binary(90);
+        var species = Multiclass(120);
+        var input = setup switch
+        {
+            "direct, one candidate, no inner folds" => Input(Spec(TrainingTask.Binary, Lgbm()), binary, Plan(binary, k: 3, inner: null)),
+            "direct, two candidates" => Input(Spec(TrainingTask.Binary, Lbfgs(), Lgbm()), binary, Plan(binary, k: 3, inner: 2)),
+            _ => Input(Spec(TrainingTask.Multiclass, Lbfgs()) with { Mode = TrainingMode.Meta }, species, Plan(species, k: 3, inner: 2)),
+        };
+        var folds = new List<FoldOutcome>();
+        var engine = new NestedCrossValidation(input, folds.Add, _ => { }, default);
+
+        engine.Run();
+
+        // Each inner score is one fit; each part with a model is one final fit.
+        Assert.Equal(folds.Sum(f => f.Inner.Count + f.Model.Parts.Count(p => p.Bytes.Length > 0)), engine.PlannedFits);
+    }
 }
