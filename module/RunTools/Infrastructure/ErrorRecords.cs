@@ -39,6 +39,6 @@ public static class ErrorRecords
         RunError e => new ErrorRecord(new RunToolsException(e), e.ErrorId, Category(e.Kind), e.Target ?? fallbackTarget),
         // Anything else is a bug or an unexpected fault of the platform: still an ErrorRecord, never a raw exception,
         // with the same ErrorId as every other unanticipated failure.
-        _ => From(new UnexpectedFailure("RunTools", error.GetType().Name, error.Message), fallbackTarget),
+        _ => From(new UnexpectedFailure("RunTools", error.Exception.Map(e => e.GetType().Name).IfNone(error.GetType().Name), error.Message), fallbackTarget),
     };
 }

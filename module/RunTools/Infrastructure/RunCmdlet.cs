@@ -34,9 +34,15 @@ public abstract class RunCmdlet : PSCmdlet
         }
         catch (Exception e) when (e is not (RuntimeException or ThreadAbortException))
         {
-            WriteFailure(new UnexpectedFailure(MyInvocation.MyCommand.Name, e.GetType().Name, e.Message), MyInvocation.MyCommand.Name);
+            WriteFailure(new UnexpectedFailure(MyInvocation.MyCommand.Name, e.GetType().Name, e.Message), CurrentInput);
         }
     }
+
+    /// <summary>What the cmdlet was working on, as the target of an unexpected failure: its -Run, -Path or -Name
+    /// argument, else the cmdlet's name.</summary>
+    object CurrentInput =>
+        new[] { "Run", "Path", "Name" }.Select(p => MyInvocation.BoundParameters.TryGetValue(p, out var v) ? v : null).FirstOrDefault(v => v is not null)
+        ?? MyInvocation.MyCommand.Name;
 
     /// <summary>The root used when -Root is not given: $env:RUNTOOLS_ROOT, else ./runs.</summary>
     protected string DefaultRoot =>

@@ -267,10 +267,11 @@ public sealed record ColumnsMissing(string Path, Seq<string> Columns)
 }
 
 /// <summary>A fault RunTools did not anticipate (a bug, or the platform failing in an unexpected way). It is still
-/// reported as an ErrorRecord, and a stage it interrupts is recorded as failed rather than left running.</summary>
+/// reported as an ErrorRecord, and a stage it interrupts is recorded as failed rather than left running. It has no
+/// target of its own: whoever reports it names the input it was working on.</summary>
 public sealed record UnexpectedFailure(string Where, string ExceptionType, string Detail)
     : RunError($"{Where} failed unexpectedly ({ExceptionType}): {Detail}", 1999)
 {
     public override ErrorKind Kind => ErrorKind.OperationFailed;
-    public override object? Target => Where;
+    public override object? Target => null;
 }
