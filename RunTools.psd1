@@ -2,7 +2,7 @@
     RootModule = 'artifacts/module/RunTools.dll'
     # Imported before RootModule: installs the private AssemblyLoadContext for RunTools' dependencies.
     NestedModules = @('artifacts/module/RunTools.Loader.dll')
-    ModuleVersion = '0.1.0'
+    ModuleVersion = '0.2.0'
     GUID = '6f0d3c8e-2f4b-4c1e-9b59-7d3c2a1e5b40'
     Author = 'RunTools'
     Description = 'Reproducible machine-learning runs on plain disk.'

@@ -193,17 +193,20 @@ public sealed class InvokeRunStageTests : IDisposable
     public void When_its_output_stops_the_pipeline_the_command_is_stopped_and_the_stage_recorded_as_cancelled()
     {
         var dir = NewRun();
-        var watch = System.Diagnostics.Stopwatch.StartNew();
 
         // With VerbosePreference Stop, relaying the command's first line throws: the stage must not stay 'running'
         // while the command runs on unwatched.
         var result = ps.Run("""
             $VerbosePreference = 'Stop'
-            $run | Invoke-RunStage talk -Command /bin/sh -ArgumentList '-c', 'echo hello; sleep 60'
+            $run | Invoke-RunStage talk -Command /bin/sh -ArgumentList '-c', 'echo $$ > pid.txt; echo hello; exec sleep 600'
             """);
 
         Assert.StartsWith("ActionPreferenceStop,", Assert.Single(result.AllErrors).FullyQualifiedErrorId);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(45), $"the command ran on for {watch.Elapsed}");
+        // If the command started (the stop may come at the stage's first verbose message, before it), it (exec'd into
+        // sleep, same pid) was killed before the cmdlet returned.
+        var pidFile = Path.Combine(dir, "pid.txt");
+        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+            Assert.False(IsRunning(pid), $"the command (pid {pid}) is still running");
         // The preference stops the pipeline as Ctrl+C does: recorded as cancelled, like a stop.
         Assert.Equal("cancelled", Stage(dir, "talk").GetProperty("status").GetString());
         Assert.Equal("cancelled", RunStatus(dir));
@@ -324,5 +327,18 @@ public sealed class InvokeRunStageTests : IDisposable
         var error = Expect.Error(result, "IllegalTransition", "InvokeRunStage", ErrorCategory.InvalidOperation, "late");
         Assert.Contains("'completed' to 'running'", error.Exception.Message);
         Expect.Unchanged(before, ps.Snapshot(dir));
+    }
+
+    static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

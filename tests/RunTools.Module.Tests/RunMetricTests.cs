@@ -81,6 +81,22 @@ public sealed class RunMetricTests : IDisposable
     }
 
     [Fact]
+    public void Piped_values_are_written_in_batches_of_a_thousand()
+    {
+        var result = ps.Run("""
+            1..2500 | ForEach-Object { [pscustomobject]@{ Name = 'loss'; Value = $_; Step = $_ } } | Write-RunMetric -Run $run
+            $run | Get-RunMetric
+            """);
+
+        // A batch is one append: its values share the time they were written at.
+        var points = Expect.All(result, Expect.MetricRecord);
+        Assert.Equal(Enumerable.Range(1, 2500).Select(i => (object)(long)i), points.Select(p => p.Get("Step")));
+        Assert.Equal([1000, 1000, 500], points.GroupBy(p => p.Get("At")).Select(g => g.Count()));
+        using var manifest = Expect.Manifest(dir);
+        Assert.Equal(2501, manifest.RootElement.GetProperty("event_count").GetInt64());
+    }
+
+    [Fact]
     public void Get_RunMetric_returns_the_whole_history_in_write_order()
     {
         ps.Run("""

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using RunTools.Domain;
 
 namespace RunTools.Shell.Files;
 
@@ -104,12 +105,13 @@ public static class AtomicFile
     }
 
     /// <summary>Hidden (dot) temporary name beside the destination, so a rename never crosses file systems and
-    /// directory listings skip it.</summary>
+    /// directory listings skip it; it names this process, so a leftover of a killed writer can be told from the work
+    /// of a live one (see <see cref="RunLayout.TempName"/>).</summary>
     static string TempPathFor(string path)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
-        return Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        return Path.Combine(directory, RunLayout.TempName(Path.GetFileName(path), Hosting.SystemInfo.Writer, Guid.NewGuid()));
     }
 
     static void TryDelete(string path)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using LibGit2Sharp;
+using RunTools.Domain;
 using RunTools.Manifests;
 
 namespace RunTools.Shell.Hosting;
@@ -17,6 +18,31 @@ public static class SystemInfo
     public static ProcessInfo CurrentProcess => Current.Value;
 
     public static string HostName => Environment.MachineName;
+
+    /// <summary>This process as it names its temporary files and staging folders.</summary>
+    public static WriterId Writer { get; } = WriterId.Of(Environment.MachineName, Environment.ProcessId);
+
+    /// <summary>Whether the writer that made a temporary file or staging folder last touched at <paramref name="touched"/>
+    /// may still be working on it: a process on another host always may (until <paramref name="remoteAfter"/> has passed);
+    /// on this host, only if a process with its id runs and started before the file was last touched.</summary>
+    public static bool MayBeWorking(WriterId writer, DateTime touched, TimeSpan remoteAfter)
+    {
+        if (!string.Equals(writer.Host, Writer.Host, StringComparison.OrdinalIgnoreCase)) return DateTime.UtcNow - touched < remoteAfter;
+        if (writer.Pid == Environment.ProcessId) return true;
+        try
+        {
+            using var p = Process.GetProcessById(writer.Pid);
+            return !p.HasExited && p.StartTime.ToUniversalTime() <= touched.AddSeconds(1);
+        }
+        catch (ArgumentException)
+        {
+            return false; // no process with that id
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return true; // it exists but we may not inspect it: do not call it dead
+        }
+    }
 
     public static string PackageVersion =>
         typeof(SystemInfo).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "0.0.0";

@@ -16,7 +16,7 @@ public static class CommandStage
         ["RUNTOOLS_RUN_ID"] = attempt.Manifest.RunId.ToString(),
         ["RUNTOOLS_RUN_NAME"] = attempt.Manifest.Name,
         ["RUNTOOLS_STAGE"] = attempt.Stage,
-        ["RUNTOOLS_CONFIG"] = Path.Combine(attempt.RunDirectory, Store.RunLayout.ResolvedConfig),
+        ["RUNTOOLS_CONFIG"] = Path.Combine(attempt.RunDirectory, RunLayout.ResolvedConfig),
     };
 
     /// <param name="onLine">Called for every output line (stderr lines prefixed), e.g. to show verbose output.</param>
@@ -35,7 +35,7 @@ public static class CommandStage
         foreach (var a in arguments) start.ArgumentList.Add(a);
         foreach (var (k, v) in EnvironmentFor(attempt)) start.Environment[k] = v;
 
-        using var log = new StreamWriter(new FileStream(attempt.LogPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite), new UTF8Encoding(false)) { AutoFlush = true };
+        using var log = StageRunner.OpenLog(attempt.LogPath);
         var gate = new object();
         void Write(string prefix, string? line)
         {

@@ -17,7 +17,7 @@ public sealed record StageSpec(string Stage, Seq<string> DependsOn, Seq<string> 
 /// <summary>A stage attempt that has been recorded as started: the body may now run.</summary>
 public sealed record StageAttempt(string RunDirectory, string Stage, int Attempt, string Reason, RunManifest Manifest, Seq<string> Outputs)
 {
-    public string LogPath => Path.Combine(RunDirectory, StagePlanner.LogFor(Stage));
+    public string LogPath => Path.Combine(RunDirectory, RunLayout.LogFor(Stage));
 }
 
 /// <summary>The shell around <see cref="StagePlanner"/>: hashes declared files, records the start and the end of an
@@ -75,9 +75,10 @@ public static class StageRunner
             Directory.CreateDirectory(Path.GetDirectoryName(attempt.LogPath)!);
             // Declared outputs may live in sub-folders ($Run.Resolve('models/m.zip')): make them exist.
             foreach (var output in attempt.Outputs) Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(attempt.RunDirectory, output))!);
-            File.AppendAllText(attempt.LogPath,
+            using var log = OpenLog(attempt.LogPath);
+            log.Write(
                 $"=== {spec.Stage} attempt {start.Attempt} started {DateTimeOffset.UtcNow:O} ({start.Reason}) pid {SystemInfo.CurrentProcess.Pid} on {SystemInfo.HostName}{Environment.NewLine}" +
-                $"=== {spec.Command}{Environment.NewLine}", LogEncoding);
+                $"=== {spec.Command}{Environment.NewLine}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -112,10 +113,24 @@ public static class StageRunner
         if (outcome is StageSucceeded && unreadable is not null) outcome = new StageErrored(unreadable, nameof(IOException));
         var error = StagePlanner.ErrorOf(outcome, attempt.Stage, outputs);
         AppendLog(attempt.LogPath, $"=== {attempt.Stage} attempt {attempt.Attempt} ended {DateTimeOffset.UtcNow:O}: {error?.Message ?? "completed"}");
+        // The log is complete for this attempt: its hash goes into the stage's end, so a later edit is detected.
+        var log = CurrentHash(attempt.LogPath, RunLayout.LogFor(attempt.Stage));
         return RunStore.Update(attempt.RunDirectory, manifest =>
-                FinSucc(StagePlanner.End(manifest, attempt.Stage, attempt.Attempt, outcome, outputs, SystemInfo.CurrentProcess, DateTimeOffset.UtcNow)
+                FinSucc(StagePlanner.End(manifest, attempt.Stage, attempt.Attempt, outcome, outputs, SystemInfo.CurrentProcess, DateTimeOffset.UtcNow, log)
                     .Concat(error is null ? onSuccess : Seq<RunEvent>())))
             .Map(m => (m, error));
+    }
+
+    /// <summary>A stage's log, opened for appending without following a symbolic link (a log that is a link, or whose
+    /// folder is one, is refused: it would send the stage's output elsewhere).</summary>
+    /// <exception cref="IOException">The log or its folder is a symbolic link, or the log cannot be opened.</exception>
+    public static StreamWriter OpenLog(string logPath)
+    {
+        var logs = Path.GetDirectoryName(logPath)!;
+        if (RealPaths.IsLink(logs)) throw new IOException($"'{logs}' is a symbolic link; the run's logs are never written through one.");
+        var stream = OwnFiles.OpenWrite(logPath);
+        stream.Seek(0, SeekOrigin.End);
+        return new StreamWriter(stream, LogEncoding) { AutoFlush = true };
     }
 
     /// <summary>A file's hash now; null when it is gone or cannot be read (either way, not what was recorded).</summary>
@@ -126,7 +141,8 @@ public static class StageRunner
     {
         try
         {
-            File.AppendAllText(logPath, line + Environment.NewLine, LogEncoding);
+            using var log = OpenLog(logPath);
+            log.WriteLine(line);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -155,16 +171,34 @@ public static class StageRunner
 
     /// <summary>A declared input: relative paths are inside the run (and may not escape it); absolute paths outside
     /// the run are recorded as they are.</summary>
+    /// <summary>A declared input: relative paths are inside the run (and may not escape it by their text); a file
+    /// reached through a symbolic link is recorded by its real path (relative when that is inside the run, absolute
+    /// when it is outside: reading through links is allowed, and the record says what was read).</summary>
     static Fin<FileHash> HashInput(string run, StageSpec spec, string input)
     {
         var isInside = !Path.IsPathRooted(input) || IsInside(run, Path.GetFullPath(input));
-        var recorded = isInside ? ToRunRelative(run, input) : FinSucc(Path.GetFullPath(input));
-        return recorded.Bind(path =>
+        var lexical = isInside ? ToRunRelative(run, input).Map(r => Path.Combine(run, r)) : FinSucc(Path.GetFullPath(input));
+        return lexical.Bind(full =>
         {
-            var full = isInside ? Path.Combine(run, path) : path;
-            if (spec.Hashed.Find(h => h.FullPath == full).Case is (string, FileHash known)) return FinSucc(known with { Path = path });
-            return File.Exists(full) ? FileInspector.Hash(full, path) : FinFail<FileHash>(new StageInputNotFound(spec.Stage, input));
+            var (path, real) = Recorded(run, full);
+            if (spec.Hashed.Find(h => h.FullPath == full || h.FullPath == real).Case is (string, FileHash known)) return FinSucc(known with { Path = path });
+            return File.Exists(real) ? FileInspector.Hash(real, path) : FinFail<FileHash>(new StageInputNotFound(spec.Stage, input));
         });
+
+        static (string Path, string Real) Recorded(string run, string full)
+        {
+            string real, runReal;
+            try
+            {
+                real = RealPaths.Resolve(full);
+                runReal = RealPaths.Resolve(run);
+            }
+            catch (IOException)
+            {
+                return (full, full); // a link loop: hashing it fails as a missing input
+            }
+            return IsInside(runReal, real) ? (Path.GetRelativePath(runReal, real).Replace('\\', '/'), real) : (real, real);
+        }
     }
 
     /// <summary>A path the stage writes or reads inside the run, as a '/'-separated relative path.</summary>
@@ -174,12 +208,16 @@ public static class StageRunner
         return RunRelativePath.Create(relative, run).Map(r => r.Value);
     }
 
-    /// <summary>A path something will write inside the run: inside it, and not one of the run's own files.</summary>
+    /// <summary>A path something will write inside the run: inside it by its text and by its real path (no symbolic
+    /// link on the way leads outside the run: PathOutsideRun), and not one of the run's own files, by either path
+    /// (PathReserved). Returns the path relative to the run, as given.</summary>
     public static Fin<string> WritableInRun(string run, string path) =>
-        ToRunRelative(run, path).Bind(r => RunLayout.IsReserved(r) ? FinFail<string>(new PathReserved(r)) : FinSucc(r));
+        from relative in ToRunRelative(run, path)
+        from _ in RunLayout.IsReserved(relative) ? FinFail<Unit>(new PathReserved(relative)) : FinSucc(unit)
+        from real in RealPaths.InsideRun(run, relative, path)
+        from __ in RunLayout.IsReserved(real) ? FinFail<Unit>(new PathReserved(path)) : FinSucc(unit)
+        select relative;
 
     /// <summary>Whether a full path is inside the run directory (case-insensitive on Windows).</summary>
-    public static bool IsInside(string run, string full) =>
-        full.StartsWith(run.EndsWith(Path.DirectorySeparatorChar) ? run : run + Path.DirectorySeparatorChar,
-            OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+    public static bool IsInside(string run, string full) => RealPaths.IsInside(run, full);
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Security.Cryptography;
 using System.Text;
 using RunTools.Domain;
 using RunTools.Manifests;
@@ -6,112 +8,322 @@ using RunTools.Shell.Files;
 
 namespace RunTools.Shell.Store;
 
-/// <summary>events.jsonl: read, and append under the run lock.</summary>
+/// <summary>Where an events.jsonl stands: how many bytes of complete lines, how many events, the hash of the last
+/// line (the chain head), the first sequence number whose line carries <c>prev</c> (null while a log written before
+/// the hash chain has none), and whether bytes of a cut-off line follow.</summary>
+public sealed record LogState(long Bytes, long Count, string? Head, long? ChainedFrom, bool TornTail)
+{
+    public static readonly LogState Empty = new(0, 0, null, null, false);
+}
+
+/// <summary>One complete line of events.jsonl as read from disk, with where it starts and its hash.</summary>
+public readonly record struct RawLine(long Number, long Offset, ReadOnlyMemory<byte> Bytes, string Hash);
+
+/// <summary>
+/// events.jsonl: streamed reads (nothing grows with the log but what the caller keeps), hash-chain checks, and appends
+/// under the run lock. Every line after the first carries the hash of the line before it; a line that breaks the chain,
+/// repeats or skips a sequence number, or does not decode makes the log damaged (Repair-Run quarantines such lines).
+/// </summary>
 public static class EventLog
 {
-    public sealed record Contents(Seq<RunEvent> Events, long ValidBytes, bool TornTail);
+    /// <summary>Longest event line read (a line is one event; configs and long lists live in sidecars).</summary>
+    public const int MaxLineBytes = 64 << 20;
 
-    /// <summary>Reads every complete event. A last line without its newline is a write that was cut off (the process
-    /// died mid-append); it is reported as <see cref="Contents.TornTail"/> and ignored, and the next append removes it.</summary>
-    public static Fin<Contents> Read(string runDirectory, HashMap<string, Seq<string>> sidecars)
+    static string PathOf(string run) => Path.Combine(run, RunLayout.Events);
+
+    /// <summary>Reads every complete line from <paramref name="offset"/> (which must be 0 or the end of a line), in
+    /// order, with its hash. Stops early when <paramref name="line"/> returns false. A last line without its newline
+    /// (a write cut off) is not given; the returned value says where the complete lines end and whether such bytes
+    /// follow.</summary>
+    public static Fin<(long End, bool TornTail)> Lines(string run, long offset, long firstNumber, Func<RawLine, bool> line)
     {
-        var path = Path.Combine(runDirectory, RunLayout.Events);
-        byte[] bytes;
+        var path = PathOf(run);
         try
         {
-            bytes = File.ReadAllBytes(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+            stream.Seek(offset, SeekOrigin.Begin);
+            var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+            var pending = new ArrayBufferWriter<byte>();
+            try
+            {
+                var position = offset;
+                var number = firstNumber;
+                int read;
+                while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    var chunk = buffer.AsMemory(0, read);
+                    while (!chunk.IsEmpty)
+                    {
+                        var newline = chunk.Span.IndexOf((byte)'\n');
+                        if (newline < 0)
+                        {
+                            if (pending.WrittenCount + chunk.Length > MaxLineBytes)
+                                return FinFail<(long, bool)>(new RunCorrupted(path, $"line {number} is longer than {MaxLineBytes >> 20} MiB"));
+                            pending.Write(chunk.Span);
+                            break;
+                        }
+                        ReadOnlyMemory<byte> bytes;
+                        if (pending.WrittenCount > 0)
+                        {
+                            pending.Write(chunk.Span[..newline]);
+                            bytes = pending.WrittenMemory;
+                        }
+                        else
+                        {
+                            bytes = chunk[..newline];
+                        }
+                        var start = position;
+                        position += bytes.Length + 1;
+                        chunk = chunk[(newline + 1)..];
+                        if (bytes.Length > MaxLineBytes)
+                            return FinFail<(long, bool)>(new RunCorrupted(path, $"line {number} is longer than {MaxLineBytes >> 20} MiB"));
+                        var keepGoing = line(new RawLine(number++, start, bytes, RunJson.LineHash(bytes.Span)));
+                        pending.ResetWrittenCount();
+                        if (!keepGoing) return (position, false);
+                    }
+                }
+                return (position, pending.WrittenCount > 0);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
         catch (FileNotFoundException)
         {
-            return FinFail<Contents>(new RunCorrupted(runDirectory, $"{RunLayout.Events} is missing"));
+            return FinFail<(long, bool)>(new RunCorrupted(run, $"{RunLayout.Events} is missing"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return FinFail<Contents>(new StorageFailed(path, "read", e.Message));
+            return FinFail<(long, bool)>(new StorageFailed(path, "read", e.Message));
         }
-
-        var lastNewline = System.Array.LastIndexOf(bytes, (byte)'\n');
-        var validBytes = lastNewline + 1;
-        var text = Encoding.UTF8.GetString(bytes, 0, validBytes);
-        var events = new List<RunEvent>();
-        long expected = 1;
-        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var decoded = RunJson.DecodeEvent(line, sidecars, $"{path}:{expected}");
-            if (decoded.IsFail) return decoded.Map(_ => default(Contents)!);
-            var (seq, e) = ((long, RunEvent))decoded;
-            if (seq != expected) return FinFail<Contents>(new RunCorrupted(path, $"event {expected} has sequence number {seq}"));
-            events.Add(e);
-            expected++;
-        }
-        return new Contents(toSeq(events), validBytes, validBytes < bytes.Length);
     }
 
-    /// <summary>Appends events (caller holds the run lock). Sidecars are written first, so an event never refers to
-    /// a sidecar that is not on disk. A torn last line is cut off before appending. Returns the new file length.</summary>
-    public static long Append(string runDirectory, Contents current, Seq<RunEvent> events)
+    /// <summary>Reads the events after <paramref name="start"/> (the whole log from <see cref="LogState.Empty"/>),
+    /// checking sequence numbers and the hash chain, and hands each to <paramref name="apply"/>. Returns where the log
+    /// stands after them.</summary>
+    public static Fin<LogState> Scan(string run, HashMap<string, string> sidecars, LogState start, Func<RunEvent, Fin<Unit>> apply)
     {
-        var path = Path.Combine(runDirectory, RunLayout.Events);
-        var lines = new StringBuilder();
-        var seq = current.Events.Count + 1L;
+        var path = PathOf(run);
+        var state = start with { TornTail = false };
+        Fin<Unit> failure = unit;
+        var scanned = Lines(run, start.Bytes, start.Count + 1, raw =>
+        {
+            var checkedLine = Check(raw, state, sidecars, path).Bind(decoded => apply(decoded.Event).Map(_ => decoded));
+            if (checkedLine.IsFail)
+            {
+                failure = checkedLine.Map(_ => unit);
+                return false;
+            }
+            var d = (RunJson.DecodedEvent)checkedLine;
+            state = state with
+            {
+                Bytes = raw.Offset + raw.Bytes.Length + 1,
+                Count = raw.Number,
+                Head = raw.Hash,
+                // A log written with the hash chain chains from its second line; one written before it from the first
+                // line a newer writer added.
+                ChainedFrom = state.ChainedFrom ?? (d.SchemaVersion >= 2 ? 2 : d.Prev is not null ? raw.Number : null),
+            };
+            return true;
+        });
+        return failure.Bind(_ => scanned).Map(end => state with { TornTail = end.TornTail });
+    }
+
+    /// <summary>One line against the log so far: it decodes, has the next sequence number, and continues the chain.</summary>
+    public static Fin<RunJson.DecodedEvent> Check(RawLine raw, LogState before, HashMap<string, string> sidecars, string path) =>
+        RunJson.DecodeEvent(raw.Bytes, sidecars, $"{path}:{raw.Number}").Bind(d =>
+            d.Seq != raw.Number ? FinFail<RunJson.DecodedEvent>(new RunCorrupted(path, $"line {raw.Number} has sequence number {d.Seq}"))
+            : raw.Number > 1 && d.Prev is null && before.ChainedFrom is not null
+                ? FinFail<RunJson.DecodedEvent>(new RunCorrupted(path, $"event {raw.Number} does not carry the hash of event {raw.Number - 1} (the hash chain is broken)"))
+            : d.Prev is not null && d.Prev != before.Head
+                ? FinFail<RunJson.DecodedEvent>(new RunCorrupted(path, $"event {raw.Number} does not follow event {raw.Number - 1}: the hash chain is broken there"))
+            : raw.Number == 1 && d.Event is not (RunCreated or RunRebuilt)
+                ? FinFail<RunJson.DecodedEvent>(new RunCorrupted(path, "the first event is not 'created'"))
+            : FinSucc(d));
+
+    /// <summary>Replays the whole log into a manifest.</summary>
+    public static Fin<(RunManifest Manifest, LogState Log)> Replay(string run, HashMap<string, string> sidecars) =>
+        Continue(run, sidecars, null, LogState.Empty);
+
+    /// <summary>Applies the events after <paramref name="start"/> to <paramref name="manifest"/> (null: from the start).</summary>
+    public static Fin<(RunManifest Manifest, LogState Log)> Continue(string run, HashMap<string, string> sidecars, RunManifest? manifest, LogState start)
+    {
+        var path = PathOf(run);
+        var current = manifest;
+        var scanned = Scan(run, sidecars, start, e =>
+        {
+            var next = current is null ? Manifest.First(e, path) : Manifest.Apply(current, e);
+            if (next.IsFail)
+                return FinFail<Unit>(new RunCorrupted(path, $"event {(current?.EventCount ?? 0) + 1}: {next.Match(_ => "", err => err.Message)}"));
+            current = (RunManifest)next;
+            return unit;
+        });
+        return scanned.Bind(state => current is null
+            ? FinFail<(RunManifest, LogState)>(new RunCorrupted(path, "there are no events"))
+            : FinSucc((current, state)));
+    }
+
+    /// <summary>Whether the complete line that ends at <paramref name="end"/> has the hash <paramref name="head"/>: a
+    /// run.json is trusted for appending only when the line it says was last is still there, unchanged. Reads that
+    /// one line, from the end.</summary>
+    public static bool LastLineIs(string run, long end, string head)
+    {
+        try
+        {
+            using var stream = new FileStream(PathOf(run), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+            if (end <= 0 || stream.Length < end) return false;
+            var lastByte = new byte[1];
+            stream.Seek(end - 1, SeekOrigin.Begin);
+            if (stream.Read(lastByte) != 1 || lastByte[0] != (byte)'\n') return false;
+            // Walk back in blocks to the newline before the last line (or the start of the file).
+            var lineEnd = end - 1;
+            var start = lineEnd;
+            var block = new byte[64 << 10];
+            while (start > 0)
+            {
+                var from = Math.Max(0, start - block.Length);
+                var length = (int)(start - from);
+                stream.Seek(from, SeekOrigin.Begin);
+                stream.ReadExactly(block, 0, length);
+                var newline = block.AsSpan(0, length).LastIndexOf((byte)'\n');
+                if (newline >= 0)
+                {
+                    start = from + newline + 1;
+                    break;
+                }
+                start = from;
+                if (lineEnd - start > MaxLineBytes) return false;
+            }
+            var line = new byte[lineEnd - start];
+            stream.Seek(start, SeekOrigin.Begin);
+            stream.ReadExactly(line);
+            return RunJson.LineHash(line) == head;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Encodes events as lines continuing the chain from <paramref name="state"/>; also returns the sidecars
+    /// they refer to and where the log will stand.</summary>
+    public static (byte[] Bytes, Seq<Sidecar> Sidecars, LogState After) Encode(LogState state, Seq<RunEvent> events)
+    {
+        var text = new MemoryStream();
+        var sidecars = new List<Sidecar>();
+        var after = state with { TornTail = false };
         foreach (var e in events)
         {
-            var (line, sidecars) = RunJson.EncodeEvent(seq++, e);
-            Sidecars.Write(runDirectory, sidecars);
-            lines.Append(line).Append('\n');
+            var seq = after.Count + 1;
+            var (line, referenced) = RunJson.EncodeEvent(seq, after.Head, e);
+            sidecars.AddRange(referenced);
+            var bytes = Encoding.UTF8.GetBytes(line);
+            text.Write(bytes);
+            text.WriteByte((byte)'\n');
+            after = after with
+            {
+                Bytes = after.Bytes + bytes.Length + 1,
+                Count = seq,
+                Head = RunJson.LineHash(bytes),
+                ChainedFrom = after.ChainedFrom ?? (seq == 1 ? 2 : seq),
+            };
         }
-        var bytes = Encoding.UTF8.GetBytes(lines.ToString());
-        using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 1);
-        if (stream.Length != current.ValidBytes) stream.SetLength(current.ValidBytes);
-        stream.Seek(current.ValidBytes, SeekOrigin.Begin);
+        return (text.ToArray(), toSeq(sidecars), after);
+    }
+
+    /// <summary>Appends events (the caller holds the run lock and has read the log up to <paramref name="state"/>).
+    /// Sidecars are written first, so an event never refers to a sidecar that is not on disk. Bytes after the last
+    /// complete line (a write cut off) are cut before appending. The log is opened without following a symbolic link.
+    /// Returns where the log stands after the append.</summary>
+    public static LogState Append(string run, LogState state, Seq<RunEvent> events)
+    {
+        var (bytes, sidecars, after) = Encode(state, events);
+        Sidecars.Write(run, sidecars);
+        using var stream = OwnFiles.OpenWrite(PathOf(run));
+        if (stream.Length != state.Bytes) stream.SetLength(state.Bytes);
+        stream.Seek(state.Bytes, SeekOrigin.Begin);
         stream.Write(bytes);
         stream.Flush(flushToDisk: true);
-        return stream.Length;
+        return after;
     }
 
-    /// <summary>The events.jsonl of a run that is being created (in its staging directory).</summary>
-    public static long WriteNew(string runDirectory, Seq<RunEvent> events)
+    /// <summary>The events.jsonl of a run that is being created (in its staging directory), or rebuilt.</summary>
+    public static LogState WriteNew(string run, Seq<RunEvent> events)
     {
-        var text = new StringBuilder();
-        var seq = 1L;
-        foreach (var e in events)
-        {
-            var (line, sidecars) = RunJson.EncodeEvent(seq++, e);
-            Sidecars.Write(runDirectory, sidecars);
-            text.Append(line).Append('\n');
-        }
-        var bytes = Encoding.UTF8.GetBytes(text.ToString());
-        AtomicFile.WriteBytes(Path.Combine(runDirectory, RunLayout.Events), bytes);
-        return bytes.Length;
+        var (bytes, sidecars, after) = Encode(LogState.Empty, events);
+        Sidecars.Write(run, sidecars);
+        AtomicFile.WriteBytes(PathOf(run), bytes);
+        return after;
     }
 }
 
-/// <summary>Sidecar files: content-addressed, written once.</summary>
+/// <summary>Sidecar files: content-addressed (named by the SHA-256 of their bytes), written once, never changed.</summary>
 public static class Sidecars
 {
-    public static void Write(string runDirectory, Seq<Sidecar> sidecars)
+    public static void Write(string run, Seq<Sidecar> sidecars)
     {
-        foreach (var s in sidecars)
+        foreach (var s in sidecars.Distinct())
         {
-            var path = Path.Combine(runDirectory, s.RelativePath);
+            var path = Path.Combine(run, s.RelativePath);
             if (!File.Exists(path)) AtomicFile.WriteText(path, s.Content);
         }
     }
 
-    /// <summary>All sidecars of a run by hash (a run has a handful at most: feature and column lists).</summary>
-    public static Fin<HashMap<string, Seq<string>>> ReadAll(string runDirectory)
+    // Contents already read and verified, by file, size and time: a sidecar never changes legitimately, and a large
+    // config should not be re-read and re-hashed on every update of its run.
+    static readonly Dictionary<string, (long Length, DateTime Written, string Content)> Cache = new(StringComparer.Ordinal);
+    static long cachedBytes;
+    const long CacheLimit = 256L << 20;
+
+    /// <summary>All sidecars of a run by hash (a run has a handful: long feature and column lists, a large config,
+    /// quarantined event lines). Each must be named by the hash of its bytes.</summary>
+    public static Fin<HashMap<string, string>> ReadAll(string run)
     {
-        var directory = Path.Combine(runDirectory, RunLayout.Sidecars);
-        var result = HashMap<string, Seq<string>>();
+        var directory = Path.Combine(run, RunLayout.Sidecars);
+        var result = HashMap<string, string>();
         if (!Directory.Exists(directory)) return result;
-        foreach (var file in Directory.EnumerateFiles(directory, "*.json"))
+        try
         {
-            var name = Path.GetFileNameWithoutExtension(file);
-            if (name.StartsWith('.')) continue;
-            var parsed = Sidecar.Parse(name, File.ReadAllText(file), file);
-            if (parsed.IsFail) return parsed.Map(_ => result);
-            result = result.AddOrUpdate(name, ((Sidecar)parsed).Items);
+            foreach (var file in Directory.EnumerateFiles(directory, "*.json"))
+            {
+                var name = Path.GetFileNameWithoutExtension(file);
+                if (name.StartsWith('.')) continue;
+                var read = Read(file, name);
+                if (read.IsFail) return read.Map(_ => result);
+                result = result.AddOrUpdate(name, (string)read);
+            }
+            return result;
         }
-        return result;
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return FinFail<HashMap<string, string>>(new StorageFailed(directory, "read", e.Message));
+        }
+    }
+
+    static Fin<string> Read(string file, string sha256)
+    {
+        var info = new FileInfo(file);
+        lock (Cache)
+        {
+            if (Cache.TryGetValue(file, out var hit) && hit.Length == info.Length && hit.Written == info.LastWriteTimeUtc) return hit.Content;
+        }
+        var parsed = Sidecar.Parse(sha256, File.ReadAllBytes(file), file);
+        if (parsed.IsFail) return parsed.Map(s => s.Content);
+        var content = ((Sidecar)parsed).Content;
+        lock (Cache)
+        {
+            if (cachedBytes + content.Length > CacheLimit)
+            {
+                Cache.Clear();
+                cachedBytes = 0;
+            }
+            if (content.Length <= CacheLimit)
+            {
+                Cache[file] = (info.Length, info.LastWriteTimeUtc, content);
+                cachedBytes += content.Length;
+            }
+        }
+        return content;
     }
 }

@@ -51,24 +51,26 @@ public static class RunFactory
     /// a run directory appears complete or not at all.</summary>
     public static Fin<RunManifest> Execute(NewRunPlan plan)
     {
-        var staging = Path.Combine(plan.Root, RunLayout.RootWorkArea, "staging", Guid.NewGuid().ToString("N"));
+        var staging = Path.Combine(plan.Root, RunLayout.RootWorkArea, RunLayout.Staging, RunLayout.StagingName(SystemInfo.Writer, Guid.NewGuid()));
         try
         {
+            // Leftovers of creations that were killed half way (their process is gone) go first.
+            Leftovers.Remove(Leftovers.InRoot(plan.Root).Filter(l => l.Kind == "staging folder"));
             Directory.CreateDirectory(Path.Combine(staging, RunLayout.Logs));
-            RunStore.WriteConfigFiles(staging, plan.Resolved, plan.OverridesYaml);
+            var configFiles = RunStore.WriteConfigFiles(staging, plan.Resolved, plan.OverridesYaml);
             for (var attempt = 1; attempt <= 1000; attempt++)
             {
                 var name = RunCommands.DirectoryName(plan.Created.At, plan.Key, attempt);
                 var target = Path.Combine(plan.Root, name);
                 if (Directory.Exists(target)) continue;
-                var created = plan.Created with { Name = name };
-                var bytes = EventLog.WriteNew(staging, Seq1<RunEvent>(created));
+                var created = plan.Created with { Name = name, ConfigFiles = configFiles };
+                var log = EventLog.WriteNew(staging, Seq1<RunEvent>(created));
                 var manifest = Manifest.Start(created);
-                RunStore.WriteManifest(staging, manifest, bytes);
+                RunStore.WriteManifest(staging, manifest, log);
                 try
                 {
                     Directory.Move(staging, target);
-                    return manifest with { Path = target };
+                    return manifest with { Path = target, ChainHead = log.Head };
                 }
                 catch (IOException) when (Directory.Exists(target))
                 {
@@ -90,7 +92,7 @@ public static class RunFactory
     static Fin<string> CheckRoot(string root)
     {
         if (File.Exists(root)) return FinFail<string>(new RunRootInvalid(root, "it is a file"));
-        if (RunLayout.IsRun(root)) return FinFail<string>(new RunRootInvalid(root, "it is a run directory, not a folder of runs"));
+        if (RunStore.IsRun(root)) return FinFail<string>(new RunRootInvalid(root, "it is a run directory, not a folder of runs"));
         return root;
     }
 
@@ -111,8 +113,9 @@ public static class RunFactory
         }
     }
 
+    /// <summary>An upstream run with the head of its hash chain: its history up to now is vouched for by the new run.</summary>
     static Fin<LineageRef> Upstream(string runPath) =>
-        RunStore.Read(runPath).Map(m => new LineageRef(m.RunId, m.Name, "upstream", null, null, null));
+        RunStore.Read(runPath).Map(m => new LineageRef(m.RunId, m.Name, "upstream", null, null, null, m.ChainHead, m.EventCount));
 
     /// <summary>The raw inputs of the resolution, kept beside config_resolved.yaml: which files, in which order,
     /// with their hashes, and the overrides exactly as given.</summary>

@@ -101,12 +101,15 @@ public static class RunOperations
 
     /// <summary>Every metric value ever written to the run, in order (the history lives in events.jsonl).</summary>
     public static Fin<Seq<MetricRecord>> MetricHistory(string run) =>
-        from m in RunStore.Read(run)
-        from sidecars in Sidecars.ReadAll(m.Path!)
-        from log in EventLog.Read(m.Path!, sidecars)
-        select log.Events.Choose(e => e is MetricWritten w
-            ? Some(new MetricRecord(m.Name, w.Name, w.Value, w.Step, w.Stage, w.At, m.Path!))
-            : None);
+        from stored in RunStore.Load(run, forWriting: false)
+        let m = stored.Manifest
+        let points = new List<MetricRecord>()
+        from _ in EventLog.Scan(m.Path!, stored.Sidecars, LogState.Empty, e =>
+        {
+            if (e is MetricWritten w) points.Add(new MetricRecord(m.Name, w.Name, w.Value, w.Step, w.Stage, w.At, m.Path!));
+            return unit;
+        })
+        select toSeq(points);
 
     // ---- removal ---------------------------------------------------------------------------------------------
 
@@ -180,14 +183,13 @@ public static class RunOperations
     /// <summary>Re-hashes every recorded file, replays the events and re-reads the resolved config.</summary>
     public static Fin<Seq<RunCheck>> Verify(string run)
     {
-        return from m in RunStore.Read(run)
-               from sidecars in Sidecars.ReadAll(m.Path!)
-               from log in EventLog.Read(m.Path!, sidecars)
-               from replayed in Manifest.Replay(log.Events, Path.Combine(m.Path!, RunLayout.Events))
-               let current = ManifestIsCurrent(m.Path!, sidecars, replayed)
+        return from stored in RunStore.Load(run, forWriting: false)
+               let m = stored.Manifest
+               from replayed in EventLog.Replay(m.Path!, stored.Sidecars)
+               let current = ManifestIsCurrent(m.Path!, stored.Sidecars, replayed.Manifest, replayed.Log)
                let files = m.Artifacts.Map(a => (a.Path, Hash(Path.Combine(m.Path!, a.Path), a.Path)))
                    .Concat(m.Inputs.Map(i => (i.FullPath, Hash(i.FullPath, i.FullPath))))
-               select RunVerification.Check(replayed, m.Path!, new RunObservation(current, files, ReadConfig(m.Path!),
+               select RunVerification.Check(replayed.Manifest, m.Path!, new RunObservation(current, files, ReadConfig(m.Path!),
                    File.Exists(Path.Combine(m.Path!, RunLayout.ResolvedConfig))));
 
         // A file that cannot be read is reported as Test-Run reports a missing one.
@@ -195,12 +197,12 @@ public static class RunOperations
             File.Exists(full) ? FileInspector.Hash(full, recorded).Match(h => h, _ => (FileHash?)null) : null;
     }
 
-    static bool ManifestIsCurrent(string run, HashMap<string, Seq<string>> sidecars, RunManifest replayed)
+    static bool ManifestIsCurrent(string run, HashMap<string, string> sidecars, RunManifest replayed, LogState log)
     {
         var path = Path.Combine(run, RunLayout.Manifest);
         if (!File.Exists(path)) return false;
         return RunJson.DecodeManifest(File.ReadAllText(path), sidecars, path)
-            .Map(d => d.Manifest == replayed && d.EventsBytes == new FileInfo(Path.Combine(run, RunLayout.Events)).Length)
+            .Map(d => d.Manifest with { ChainHead = null } == replayed && d.EventsBytes == log.Bytes && d.ChainHead == log.Head)
             .IfFail(false);
     }
 

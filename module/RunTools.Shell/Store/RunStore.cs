@@ -7,43 +7,83 @@ using RunTools.Shell.Hosting;
 
 namespace RunTools.Shell.Store;
 
+/// <summary>A run as stored: its manifest, where its event log stands, its sidecars, and whether run.json was the
+/// manifest of the log as it stands (false after a writer died between its two writes, or when run.json is damaged).</summary>
+public sealed record StoredRun(RunManifest Manifest, LogState Log, HashMap<string, string> Sidecars, bool ManifestCurrent);
+
 /// <summary>
-/// Reads and writes run directories. Every change is: take the run lock, read the current manifest, let a pure
-/// decision turn it into events, append the events, write the replayed manifest (atomically), release the lock.
+/// Reads and writes run directories. Every change is: take the run lock, read the current manifest (run.json when it
+/// is the replay of the log as it stands, checked by the hash of the log's last line; else the log's new events are
+/// applied to it, or the whole log replayed), let a pure decision turn it into events, append the events, write the
+/// new manifest (atomically), release the lock. An append costs the size of its events and of run.json, not of the log.
 /// </summary>
 public static class RunStore
 {
+    /// <summary>A directory is a run when it holds run.json or events.jsonl (a run that lost one of them can still be
+    /// read, and repaired, from the other).</summary>
+    public static bool IsRun(string directory) =>
+        File.Exists(Path.Combine(directory, RunLayout.Manifest)) || File.Exists(Path.Combine(directory, RunLayout.Events));
+
     /// <summary>Reads a run's manifest. run.json is used when it is current (its events_bytes equals the size of
-    /// events.jsonl); otherwise (a writer died between appending an event and writing run.json, or run.json is
-    /// missing or damaged) the manifest is rebuilt by replaying events.jsonl. Never writes.</summary>
-    public static Fin<RunManifest> Read(string runDirectory)
+    /// events.jsonl); when the log has grown since (a writer died between appending and writing run.json), the new
+    /// events are applied to it; when run.json is missing or damaged, the log is replayed. A run whose log is gone is
+    /// read from run.json (Repair-Run rebuilds the log). Never writes.</summary>
+    public static Fin<RunManifest> Read(string runDirectory) =>
+        Load(runDirectory, forWriting: false).Map(s => s.Manifest);
+
+    /// <summary>As <see cref="Read"/>, with where the log stands.</summary>
+    public static Fin<StoredRun> Load(string runDirectory, bool forWriting)
     {
-        var full = Path.GetFullPath(runDirectory);
-        if (!Directory.Exists(full) || !RunLayout.IsRun(full)) return FinFail<RunManifest>(new RunNotFound(runDirectory));
-        return from sidecars in Sidecars.ReadAll(full)
-               from manifest in ReadCurrent(full, sidecars)
-               select manifest with { Path = full };
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory));
+        if (!Directory.Exists(full) || !IsRun(full)) return FinFail<StoredRun>(new RunNotFound(runDirectory));
+        return from _ in OwnFiles.Check(full, RunLayout.Manifest, RunLayout.Events, RunLayout.Sidecars)
+               from sidecars in Sidecars.ReadAll(full)
+               from stored in LoadCurrent(full, sidecars, forWriting)
+               select stored with { Manifest = stored.Manifest with { Path = full, ChainHead = stored.Log.Head } };
     }
 
-    static Fin<RunManifest> ReadCurrent(string full, HashMap<string, Seq<string>> sidecars)
+    static Fin<StoredRun> LoadCurrent(string full, HashMap<string, string> sidecars, bool forWriting)
     {
         var manifestPath = Path.Combine(full, RunLayout.Manifest);
         var eventsPath = Path.Combine(full, RunLayout.Events);
-        if (File.Exists(manifestPath) && File.Exists(eventsPath))
+        var decoded = ReadManifestFile(manifestPath, sidecars);
+        // A newer schema is not damage, and must not be rewritten by an older writer: say so.
+        if (decoded.IsFail && decoded.Match(_ => false, e => e is SchemaVersionUnsupported)) return decoded.Map(_ => default(StoredRun)!);
+        var eventsLength = File.Exists(eventsPath) ? new FileInfo(eventsPath).Length : (long?)null;
+        if (decoded.Case is RunJson.DecodedManifest d)
         {
-            try
+            if (eventsLength is null)
+                return forWriting
+                    ? FinFail<StoredRun>(new RunCorrupted(full, $"{RunLayout.Events} is missing; Repair-Run rebuilds it from {RunLayout.Manifest}"))
+                    : new StoredRun(d.Manifest, new LogState(0, d.Manifest.EventCount, d.ChainHead, null, false), sidecars, false);
+            var state = new LogState(d.EventsBytes, d.Manifest.EventCount, d.ChainHead, d.ChainedFrom, false);
+            // Readers trust a run.json whose log has not changed size (one stat); writers also check that the log's
+            // last line is the one run.json was computed from, since they will extend the chain from it.
+            if (eventsLength == d.EventsBytes && d.ChainHead is not null && (!forWriting || EventLog.LastLineIs(full, d.EventsBytes, d.ChainHead)))
+                return new StoredRun(d.Manifest, state, sidecars, true);
+            if (!forWriting && eventsLength == d.EventsBytes && d.ChainHead is null)
+                return new StoredRun(d.Manifest, state, sidecars, true); // written before the hash chain: as trusted as it was then
+            if (eventsLength > d.EventsBytes && d.ChainHead is not null && EventLog.LastLineIs(full, d.EventsBytes, d.ChainHead))
             {
-                var decoded = RunJson.DecodeManifest(File.ReadAllText(manifestPath), sidecars, manifestPath);
-                if (decoded.Exists(d => d.EventsBytes == new FileInfo(eventsPath).Length)) return decoded.Map(d => d.Manifest);
-                // A newer schema is not damage: say so rather than trying to replay what we cannot read.
-                if (decoded.IsFail && decoded.Match(_ => false, e => e is SchemaVersionUnsupported)) return decoded.Map(d => d.Manifest);
-            }
-            catch (IOException)
-            {
-                // Fall back to replaying the events.
+                var continued = EventLog.Continue(full, sidecars, d.Manifest with { ChainHead = null }, state);
+                if (continued.IsSucc) return continued.Map(c => new StoredRun(c.Manifest, c.Log, sidecars, false));
             }
         }
-        return EventLog.Read(full, sidecars).Bind(c => Manifest.Replay(c.Events, Path.Combine(full, RunLayout.Events)));
+        return EventLog.Replay(full, sidecars).Map(c => new StoredRun(c.Manifest, c.Log, sidecars, false));
+    }
+
+    static Fin<RunJson.DecodedManifest> ReadManifestFile(string path, HashMap<string, string> sidecars)
+    {
+        try
+        {
+            return File.Exists(path)
+                ? RunJson.DecodeManifest(File.ReadAllText(path), sidecars, path)
+                : FinFail<RunJson.DecodedManifest>(new RunCorrupted(path, "missing"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return FinFail<RunJson.DecodedManifest>(new StorageFailed(path, "read", e.Message));
+        }
     }
 
     /// <summary>Applies a decision to a run under its lock and returns the new manifest (unchanged when the decision
@@ -53,19 +93,21 @@ public static class RunStore
 
     public static Fin<RunManifest> Update(string runDirectory, Func<RunManifest, Fin<Seq<RunEvent>>> decide, TimeSpan lockTimeout)
     {
-        var full = Path.GetFullPath(runDirectory);
-        if (!Directory.Exists(full) || !RunLayout.IsRun(full)) return FinFail<RunManifest>(new RunNotFound(runDirectory));
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory));
+        if (!Directory.Exists(full) || !IsRun(full)) return FinFail<RunManifest>(new RunNotFound(runDirectory));
+        var checkedFiles = OwnFiles.Check(full, RunLayout.Lock, RunLayout.LockQueue, RunLayout.Manifest, RunLayout.Events, RunLayout.Sidecars,
+            RunLayout.Heartbeats, RunLayout.Logs).Bind(_ => NotNewer(full));
+        if (checkedFiles.IsFail) return checkedFiles.Map(_ => default(RunManifest)!);
         var acquired = RunLock.Acquire(full, lockTimeout);
         if (acquired.IsFail) return acquired.Map(_ => default(RunManifest)!);
         using var held = (RunLock)acquired;
         try
         {
-            return from sidecars in Sidecars.ReadAll(full)
-                   from contents in EventLog.Read(full, sidecars)
-                   from current in Manifest.Replay(contents.Events, Path.Combine(full, RunLayout.Events))
-                   from events in decide(current with { Path = full })
-                   from next in Manifest.ApplyAll(current, events)
-                   from written in Persist(full, contents, events, next)
+            return from stored in Load(full, forWriting: true)
+                   let _ = Leftovers.AfterLoad(full, stored)
+                   from events in decide(stored.Manifest)
+                   from next in Manifest.ApplyAll(stored.Manifest with { ChainHead = null }, events)
+                   from written in Persist(full, stored, events, next)
                    select written with { Path = full };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -74,18 +116,36 @@ public static class RunStore
         }
     }
 
-    static Fin<RunManifest> Persist(string full, EventLog.Contents contents, Seq<RunEvent> events, RunManifest next)
+    /// <summary>A run written by a newer RunTools is refused before anything of it is touched (not even its lock).</summary>
+    static Fin<Unit> NotNewer(string full)
     {
-        if (events.IsEmpty && !contents.TornTail) return next;
-        var bytes = EventLog.Append(full, contents, events);
-        WriteManifest(full, next, bytes);
-        Heartbeats.Touch(full, next);
-        return next;
+        var path = Path.Combine(full, RunLayout.Manifest);
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+            var head = new byte[4096];
+            var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            return RunJson.PeekSchemaVersion(head.AsSpan(0, read)) is { } version ? RunJson.CheckVersion(version, path) : unit;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return unit; // no run.json (or not readable now): the load under the lock decides
+        }
     }
 
-    public static void WriteManifest(string runDirectory, RunManifest manifest, long eventsBytes)
+    static Fin<RunManifest> Persist(string full, StoredRun stored, Seq<RunEvent> events, RunManifest next)
     {
-        var (json, sidecars) = RunJson.EncodeManifest(manifest, eventsBytes);
+        if (events.IsEmpty && !stored.Log.TornTail && stored.ManifestCurrent) return next with { ChainHead = stored.Log.Head };
+        // No events but a cut-off line or a stale run.json: the write mends them (cuts the line, rewrites run.json).
+        var log = events.IsEmpty && !stored.Log.TornTail ? stored.Log : EventLog.Append(full, stored.Log, events);
+        WriteManifest(full, next, log);
+        Heartbeats.Touch(full, next);
+        return next with { ChainHead = log.Head };
+    }
+
+    public static void WriteManifest(string runDirectory, RunManifest manifest, LogState log)
+    {
+        var (json, sidecars) = RunJson.EncodeManifest(manifest with { Path = null, ChainHead = null }, log.Bytes, log.Head, log.ChainedFrom);
         Sidecars.Write(runDirectory, sidecars);
         AtomicFile.WriteText(Path.Combine(runDirectory, RunLayout.Manifest), json);
     }
@@ -95,7 +155,7 @@ public static class RunStore
     {
         if (!Directory.Exists(root)) return Seq<string>();
         return toSeq(Directory.EnumerateDirectories(root)
-            .Where(d => !Path.GetFileName(d).StartsWith('.') && RunLayout.IsRun(d))
+            .Where(d => !Path.GetFileName(d).StartsWith('.') && IsRun(d))
             .Order(StringComparer.Ordinal)
             .ToArray());
     }
@@ -110,10 +170,13 @@ public static class RunStore
         return (Liveness.Observe(manifest, observed, now, staleAfter), Liveness.LiveProcesses(observed, now, staleAfter));
     }
 
-    /// <summary>Writes a config file beside run.json, once: an existing file is never overwritten.</summary>
-    public static void WriteConfigFiles(string runDirectory, ConfigValue resolved, string overridesYaml)
-    {
-        AtomicFile.WriteText(Path.Combine(runDirectory, RunLayout.ResolvedConfig), ConfigYaml.Write(resolved), overwrite: false);
-        AtomicFile.WriteText(Path.Combine(runDirectory, RunLayout.Overrides), overridesYaml, overwrite: false);
-    }
+    /// <summary>Writes the two config files beside run.json, once (an existing file is never overwritten), and returns
+    /// the hashes of the bytes written.</summary>
+    public static Seq<FileHash> WriteConfigFiles(string runDirectory, ConfigValue resolved, string overridesYaml) =>
+        Seq((RunLayout.ResolvedConfig, ConfigYaml.Write(resolved)), (RunLayout.Overrides, overridesYaml)).Map(file =>
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(file.Item2);
+            AtomicFile.WriteBytes(Path.Combine(runDirectory, file.Item1), bytes, overwrite: false);
+            return new FileHash(file.Item1, RunJson.Sha256(bytes), bytes.Length);
+        }).Strict();
 }

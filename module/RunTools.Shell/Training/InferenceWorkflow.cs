@@ -136,7 +136,7 @@ public static class InferenceWorkflow
     /// <summary>Lineage of an inference: the training run (upstream) and each model file with its hash.</summary>
     static Seq<LineageRef> ModelLineage(RunManifest training, string modelDirectory) =>
         training.Artifacts.Filter(a => a.Path.StartsWith(modelDirectory + "/", StringComparison.Ordinal))
-            .Map(a => new LineageRef(training.RunId, training.Name, "model", a.Stage, a.Path, a.Sha256));
+            .Map(a => new LineageRef(training.RunId, training.Name, "model", a.Stage, a.Path, a.Sha256, training.ChainHead, training.EventCount));
 
     /// <summary>Creates the inference run and scores in its 'predict' stage, which writes the predictions inside the
     /// run and to the output path (both atomically); the run is then completed. Anything that goes wrong after the

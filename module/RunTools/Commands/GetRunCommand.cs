@@ -67,10 +67,12 @@ public sealed class GetRunCommand : RunCmdlet
                 WriteFailure(new RunNotFound(id), id);
     }
 
+    /// <summary>One run, whatever happens reading it: a damaged run (or a fault nobody anticipated while reading it) is
+    /// an error of its own, and the other runs are still listed.</summary>
     static Fin<RunInfo> Read(string path) =>
-        RunStore.Read(path).Map(m =>
+        Guarded(path, () => RunStore.Read(path).Map(m =>
         {
             var (status, live) = RunStore.Observe(m, Liveness.DefaultStaleAfter);
             return RunInfo.Of(m, m.Path!, status, live);
-        });
+        }));
 }

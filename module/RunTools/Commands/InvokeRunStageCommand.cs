@@ -122,7 +122,7 @@ public sealed class InvokeRunStageCommand : RunCmdlet
     StageOutcome RunScript(StageAttempt attempt, ScriptBlock body)
     {
         var context = ContextFor(attempt);
-        using var log = new StreamWriter(new FileStream(attempt.LogPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite), new UTF8Encoding(false)) { AutoFlush = true };
+        using var log = StageRunner.OpenLog(attempt.LogPath);
         using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
         nested = ps;
         ps.AddScript("param($__RunToolsStageBody, $Run) $ErrorActionPreference = 'Stop'; & $__RunToolsStageBody $Run", useLocalScope: true)

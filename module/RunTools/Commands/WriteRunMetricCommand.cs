@@ -9,7 +9,8 @@ using RunTools.Views;
 namespace RunTools.Module.Commands;
 
 /// <summary>Records metric values (with an optional step). The whole history stays in the run's events; the
-/// manifest keeps each metric's last, min, max and count. Values given in one pipeline are written together.</summary>
+/// manifest keeps each metric's last, min, max and count. Values from the pipeline are written in batches (one lock
+/// and one append per batch of up to <see cref="BatchSize"/> values, or per second when they come slowly).</summary>
 [Cmdlet(VerbsCommunications.Write, "RunMetric", SupportsShouldProcess = true, DefaultParameterSetName = Single)]
 [OutputType(typeof(MetricRecord))]
 public sealed class WriteRunMetricCommand : RunCmdlet
@@ -40,7 +41,13 @@ public sealed class WriteRunMetricCommand : RunCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>The most values written with one append.</summary>
+    public const int BatchSize = 1000;
+
+    static readonly TimeSpan FlushAfter = TimeSpan.FromSeconds(1);
+
     readonly List<MetricPoint> points = [];
+    DateTime firstPending;
 
     /// <summary>Each value is checked on its own (a number, finite, with a valid name): a bad one is reported and
     /// left out, and the others are still written.</summary>
@@ -51,18 +58,25 @@ public sealed class WriteRunMetricCommand : RunCmdlet
             foreach (var (name, raw) in PowerShellValues.Entries(Metric))
                 if (Succeeded(Number(name, raw), out var value))
                     Add(new MetricPoint(name, value, Step, Stage));
+        if (points.Count >= BatchSize || (points.Count > 0 && DateTime.UtcNow - firstPending >= FlushAfter)) Flush();
     }
 
     void Add(MetricPoint point)
     {
-        if (Succeeded(RunCommands.WriteMetrics(Seq1(point), DateTimeOffset.UtcNow), out _)) points.Add(point);
+        if (!Succeeded(RunCommands.WriteMetrics(Seq1(point), DateTimeOffset.UtcNow), out _)) return;
+        if (points.Count == 0) firstPending = DateTime.UtcNow;
+        points.Add(point);
     }
 
-    protected override void End()
+    protected override void End() => Flush();
+
+    void Flush()
     {
         if (points.Count == 0) return;
-        if (!ShouldProcess(Run, $"Write {points.Count} metric value(s): {string.Join(", ", points.Select(p => p.Name).Distinct())}")) return;
-        if (Succeeded(RunOperations.WriteMetrics(Run, points.ToSeq()), out var written, Run) && PassThru)
+        var batch = points.ToSeq().Strict();
+        points.Clear();
+        if (!ShouldProcess(Run, $"Write {batch.Count} metric value(s): {string.Join(", ", batch.Map(p => p.Name).Distinct())}")) return;
+        if (Succeeded(RunOperations.WriteMetrics(Run, batch), out var written, Run) && PassThru)
             WriteObject(written.Written.ToArray(), enumerateCollection: true);
     }
 

@@ -44,6 +44,20 @@ public abstract class RunCmdlet : PSCmdlet
         new[] { "Run", "Path", "Name" }.Select(p => MyInvocation.BoundParameters.TryGetValue(p, out var v) ? v : null).FirstOrDefault(v => v is not null)
         ?? MyInvocation.MyCommand.Name;
 
+    /// <summary>Runs one item's work so that an exception nobody anticipated becomes that item's UnexpectedFailure
+    /// (with the item as its target) instead of ending the cmdlet: one bad run never hides the others.</summary>
+    protected static Fin<T> Guarded<T>(object item, Func<Fin<T>> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (Exception e) when (e is not (RuntimeException or ThreadAbortException or OperationCanceledException))
+        {
+            return FinFail<T>(new UnexpectedFailure($"Reading '{item}'", e.GetType().Name, e.Message));
+        }
+    }
+
     /// <summary>The root used when -Root is not given: $env:RUNTOOLS_ROOT, else ./runs.</summary>
     protected string DefaultRoot =>
         FullPath(Environment.GetEnvironmentVariable("RUNTOOLS_ROOT") is { Length: > 0 } root ? root : "runs");

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using RunTools.Manifests;
+using RunTools.Shell.Stages;
 using RunTools.Views;
 
 namespace RunTools.Module.Infrastructure;

@@ -10,7 +10,8 @@ public enum StageStatus { Pending, Running, Completed, Failed, Cancelled, Abando
 /// <summary>
 /// The legal status changes, as data. Runs: pending → running → completed | failed | cancelled; a pending run can
 /// also be cancelled before it starts; a failed or cancelled run can be resumed (→ running); an abandoned run can be
-/// taken over (→ running) or closed (→ failed | cancelled); a completed run is sealed. Stages: every attempt goes
+/// taken over (→ running) or closed (→ failed | cancelled), never completed (nobody knows whether its work finished);
+/// a completed run is sealed. Stages: every attempt goes
 /// running → completed | failed | cancelled, and a finished or abandoned stage can start a new attempt (→ running).
 /// </summary>
 public static class Lifecycle
@@ -24,7 +25,6 @@ public static class Lifecycle
         (RunStatus.Failed, RunStatus.Running),
         (RunStatus.Cancelled, RunStatus.Running),
         (RunStatus.Abandoned, RunStatus.Running),
-        (RunStatus.Abandoned, RunStatus.Completed),
         (RunStatus.Abandoned, RunStatus.Failed),
         (RunStatus.Abandoned, RunStatus.Cancelled));
 

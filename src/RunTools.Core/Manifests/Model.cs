@@ -57,7 +57,23 @@ public sealed record GitState(string Commit, string? Branch, bool Dirty);
 
 /// <summary>A run (or one of its files) this run was derived from.</summary>
 /// <param name="Relation">What the upstream is to this run: "upstream", "model", "input".</param>
-public sealed record LineageRef(Guid RunId, string RunName, string Relation, string? Stage, string? Path, string? Sha256);
+/// <param name="ChainHead">The hash of the upstream's last event when this run referred to it, and
+/// <paramref name="EventCount"/> that event's sequence number: the upstream's history up to there is vouched for by
+/// this run, so rewriting it afterwards is detected from here (Test-Run -Lineage).</param>
+public sealed record LineageRef(Guid RunId, string RunName, string Relation, string? Stage, string? Path, string? Sha256,
+    string? ChainHead = null, long? EventCount = null);
+
+/// <summary>A config value that refers to a secret (<c>${env:DB_PASSWORD}</c>): the run keeps the reference and a
+/// salted hash of the value it had when the run was created, never the value.</summary>
+/// <param name="Key">The dotted config key.</param>
+/// <param name="Reference">What the value refers to, e.g. <c>env:DB_PASSWORD</c>.</param>
+/// <param name="Salt">Random salt (hex) for <paramref name="Sha256"/>.</param>
+/// <param name="Sha256">PBKDF2-SHA256 of the value with the salt (hex); tells whether a later value is the same.</param>
+public sealed record SecretRef(string Key, string Reference, string Salt, string Sha256);
+
+/// <summary>A repair made to a run (Repair-Run): when, what kind, and what it did.</summary>
+/// <param name="Kind">"rebuilt" (events.jsonl rebuilt from run.json) or "quarantined" (event lines moved aside).</param>
+public sealed record RepairNote(DateTimeOffset At, string Kind, string Detail);
 
 /// <summary>A file with its content hash. Paths inside the run are relative with '/'; files outside it are absolute.</summary>
 public sealed record FileHash(string Path, string Sha256, long Bytes);
@@ -78,6 +94,8 @@ public sealed record MetricSummary(string Name, double Last, long? Step, double 
 /// <summary>The latest attempt of a stage.</summary>
 /// <param name="Command">What ran: "scriptblock" with its text hash, or the command line.</param>
 /// <param name="Log">The log file, relative to the run.</param>
+/// <param name="LogHash">The log's hash and length when an attempt last ended (logs only grow: a later attempt
+/// appends, so the first <see cref="FileHash.Bytes"/> bytes keep this hash).</param>
 public sealed record StageRecord(
     string Name,
     int Attempt,
@@ -90,7 +108,8 @@ public sealed record StageRecord(
     ErrorInfo? Error,
     ProcessInfo Process,
     string Command,
-    string Log)
+    string Log,
+    FileHash? LogHash = null)
 {
     public TimeSpan? Duration => EndedAt - StartedAt;
 }
@@ -124,12 +143,33 @@ public sealed record RunManifest(
     long EventCount,
     DateTimeOffset UpdatedAt)
 {
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>2: events carry the hash of the previous event (a hash chain) and run.json its head; version 1 runs
+    /// (no chain) are read and continued, their old events unchained.</summary>
+    public const int CurrentSchemaVersion = 2;
 
     public TimeSpan? Duration => StartedAt is { } s && EndedAt is { } e ? e - s : null;
 
     /// <summary>The fold plans stored in the run (New-RunFoldPlan), by name.</summary>
     public Seq<FoldPlanRecord> FoldPlans { get; init; } = Seq<FoldPlanRecord>();
+
+    /// <summary>The config files written beside run.json at creation (config_resolved.yaml, config_overrides.yaml)
+    /// with the hashes of their bytes.</summary>
+    public Seq<FileHash> ConfigFiles { get; init; } = Seq<FileHash>();
+
+    /// <summary>Config values that refer to secrets, with salted hashes of their values.</summary>
+    public Seq<SecretRef> Secrets { get; init; } = Seq<SecretRef>();
+
+    /// <summary>Locked against retention (Lock-Run): Remove-Run never removes it.</summary>
+    public bool Locked { get; init; }
+
+    public string? LockReason { get; init; }
+
+    /// <summary>Repairs made to the run (Repair-Run), oldest first.</summary>
+    public Seq<RepairNote> Repairs { get; init; } = Seq<RepairNote>();
+
+    /// <summary>The hash of the run's last event (the head of its hash chain) when the manifest was read. Like
+    /// <see cref="Path"/>, not part of the manifest's content: set by the store.</summary>
+    public string? ChainHead { get; init; }
 
     /// <summary>The run directory this manifest was read from. Not part of the manifest on disk (a run directory
     /// can be moved or shipped); set by the store when it reads one.</summary>

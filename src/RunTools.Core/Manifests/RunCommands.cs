@@ -48,15 +48,27 @@ public static class RunCommands
             .Map(_ => Seq1<RunEvent>(new RunStatusChanged(now, observed, to, by, message, error)));
 
     /// <summary>A status change asked for by the user (Set-RunStatus): as <see cref="ChangeStatus"/>, and a run cannot be
-    /// completed (sealed) while one of its stages is still running in a live process: that stage's end would then
-    /// land in a completed run.</summary>
+    /// completed (sealed) while one of its stages is stored as running: in a live process, that stage's end would land
+    /// in a completed run; in a process that is gone (abandoned), nobody knows whether its work finished. Closing a run
+    /// as failed or cancelled ends the stages whose process is gone, so no stage stays "running" in a finished run.</summary>
     /// <param name="live">The processes working on the run now (see <see cref="Liveness"/>).</param>
     public static Fin<Seq<RunEvent>> SetStatus(RunManifest m, RunStatus observed, Seq<ProcessInfo> live, RunStatus to, ProcessInfo by,
-        DateTimeOffset now, string? message, ErrorInfo? error) =>
-        to == RunStatus.Completed && observed != RunStatus.Completed
-            && m.Stages.Find(s => Liveness.Observe(s, live) == StageStatus.Running).Case is StageRecord running
-            ? FinFail<Seq<RunEvent>>(new IllegalTransition($"Run '{m.Name}'", Lifecycle.Text(observed), $"completed while stage '{running.Name}' is running"))
-            : ChangeStatus(m, observed, to, by, now, message, error);
+        DateTimeOffset now, string? message, ErrorInfo? error)
+    {
+        if (observed == to) return FinSucc(Seq<RunEvent>());
+        var unfinished = m.Stages.Filter(s => s.Status == StageStatus.Running).Map(s => (Stage: s, Observed: Liveness.Observe(s, live)));
+        if (to == RunStatus.Completed && unfinished.HeadOrNone().Case is (StageRecord stage, StageStatus state))
+            return FinFail<Seq<RunEvent>>(new IllegalTransition($"Run '{m.Name}'", Lifecycle.Text(observed),
+                state == StageStatus.Running
+                    ? $"completed while stage '{stage.Name}' is running"
+                    : $"completed while stage '{stage.Name}' is abandoned (its process is gone); run the stage again, or mark the run failed"));
+        var ended = Lifecycle.IsFinished(to)
+            ? unfinished.Filter(u => u.Observed == StageStatus.Abandoned).Map(u => (RunEvent)new StageEnded(now, u.Stage.Name, u.Stage.Attempt,
+                to == RunStatus.Cancelled ? StageStatus.Cancelled : StageStatus.Failed, Seq<FileHash>(),
+                new ErrorInfo("StageAbandoned", $"the process running it ({u.Stage.Process.Pid} on {u.Stage.Process.Host}) is gone", u.Stage.Name, now)))
+            : Seq<RunEvent>();
+        return ChangeStatus(m, observed, to, by, now, message, error).Map(ended.Concat);
+    }
 
     /// <summary>Before a stage starts, the run must be running: starts a pending run, resumes a failed or
     /// cancelled one, takes over an abandoned one, and refuses a completed one.</summary>
@@ -70,6 +82,13 @@ public static class RunCommands
                     RunStatus.Abandoned => "taken over: the previous process is gone",
                     _ => $"resumed after {Lifecycle.Text(observed)}",
                 }, null);
+
+    /// <summary>Lock-Run / Unlock-Run. Locking a locked run (or unlocking an unlocked one) changes nothing, except that
+    /// a new reason replaces the old one.</summary>
+    public static Fin<Seq<RunEvent>> SetRetentionLock(RunManifest m, bool locked, string? reason, DateTimeOffset now) =>
+        m.Locked == locked && (!locked || reason is null || reason == m.LockReason)
+            ? FinSucc(Seq<RunEvent>())
+            : FinSucc(Seq1<RunEvent>(new RetentionLockChanged(now, locked, locked ? reason ?? m.LockReason : null)));
 
     public static Fin<Seq<RunEvent>> AddArtifact(RunManifest m, Artifact artifact, bool replace) =>
         !replace && m.Artifacts.Exists(a => a.Path == artifact.Path)

@@ -22,7 +22,22 @@ public sealed record RunCreated(
     string? Label,
     EnvironmentInfo Environment,
     GitState? Git,
-    Seq<LineageRef> Lineage) : RunEvent(At);
+    Seq<LineageRef> Lineage,
+    Seq<FileHash> ConfigFiles = default,
+    Seq<SecretRef> Secrets = default) : RunEvent(At);
+
+/// <summary>The first event of an events.jsonl rebuilt by Repair-Run from an intact run.json after the log was lost:
+/// the manifest as run.json had it. The history before it is gone; <paramref name="LostEvents"/> says how much.</summary>
+public sealed record RunRebuilt(DateTimeOffset At, RunManifest Snapshot, long LostEvents, string? LostChainHead) : RunEvent(At);
+
+/// <summary>Repair-Run moved event lines that could not be read or applied into a quarantine file and re-chained the
+/// rest; the lines are kept there byte for byte.</summary>
+/// <param name="Quarantine">The quarantine file, relative to the run, and its hash.</param>
+/// <param name="PreviousLog">The hash and length of events.jsonl before the repair.</param>
+public sealed record EventsRepaired(DateTimeOffset At, int Lines, FileHash Quarantine, FileHash PreviousLog, string Detail) : RunEvent(At);
+
+/// <summary>Lock-Run / Unlock-Run: a locked run is never removed by Remove-Run.</summary>
+public sealed record RetentionLockChanged(DateTimeOffset At, bool Locked, string? Reason) : RunEvent(At);
 
 /// <param name="Process">The process that made the change (the new owner when the run starts running).</param>
 public sealed record RunStatusChanged(
@@ -44,13 +59,15 @@ public sealed record StageStarted(
     string Log) : RunEvent(At);
 
 /// <param name="Outputs">The declared outputs that exist, hashed (also for failed attempts: partial outputs are kept).</param>
+/// <param name="Log">The stage's log as it was when the attempt ended, hashed (null when there was none).</param>
 public sealed record StageEnded(
     DateTimeOffset At,
     string Stage,
     int Attempt,
     StageStatus Status,
     Seq<FileHash> Outputs,
-    ErrorInfo? Error) : RunEvent(At);
+    ErrorInfo? Error,
+    FileHash? Log = null) : RunEvent(At);
 
 public sealed record ArtifactAdded(DateTimeOffset At, Artifact Artifact) : RunEvent(At);
 

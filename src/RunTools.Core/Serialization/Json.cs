@@ -112,6 +112,8 @@ internal readonly struct JsonFields(JsonElement element, string path)
     public double Double(string name) =>
         Required(name) is { ValueKind: JsonValueKind.Number } v ? v.GetDouble() : throw Wrong(name, "a number");
 
+    public bool? OptionalBool(string name) => TryGet(name, out _) ? Bool(name) : null;
+
     public bool Bool(string name) =>
         Required(name) is { ValueKind: JsonValueKind.True or JsonValueKind.False } v ? v.GetBoolean() : throw Wrong(name, "true or false");
 

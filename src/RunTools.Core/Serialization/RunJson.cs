@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using RunTools.Config;
 using RunTools.Domain;
@@ -5,50 +8,67 @@ using RunTools.Manifests;
 
 namespace RunTools.Serialization;
 
-/// <summary>A long list stored beside run.json, named by its content hash: <c>sidecars/&lt;sha256&gt;.json</c>.</summary>
-public sealed record Sidecar(string Sha256, Seq<string> Items)
+/// <summary>A large value stored beside run.json, named by the SHA-256 of its bytes: <c>sidecars/&lt;sha256&gt;.json</c>.
+/// Long name lists (features, columns) and large configs live there, so run.json and the event lines stay small.</summary>
+public sealed record Sidecar(string Sha256, string Content)
 {
     public const string Directory = "sidecars";
 
     public string RelativePath => $"{Directory}/{Sha256}.json";
 
-    public string Content => JsonSerializer.Serialize(Items.ToArray());
+    public static Sidecar Of(string content) => new(RunJson.Sha256(Encoding.UTF8.GetBytes(content)), content);
 
-    public static Fin<Sidecar> Parse(string sha256, string content, string source)
-    {
-        try
-        {
-            var items = toSeq(JsonSerializer.Deserialize<string[]>(content) ?? []);
-            return NameList.HashOf(items) == sha256
-                ? FinSucc(new Sidecar(sha256, items))
-                : FinFail<Sidecar>(new RunCorrupted(source, "the sidecar's content does not match its hash"));
-        }
-        catch (JsonException e)
-        {
-            return FinFail<Sidecar>(new RunCorrupted(source, e.Message));
-        }
-    }
+    /// <summary>A sidecar file read back: its name must be the hash of its bytes.</summary>
+    public static Fin<Sidecar> Parse(string sha256, ReadOnlySpan<byte> bytes, string source) =>
+        RunJson.Sha256(bytes) == sha256
+            ? FinSucc(new Sidecar(sha256, Encoding.UTF8.GetString(bytes)))
+            : FinFail<Sidecar>(new RunCorrupted(source, "the sidecar's content does not match its hash"));
 }
 
 /// <summary>
 /// run.json and events.jsonl. Field names are snake_case; times are UTC ISO-8601; unknown fields are ignored on read
 /// (newer minor versions may add some); a schema_version above <see cref="RunManifest.CurrentSchemaVersion"/> is refused.
-/// Lists longer than <see cref="InlineListLimit"/> are written as sidecars.
+/// Lists longer than <see cref="InlineListLimit"/> and configs longer than <see cref="InlineConfigLimit"/> bytes are
+/// written as sidecars. Every event line after the first carries <c>prev</c>, the SHA-256 of the line before it
+/// (a hash chain); run.json carries the chain's head.
 /// </summary>
 public static class RunJson
 {
     public const int InlineListLimit = 64;
 
+    /// <summary>A config whose compact JSON is longer than this goes to a sidecar.</summary>
+    public const int InlineConfigLimit = 16 * 1024;
+
+    /// <summary>Lower-case hex SHA-256.</summary>
+    public static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    /// <summary>The hash of an event line (its UTF-8 bytes without the newline): the next line's <c>prev</c>.</summary>
+    public static string LineHash(ReadOnlySpan<byte> line) => Sha256(line);
+
     // ---- run.json --------------------------------------------------------------------------------------------
 
     /// <summary>Encodes a manifest. <paramref name="eventsBytes"/> is the length of events.jsonl this manifest is
     /// the replay of, so a reader can tell whether run.json is current with one stat call.</summary>
-    public static (string Json, Seq<Sidecar> Sidecars) EncodeManifest(RunManifest m, long eventsBytes)
+    /// <param name="chainHead">The hash of the last event line of that events.jsonl.</param>
+    /// <param name="chainedFrom">The first event whose line carries the hash of the one before it (2 for a log written
+    /// with the chain; later for a log begun before it).</param>
+    public static (string Json, Seq<Sidecar> Sidecars) EncodeManifest(RunManifest m, long eventsBytes, string? chainHead = null, long? chainedFrom = null)
     {
         var sidecars = new List<Sidecar>();
         var json = Json.Write(Json.Indented, w =>
         {
             w.WriteStartObject();
+            WriteManifestFields(w, m, sidecars);
+            w.WriteNumber("events_bytes", eventsBytes);
+            w.StringOrNull("chain_head", chainHead);
+            w.NumberOrNull("chained_from", chainedFrom);
+            w.WriteEndObject();
+        });
+        return (json, toSeq(sidecars).Distinct());
+    }
+
+    static void WriteManifestFields(Utf8JsonWriter w, RunManifest m, List<Sidecar> sidecars)
+    {
             w.WriteNumber("schema_version", m.SchemaVersion);
             w.WriteString("run_id", m.RunId.ToString());
             w.WriteString("name", m.Name);
@@ -63,9 +83,10 @@ public static class RunJson
             w.ObjectOrNull("last_error", m.LastError, WriteError);
             w.ObjectOrNull("owner", m.Owner, WriteProcess);
             w.Array("inputs", m.Inputs, (w, i) => WriteInput(w, i, sidecars));
-            w.WritePropertyName("config");
-            ConfigJson.Write(w, m.Config);
+            WriteConfig(w, m.Config, sidecars);
             w.WriteString("config_sha256", m.ConfigSha256);
+            w.Array("config_files", m.ConfigFiles, WriteFileHash);
+            w.Array("secrets", m.Secrets, WriteSecret);
             WriteNameList(w, "feature_list", m.FeatureList, sidecars);
             w.StringOrNull("label", m.Label);
             w.ObjectOrNull("environment", m.Environment, WriteEnvironment);
@@ -75,64 +96,103 @@ public static class RunJson
             w.Array("artifacts", m.Artifacts, WriteArtifact);
             w.Array("metrics", m.Metrics, WriteMetric);
             w.Array("fold_plans", m.FoldPlans, WriteFoldPlan);
+            w.WriteBoolean("locked", m.Locked);
+            w.StringOrNull("lock_reason", m.LockReason);
+            w.Array("repairs", m.Repairs, WriteRepair);
             w.WriteNumber("event_count", m.EventCount);
-            w.WriteNumber("events_bytes", eventsBytes);
             w.Time("updated_at", m.UpdatedAt);
-            w.WriteEndObject();
-        });
-        return (json, toSeq(sidecars).Distinct());
     }
 
-    /// <summary>The result of reading run.json: the manifest and the events.jsonl length it was written for.</summary>
-    public sealed record DecodedManifest(RunManifest Manifest, long EventsBytes);
+    /// <summary>The result of reading run.json: the manifest, the events.jsonl length it was written for and the hash
+    /// of that log's last line (null in run.json files written before the hash chain).</summary>
+    public sealed record DecodedManifest(RunManifest Manifest, long EventsBytes, string? ChainHead, long? ChainedFrom);
 
     /// <param name="sidecars">The run's sidecar files by hash (the shell reads the sidecars directory).</param>
     /// <param name="source">The file, for errors.</param>
-    public static Fin<DecodedManifest> DecodeManifest(string json, HashMap<string, Seq<string>> sidecars, string source) =>
+    public static Fin<DecodedManifest> DecodeManifest(string json, HashMap<string, string> sidecars, string source) =>
         Decode(json, source, root =>
+            CheckVersion(root.Int("schema_version"), source).Map(_ =>
+            {
+                var chainHead = root.OptionalString("chain_head");
+                return new DecodedManifest(ReadManifest(root, sidecars) with { ChainHead = chainHead }, root.Int("events_bytes"), chainHead,
+                    root.OptionalInt("chained_from"));
+            }));
+
+    /// <summary>The schema_version of a run.json from its first bytes, without reading the rest (a writer checks it
+    /// before it touches the run); null when it is not among them.</summary>
+    public static long? PeekSchemaVersion(ReadOnlySpan<byte> head)
+    {
+        var reader = new Utf8JsonReader(head, isFinalBlock: false, default);
+        try
         {
-            var version = root.Int("schema_version");
-            if (version > RunManifest.CurrentSchemaVersion)
-                return FinFail<DecodedManifest>(new SchemaVersionUnsupported(source, (int)Math.Min(version, int.MaxValue), RunManifest.CurrentSchemaVersion));
-            var manifest = new RunManifest(
-                SchemaVersion: (int)version,
-                RunId: root.Guid("run_id"),
-                Name: root.String("name"),
-                Key: root.String("key"),
-                CreatedAt: root.Time("created_at"),
-                PackageVersion: root.String("package_version"),
-                Status: root.Enum<RunStatus>("status"),
-                StartedAt: root.OptionalTime("started_at"),
-                EndedAt: root.OptionalTime("ended_at"),
-                StatusMessage: root.OptionalString("status_message"),
-                LastError: root.OptionalObject("last_error") is { } e ? ReadError(e) : null,
-                Owner: root.OptionalObject("owner") is { } o ? ReadProcess(o) : null,
-                Inputs: root.Array("inputs", i => ReadInput(i, sidecars)),
-                Config: ConfigJson.Read(root.Raw("config")),
-                ConfigSha256: root.String("config_sha256"),
-                FeatureList: ReadNameList(root.Object("feature_list"), sidecars),
-                Label: root.OptionalString("label"),
-                Environment: ReadEnvironment(root.Object("environment")),
-                Git: root.OptionalObject("git") is { } g ? ReadGit(g) : null,
-                Lineage: root.Array("lineage", ReadLineage),
-                Stages: root.Array("stages", ReadStage),
-                Artifacts: root.Array("artifacts", ReadArtifact),
-                Metrics: root.Array("metrics", ReadMetric),
-                EventCount: root.Int("event_count"),
-                UpdatedAt: root.Time("updated_at")) { FoldPlans = root.Array("fold_plans", ReadFoldPlan) };
-            return FinSucc(new DecodedManifest(manifest, root.Int("events_bytes")));
-        });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+            while (reader.Read() && reader.CurrentDepth >= 1)
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("schema_version"u8))
+                    return reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var v) ? v : null;
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && !reader.TrySkip()) return null;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return null;
+    }
+
+    /// <summary>A newer schema_version than this RunTools writes is refused.</summary>
+    public static Fin<Unit> CheckVersion(long version, string source) =>
+        version > RunManifest.CurrentSchemaVersion
+            ? FinFail<Unit>(new SchemaVersionUnsupported(source, (int)Math.Min(version, int.MaxValue), RunManifest.CurrentSchemaVersion))
+            : FinSucc(unit);
+
+    static RunManifest ReadManifest(JsonFields root, HashMap<string, string> sidecars) =>
+        new RunManifest(
+            SchemaVersion: (int)root.Int("schema_version"),
+            RunId: root.Guid("run_id"),
+            Name: root.String("name"),
+            Key: root.String("key"),
+            CreatedAt: root.Time("created_at"),
+            PackageVersion: root.String("package_version"),
+            Status: root.Enum<RunStatus>("status"),
+            StartedAt: root.OptionalTime("started_at"),
+            EndedAt: root.OptionalTime("ended_at"),
+            StatusMessage: root.OptionalString("status_message"),
+            LastError: root.OptionalObject("last_error") is { } e ? ReadError(e) : null,
+            Owner: root.OptionalObject("owner") is { } o ? ReadProcess(o) : null,
+            Inputs: root.Array("inputs", i => ReadInput(i, sidecars)),
+            Config: ReadConfig(root, sidecars),
+            ConfigSha256: root.String("config_sha256"),
+            FeatureList: ReadNameList(root.Object("feature_list"), sidecars),
+            Label: root.OptionalString("label"),
+            Environment: ReadEnvironment(root.Object("environment")),
+            Git: root.OptionalObject("git") is { } g ? ReadGit(g) : null,
+            Lineage: root.Array("lineage", ReadLineage),
+            Stages: root.Array("stages", ReadStage),
+            Artifacts: root.Array("artifacts", ReadArtifact),
+            Metrics: root.Array("metrics", ReadMetric),
+            EventCount: root.Int("event_count"),
+            UpdatedAt: root.Time("updated_at"))
+        {
+            FoldPlans = root.Array("fold_plans", ReadFoldPlan),
+            ConfigFiles = root.Array("config_files", ReadFileHash),
+            Secrets = root.Array("secrets", ReadSecret),
+            Locked = root.OptionalBool("locked") ?? false,
+            LockReason = root.OptionalString("lock_reason"),
+            Repairs = root.Array("repairs", ReadRepair),
+        };
 
     // ---- events.jsonl ----------------------------------------------------------------------------------------
 
-    /// <summary>One line of events.jsonl (without the newline): <c>{"seq":n,"type":"...","at":"...",...}</c>.</summary>
-    public static (string Line, Seq<Sidecar> Sidecars) EncodeEvent(long seq, RunEvent e)
+    /// <summary>One line of events.jsonl (without the newline):
+    /// <c>{"seq":n,"prev":"&lt;hash of line n-1&gt;","type":"...","at":"...",...}</c>; the first line has no prev.</summary>
+    public static (string Line, Seq<Sidecar> Sidecars) EncodeEvent(long seq, string? prev, RunEvent e)
     {
         var sidecars = new List<Sidecar>();
         var line = Json.Write(Json.Compact, w =>
         {
             w.WriteStartObject();
             w.WriteNumber("seq", seq);
+            if (prev is not null) w.WriteString("prev", prev);
             w.WriteString("type", EventType(e));
             w.Time("at", e.At);
             switch (e)
@@ -144,13 +204,32 @@ public static class RunJson
                     w.WriteString("key", c.Key);
                     w.WriteString("package_version", c.PackageVersion);
                     w.Array("inputs", c.Inputs, (w, i) => WriteInput(w, i, sidecars));
-                    w.WritePropertyName("config");
-                    ConfigJson.Write(w, c.Config);
+                    WriteConfig(w, c.Config, sidecars);
                     WriteNameList(w, "feature_list", c.FeatureList, sidecars);
                     w.StringOrNull("label", c.Label);
                     w.ObjectOrNull("environment", c.Environment, WriteEnvironment);
                     w.ObjectOrNull("git", c.Git, WriteGit);
                     w.Array("lineage", c.Lineage, WriteLineage);
+                    w.Array("config_files", c.ConfigFiles, WriteFileHash);
+                    w.Array("secrets", c.Secrets, WriteSecret);
+                    break;
+                case RunRebuilt r:
+                    w.WriteNumber("schema_version", RunManifest.CurrentSchemaVersion);
+                    w.WriteNumber("lost_events", r.LostEvents);
+                    w.StringOrNull("lost_chain_head", r.LostChainHead);
+                    w.WriteStartObject("manifest");
+                    WriteManifestFields(w, r.Snapshot, sidecars);
+                    w.WriteEndObject();
+                    break;
+                case EventsRepaired r:
+                    w.WriteNumber("lines", r.Lines);
+                    w.ObjectOrNull("quarantine", r.Quarantine, WriteFileHash);
+                    w.ObjectOrNull("previous_log", r.PreviousLog, WriteFileHash);
+                    w.WriteString("detail", r.Detail);
+                    break;
+                case RetentionLockChanged l:
+                    w.WriteBoolean("locked", l.Locked);
+                    w.StringOrNull("reason", l.Reason);
                     break;
                 case RunStatusChanged s:
                     w.WriteString("from", Lifecycle.Text(s.From));
@@ -174,6 +253,7 @@ public static class RunJson
                     w.WriteString("status", Lifecycle.Text(s.Status));
                     w.Array("outputs", s.Outputs, WriteFileHash);
                     w.ObjectOrNull("error", s.Error, WriteError);
+                    w.ObjectOrNull("log", s.Log, WriteFileHash);
                     break;
                 case ArtifactAdded a:
                     WriteArtifact(w, a.Artifact);
@@ -197,38 +277,60 @@ public static class RunJson
         return (line, toSeq(sidecars).Distinct());
     }
 
-    /// <summary>Reads one line of events.jsonl; returns its sequence number and event.</summary>
-    public static Fin<(long Seq, RunEvent Event)> DecodeEvent(string line, HashMap<string, Seq<string>> sidecars, string source) =>
-        Decode(line, source, f =>
+    /// <summary>One line of events.jsonl read back: its sequence number, the hash of the line before it (null on the
+    /// first line and on lines written before the hash chain), the event, and for a first event the schema version of
+    /// the log.</summary>
+    public sealed record DecodedEvent(long Seq, string? Prev, RunEvent Event, int? SchemaVersion);
+
+    /// <summary>Reads one line of events.jsonl.</summary>
+    public static Fin<DecodedEvent> DecodeEvent(string line, HashMap<string, string> sidecars, string source) =>
+        Decode(line, source, f => DecodeEventFields(f, sidecars, source));
+
+    /// <summary>Reads one line of events.jsonl from its UTF-8 bytes (without the newline).</summary>
+    public static Fin<DecodedEvent> DecodeEvent(ReadOnlyMemory<byte> line, HashMap<string, string> sidecars, string source) =>
+        Decode(line, source, f => DecodeEventFields(f, sidecars, source));
+
+    static Fin<DecodedEvent> DecodeEventFields(JsonFields f, HashMap<string, string> sidecars, string source)
+    {
+        var seq = f.Int("seq");
+        var prev = f.OptionalString("prev");
+        var at = f.Time("at");
+        var type = f.String("type");
+        int? version = null;
+        if (type is "created" or "rebuilt")
         {
-            var seq = f.Int("seq");
-            var at = f.Time("at");
-            var type = f.String("type");
             // A run created by a newer RunTools is not damage: say so, as DecodeManifest does.
-            if (type == "created" && f.Int("schema_version") is var version && version > RunManifest.CurrentSchemaVersion)
-                return FinFail<(long, RunEvent)>(new SchemaVersionUnsupported(source, (int)Math.Min(version, int.MaxValue), RunManifest.CurrentSchemaVersion));
-            RunEvent e = type switch
-            {
-                "created" => new RunCreated(at, f.Guid("run_id"), f.String("name"), f.String("key"), f.String("package_version"),
-                    f.Array("inputs", i => ReadInput(i, sidecars)), ConfigJson.Read(f.Raw("config")),
-                    ReadNameList(f.Object("feature_list"), sidecars), f.OptionalString("label"),
-                    ReadEnvironment(f.Object("environment")), f.OptionalObject("git") is { } g ? ReadGit(g) : null,
-                    f.Array("lineage", ReadLineage)),
-                "status_changed" => new RunStatusChanged(at, f.Enum<RunStatus>("from"), f.Enum<RunStatus>("to"),
-                    ReadProcess(f.Object("process")), f.OptionalString("message"),
-                    f.OptionalObject("error") is { } err ? ReadError(err) : null),
-                "stage_started" => new StageStarted(at, f.String("stage"), (int)f.Int("attempt"), f.Strings("depends_on"),
-                    f.Array("inputs", ReadFileHash), ReadProcess(f.Object("process")), f.String("command"), f.String("log")),
-                "stage_ended" => new StageEnded(at, f.String("stage"), (int)f.Int("attempt"), f.Enum<StageStatus>("status"),
-                    f.Array("outputs", ReadFileHash), f.OptionalObject("error") is { } err ? ReadError(err) : null),
-                "artifact_added" => new ArtifactAdded(at, ReadArtifact(f)),
-                "metric_written" => new MetricWritten(at, f.String("name"), f.Double("value"), f.OptionalInt("step"), f.OptionalString("stage")),
-                "progress" => new ProgressReported(at, f.OptionalString("stage"), f.String("message")),
-                "fold_plan_recorded" => new FoldPlanRecorded(at, ReadFoldPlan(f)),
-                _ => throw new JsonShapeException($"unknown event type '{type}'"),
-            };
-            return FinSucc((seq, e));
-        });
+            var v = f.Int("schema_version");
+            if (CheckVersion(v, source) is { IsFail: true } refused) return refused.Map(_ => default(DecodedEvent)!);
+            version = (int)v;
+        }
+        RunEvent e = type switch
+        {
+            "created" => new RunCreated(at, f.Guid("run_id"), f.String("name"), f.String("key"), f.String("package_version"),
+                f.Array("inputs", i => ReadInput(i, sidecars)), ReadConfig(f, sidecars),
+                ReadNameList(f.Object("feature_list"), sidecars), f.OptionalString("label"),
+                ReadEnvironment(f.Object("environment")), f.OptionalObject("git") is { } g ? ReadGit(g) : null,
+                f.Array("lineage", ReadLineage), f.Array("config_files", ReadFileHash), f.Array("secrets", ReadSecret)),
+            "rebuilt" => new RunRebuilt(at, ReadManifest(f.Object("manifest"), sidecars), f.Int("lost_events"), f.OptionalString("lost_chain_head")),
+            "status_changed" => new RunStatusChanged(at, f.Enum<RunStatus>("from"), f.Enum<RunStatus>("to"),
+                ReadProcess(f.Object("process")), f.OptionalString("message"),
+                f.OptionalObject("error") is { } err ? ReadError(err) : null),
+            "stage_started" => new StageStarted(at, f.String("stage"), (int)f.Int("attempt"), f.Strings("depends_on"),
+                f.Array("inputs", ReadFileHash), ReadProcess(f.Object("process")), f.String("command"), f.String("log")),
+            "stage_ended" => new StageEnded(at, f.String("stage"), (int)f.Int("attempt"), f.Enum<StageStatus>("status"),
+                f.Array("outputs", ReadFileHash), f.OptionalObject("error") is { } err ? ReadError(err) : null,
+                f.OptionalObject("log") is { } log ? ReadFileHash(log) : null),
+            "artifact_added" => new ArtifactAdded(at, ReadArtifact(f)),
+            "metric_written" => new MetricWritten(at, f.String("name"), f.Double("value"), f.OptionalInt("step"), f.OptionalString("stage")),
+            "progress" => new ProgressReported(at, f.OptionalString("stage"), f.String("message")),
+            "fold_plan_recorded" => new FoldPlanRecorded(at, ReadFoldPlan(f)),
+            "events_repaired" => new EventsRepaired(at, (int)f.Int("lines"), ReadFileHash(f.Object("quarantine")),
+                ReadFileHash(f.Object("previous_log")), f.String("detail")),
+            "retention_lock" => new RetentionLockChanged(at, f.Bool("locked"), f.OptionalString("reason")),
+            _ => throw new JsonShapeException($"unknown event type '{type}'"),
+        };
+        return FinSucc(new DecodedEvent(seq, prev, e, version));
+    }
 
     static string EventType(RunEvent e) => e switch
     {
@@ -240,14 +342,21 @@ public static class RunJson
         MetricWritten => "metric_written",
         ProgressReported => "progress",
         FoldPlanRecorded => "fold_plan_recorded",
+        RunRebuilt => "rebuilt",
+        EventsRepaired => "events_repaired",
+        RetentionLockChanged => "retention_lock",
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not a RunTools event"),
     };
 
-    static Fin<T> Decode<T>(string json, string source, Func<JsonFields, Fin<T>> read)
+    static Fin<T> Decode<T>(string json, string source, Func<JsonFields, Fin<T>> read) =>
+        Decode(Encoding.UTF8.GetBytes(json), source, read);
+
+    static Fin<T> Decode<T>(ReadOnlyMemory<byte> json, string source, Func<JsonFields, Fin<T>> read)
     {
         try
         {
-            using var doc = JsonDocument.Parse(json);
+            // Deep enough for any config the config reader accepts, nested inside a manifest.
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 1024 });
             return read(JsonFields.Of(doc.RootElement, "$"));
         }
         catch (JsonException e)
@@ -270,7 +379,8 @@ public static class RunJson
         w.WriteString("sha256", sha);
         if (list.Count > InlineListLimit)
         {
-            var sidecar = new Sidecar(sha, list.Items);
+            // The sidecar's bytes are the list as compact JSON, whose hash is the list's hash.
+            var sidecar = new Sidecar(sha, JsonSerializer.Serialize(list.Items.ToArray()));
             sidecars.Add(sidecar);
             w.WriteString("sidecar", sidecar.RelativePath);
         }
@@ -281,15 +391,85 @@ public static class RunJson
         w.WriteEndObject();
     }
 
-    static NameList ReadNameList(JsonFields f, HashMap<string, Seq<string>> sidecars)
+    static NameList ReadNameList(JsonFields f, HashMap<string, string> sidecars)
     {
         var sha = f.String("sha256");
-        var items = f.Has("items")
-            ? f.Strings("items")
-            : sidecars.Find(sha).IfNone(() => throw new JsonShapeException($"the sidecar {Sidecar.Directory}/{sha}.json is missing"));
+        var items = f.Has("items") ? f.Strings("items") : NameListSidecar(sha, sidecars);
         if (items.Count != f.Int("count")) throw new JsonShapeException($"a list has {items.Count} items but says {f.Int("count")}");
         return new NameList(items);
     }
+
+    static Seq<string> NameListSidecar(string sha, HashMap<string, string> sidecars)
+    {
+        var content = SidecarContent(sha, sidecars);
+        try
+        {
+            var items = toSeq(JsonSerializer.Deserialize<string[]>(content) ?? []);
+            return NameList.HashOf(items) == sha ? items : throw new JsonShapeException($"the sidecar {Sidecar.Directory}/{sha}.json does not hold the list its name says");
+        }
+        catch (JsonException e)
+        {
+            throw new JsonShapeException($"the sidecar {Sidecar.Directory}/{sha}.json is not a list of names: {e.Message}");
+        }
+    }
+
+    static string SidecarContent(string sha, HashMap<string, string> sidecars) =>
+        sidecars.Find(sha).IfNone(() => throw new JsonShapeException($"the sidecar {Sidecar.Directory}/{sha}.json is missing"));
+
+    // A large config is encoded and decoded once per value (by reference): a run's writers re-encode the same config on
+    // every update, and a shell that caches sidecar contents by hash hands the same text back on every read.
+    static readonly ConditionalWeakTable<ConfigValue, Sidecar?> EncodedConfigs = new();
+    static readonly ConditionalWeakTable<string, ConfigValue> DecodedConfigs = new();
+
+    static void WriteConfig(Utf8JsonWriter w, ConfigValue config, List<Sidecar> sidecars)
+    {
+        var sidecar = EncodedConfigs.GetValue(config, c =>
+        {
+            var compact = Json.Write(Json.Compact, x => ConfigJson.Write(x, c));
+            return Encoding.UTF8.GetByteCount(compact) > InlineConfigLimit ? Sidecar.Of(compact) : null;
+        });
+        if (sidecar is null)
+        {
+            w.WritePropertyName("config");
+            ConfigJson.Write(w, config);
+            return;
+        }
+        sidecars.Add(sidecar);
+        w.WriteString("config_sidecar", sidecar.RelativePath);
+    }
+
+    static ConfigValue ReadConfig(JsonFields f, HashMap<string, string> sidecars)
+    {
+        if (f.OptionalString("config_sidecar") is not { } relative) return ConfigJson.Read(f.Raw("config"));
+        var prefix = Sidecar.Directory + "/";
+        if (!relative.StartsWith(prefix, StringComparison.Ordinal) || !relative.EndsWith(".json", StringComparison.Ordinal))
+            throw new JsonShapeException($"'config_sidecar' is not a sidecar path: '{relative}'");
+        var content = SidecarContent(relative[prefix.Length..^".json".Length], sidecars);
+        return DecodedConfigs.GetValue(content, text =>
+        {
+            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 1024 });
+            return ConfigJson.Read(doc.RootElement);
+        });
+    }
+
+    static void WriteSecret(Utf8JsonWriter w, SecretRef s)
+    {
+        w.WriteString("key", s.Key);
+        w.WriteString("reference", s.Reference);
+        w.WriteString("salt", s.Salt);
+        w.WriteString("sha256", s.Sha256);
+    }
+
+    static SecretRef ReadSecret(JsonFields f) => new(f.String("key"), f.String("reference"), f.String("salt"), f.String("sha256"));
+
+    static void WriteRepair(Utf8JsonWriter w, RepairNote r)
+    {
+        w.Time("at", r.At);
+        w.WriteString("kind", r.Kind);
+        w.WriteString("detail", r.Detail);
+    }
+
+    static RepairNote ReadRepair(JsonFields f) => new(f.Time("at"), f.String("kind"), f.String("detail"));
 
     static void WriteProcess(Utf8JsonWriter w, ProcessInfo p)
     {
@@ -321,7 +501,7 @@ public static class RunJson
         WriteNameList(w, "columns", i.Columns, sidecars);
     }
 
-    static InputFile ReadInput(JsonFields f, HashMap<string, Seq<string>> sidecars) =>
+    static InputFile ReadInput(JsonFields f, HashMap<string, string> sidecars) =>
         new(f.String("path"), f.String("full_path"), f.String("sha256"), f.Int("bytes"), f.Enum<DataFormat>("format"),
             f.OptionalInt("rows"), ReadNameList(f.Object("columns"), sidecars));
 
@@ -360,10 +540,13 @@ public static class RunJson
         w.StringOrNull("stage", l.Stage);
         w.StringOrNull("path", l.Path);
         w.StringOrNull("sha256", l.Sha256);
+        w.StringOrNull("chain_head", l.ChainHead);
+        w.NumberOrNull("event_count", l.EventCount);
     }
 
     static LineageRef ReadLineage(JsonFields f) =>
-        new(f.Guid("run_id"), f.String("run_name"), f.String("relation"), f.OptionalString("stage"), f.OptionalString("path"), f.OptionalString("sha256"));
+        new(f.Guid("run_id"), f.String("run_name"), f.String("relation"), f.OptionalString("stage"), f.OptionalString("path"), f.OptionalString("sha256"),
+            f.OptionalString("chain_head"), f.OptionalInt("event_count"));
 
     static void WriteFileHash(Utf8JsonWriter w, FileHash h)
     {
@@ -439,12 +622,14 @@ public static class RunJson
         w.ObjectOrNull("process", s.Process, WriteProcess);
         w.WriteString("command", s.Command);
         w.WriteString("log", s.Log);
+        w.ObjectOrNull("log_hash", s.LogHash, WriteFileHash);
     }
 
     static StageRecord ReadStage(JsonFields f) =>
         new(f.String("name"), (int)f.Int("attempt"), f.Enum<StageStatus>("status"), f.Time("started_at"), f.OptionalTime("ended_at"),
             f.Strings("depends_on"), f.Array("inputs", ReadFileHash), f.Array("outputs", ReadFileHash),
-            f.OptionalObject("error") is { } e ? ReadError(e) : null, ReadProcess(f.Object("process")), f.String("command"), f.String("log"));
+            f.OptionalObject("error") is { } e ? ReadError(e) : null, ReadProcess(f.Object("process")), f.String("command"), f.String("log"),
+            f.OptionalObject("log_hash") is { } h ? ReadFileHash(h) : null);
 }
 
 /// <summary>Artifact kinds as the snake_case words used on disk.</summary>

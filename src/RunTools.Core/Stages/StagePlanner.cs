@@ -73,7 +73,7 @@ public static class StagePlanner
         var reason = previous is null ? "never ran" : request.Force ? "forced" : WhyRerun(previous, request) ?? "forced";
         var attempt = (previous?.Attempt ?? 0) + 1;
         return RunCommands.EnsureRunning(m, observedRun, me, now).Map(runEvents => (StageDecision)new StartStage(attempt, reason,
-            runEvents.Add(new StageStarted(now, name, attempt, request.DependsOn, request.Inputs, me, request.Command, LogFor(name)))));
+            runEvents.Add(new StageStarted(now, name, attempt, request.DependsOn, request.Inputs, me, request.Command, RunLayout.LogFor(name)))));
     }
 
     static Fin<Unit> Dependencies(RunManifest m, Seq<ProcessInfo> live, string stage, Seq<string> dependsOn) =>
@@ -84,15 +84,13 @@ public static class StagePlanner
             .Sequence()
             .Map(_ => unit);
 
-    /// <summary>The log of a stage, relative to the run.</summary>
-    public static string LogFor(string stage) => $"logs/{stage}.log";
-
     /// <summary>The events that end an attempt. A body that succeeded but did not write a declared output fails.
     /// A failed stage fails the run and a cancelled one cancels it (so a later Invoke-RunStage resumes it); declared
     /// outputs that exist are hashed and registered either way, so partial results are kept and accounted for.</summary>
     /// <param name="outputs">Each declared output with its hash, or null when the file does not exist.</param>
+    /// <param name="log">The stage's log as it is now, its last line written, hashed (null when it cannot be read).</param>
     public static Seq<RunEvent> End(RunManifest m, string stage, int attempt, StageOutcome outcome,
-        Seq<(string Path, FileHash? Hash)> outputs, ProcessInfo me, DateTimeOffset now)
+        Seq<(string Path, FileHash? Hash)> outputs, ProcessInfo me, DateTimeOffset now, FileHash? log = null)
     {
         var missing = outputs.Filter(o => o.Hash is null).Map(o => o.Path);
         var effective = outcome is StageSucceeded && !missing.IsEmpty
@@ -114,7 +112,7 @@ public static class StagePlanner
                 Seq1<RunEvent>(new RunStatusChanged(now, RunStatus.Running, RunStatus.Cancelled, me, $"stage '{stage}' was cancelled", error)),
             _ => Seq<RunEvent>(),
         };
-        return artifacts.Add(new StageEnded(now, stage, attempt, status, written, error)).Concat(runEnd);
+        return artifacts.Add(new StageEnded(now, stage, attempt, status, written, error, log)).Concat(runEnd);
     }
 
     /// <summary>The error a failed attempt should surface, if any (the body's, or the missing output).</summary>

@@ -82,25 +82,3 @@ public sealed record ArtifactRecord(
 
 /// <summary>One recorded metric value (a point of its history).</summary>
 public sealed record MetricRecord(string Run, string Name, double Value, long? Step, string? Stage, DateTimeOffset At, string RunPath);
-
-/// <summary>What a stage's script block receives as <c>$Run</c> (and its first argument): where the run is, its
-/// config as nested dictionaries (<c>$Run.Config.model.trees</c>), and the stage's declared files as full paths.</summary>
-public sealed record StageContext(
-    string Path,
-    string Name,
-    Guid RunId,
-    string Stage,
-    int Attempt,
-    object? Config,
-    string ConfigPath,
-    IReadOnlyList<string> Data,
-    IReadOnlyList<string> Inputs,
-    IReadOnlyList<string> Outputs,
-    string LogPath)
-{
-    /// <summary>The full path of a file inside the run; a path that would leave the run directory is refused.</summary>
-    public string Resolve(string relativePath) =>
-        RunRelativePath.Create(relativePath, Path).Match(
-            Succ: r => System.IO.Path.Combine(Path, r.Value.Replace('/', System.IO.Path.DirectorySeparatorChar)),
-            Fail: e => throw new ArgumentException(e.Message, nameof(relativePath)));
-}

@@ -14,7 +14,7 @@ public sealed class LifecycleTests
         (Pending, Running), (Pending, Cancelled),
         (Running, Completed), (Running, Failed), (Running, Cancelled),
         (Failed, Running), (Cancelled, Running),
-        (Abandoned, Running), (Abandoned, Completed), (Abandoned, Failed), (Abandoned, Cancelled),
+        (Abandoned, Running), (Abandoned, Failed), (Abandoned, Cancelled),
     ];
 
     // Stages: a first attempt starts (pending → running); each attempt ends running → completed | failed | cancelled;

@@ -40,15 +40,43 @@ public sealed class RunCommandsTests
     [Fact]
     public void The_observed_status_decides_not_the_stored_one()
     {
-        // Stored running, observed abandoned: it can be closed (completed, failed, cancelled), not left pending.
+        // Stored running, observed abandoned: it can be closed (failed, cancelled), not completed (nobody knows whether
+        // its work finished) and not left pending.
         var m = StartedRun();
         Assert.Equal(
             Seq1<RunEvent>(new RunStatusChanged(At(5), Abandoned, Cancelled, Other, null, null)),
             Expect.Succ(RunCommands.ChangeStatus(m, Abandoned, Cancelled, Other, At(5), null, null)));
-        Assert.Equal(
-            Seq1<RunEvent>(new RunStatusChanged(At(5), Abandoned, Completed, Other, null, null)),
-            Expect.Succ(RunCommands.ChangeStatus(m, Abandoned, Completed, Other, At(5), null, null)));
+        Expect.Error(new IllegalTransition(Subject, "abandoned", "completed"), RunCommands.ChangeStatus(m, Abandoned, Completed, Other, At(5), null, null));
         Expect.Error(new IllegalTransition(Subject, "abandoned", "pending"), RunCommands.ChangeStatus(m, Abandoned, Pending, Other, At(5), null, null));
+    }
+
+    [Fact]
+    public void Closing_an_abandoned_run_ends_its_abandoned_stages_so_none_stays_running()
+    {
+        var m = Apply(StartedRun(), Started(2, "train", by: Other));
+        var events = Expect.Succ(RunCommands.SetStatus(m, Abandoned, Seq<ProcessInfo>(), Failed, Me, At(5), "gave up", null));
+
+        var ended = Assert.IsType<StageEnded>(events[0]);
+        Assert.Equal(("train", 1, StageStatus.Failed, "StageAbandoned"), (ended.Stage, ended.Attempt, ended.Status, ended.Error!.Type));
+        Assert.Equal(new RunStatusChanged(At(5), Abandoned, Failed, Me, "gave up", null), events[1]);
+        var closed = Apply(m, events.ToArray());
+        Assert.Equal((Failed, StageStatus.Failed), (closed.Status, closed.Stage("train")!.Status));
+    }
+
+    [Fact]
+    public void A_run_with_an_abandoned_stage_cannot_be_completed_even_when_its_owner_is_alive()
+    {
+        var m = Apply(StartedRun(), Started(2, "train", by: Other));
+        // The run's owner (Me) is alive, so the run is running; the stage's process (Other) is gone.
+        Expect.Error(new IllegalTransition(Subject, "running", "completed while stage 'train' is abandoned (its process is gone); run the stage again, or mark the run failed"),
+            RunCommands.SetStatus(m, Running, Seq1(Me), Completed, Me, At(5), null, null));
+    }
+
+    [Fact]
+    public void An_abandoned_completion_recorded_by_an_older_version_still_replays()
+    {
+        var m = Apply(StartedRun(), new RunStatusChanged(At(5), Abandoned, Completed, Other, null, null));
+        Assert.Equal(Completed, m.Status);
     }
 
     [Theory]

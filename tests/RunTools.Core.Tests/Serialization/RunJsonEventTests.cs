@@ -13,7 +13,7 @@ namespace RunTools.Tests.Serialization;
 public sealed class RunJsonEventTests
 {
     const string EventsPath = "runs/r1/events.jsonl:3";
-    static readonly HashMap<string, Seq<string>> NoSidecars = HashMap<string, Seq<string>>();
+    static readonly HashMap<string, string> NoSidecars = HashMap<string, string>();
     static readonly ErrorInfo Boom = new("StageScriptFailed", "Stage 'train' failed: boom", "train", At(6));
 
     public static TheoryData<string, RunEvent> Events() => new()
@@ -28,6 +28,7 @@ public sealed class RunJsonEventTests
         { "stage_ended", Ended(3, "train", 3, StageStatus.Completed, Seq1(File("model.zip", 'm'))) },
         { "stage_ended", Ended(3, "train", 1, StageStatus.Failed, error: Boom) },
         { "stage_ended", Ended(3, "train", 1, StageStatus.Cancelled) },
+        { "stage_ended", Ended(3, "train", 2, StageStatus.Completed) with { Log = File("logs/train.log", 'l', 1234) } },
         { "artifact_added", new ArtifactAdded(At(4), new Artifact("p/pred.parquet", Sha('p'), 99, ArtifactKind.Predictions, "eval", At(4))) },
         { "artifact_added", new ArtifactAdded(At(4), new Artifact("x", Sha('x'), 0, ArtifactKind.FoldPlan, null, At(3))) },
         { "metric_written", new MetricWritten(At(5), "val/auc", 0.8125, 12, "train") },
@@ -37,20 +38,54 @@ public sealed class RunJsonEventTests
         { "progress", new ProgressReported(At(6), null, "") },
         { "fold_plan_recorded", new FoldPlanRecorded(At(7), new FoldPlanRecord("folds", "stratified_group", 5, 2, true, true, 1200, Sha('f'), "folds/folds.parquet", "folds/folds.json", "folds")) },
         { "fold_plan_recorded", new FoldPlanRecorded(At(7), new FoldPlanRecord("outer", "walk_forward", 3, 1, false, false, 10, Sha('g'), "folds/outer.parquet", "folds/outer.json", null)) },
+        { "created", Created() with
+            {
+                ConfigFiles = Seq(File("config_resolved.yaml", 'r', 120), File("config_overrides.yaml", 'o', 80)),
+                Secrets = Seq1(new SecretRef("db.password", "env:DB_PASSWORD", Sha('s')[..32], Sha('h'))),
+                Lineage = Seq1(new LineageRef(Guid.Empty, "up", "upstream", null, null, null, Sha('c'), 17)),
+            } },
+        { "rebuilt", new RunRebuilt(At(8), Apply(NewRun(), Status(1, Pending, Running)) with
+            {
+                Repairs = Seq1(new RepairNote(At(2), "quarantined", "1 line")),
+                Locked = true,
+                LockReason = "paper",
+            }, 41, Sha('e')) },
+        { "rebuilt", new RunRebuilt(At(8), NewRun(), 0, null) },
+        { "events_repaired", new EventsRepaired(At(9), 2, File("sidecars/q.jsonl", 'q', 300), File("events.jsonl", 'e', 9000), "lines 4, 9 did not decode") },
+        { "retention_lock", new RetentionLockChanged(At(10), true, "published in the paper") },
+        { "retention_lock", new RetentionLockChanged(At(10), false, null) },
     };
 
     [Theory]
     [MemberData(nameof(Events))]
     public void Every_event_type_round_trips(string type, RunEvent e)
     {
-        var (line, sidecars) = RunJson.EncodeEvent(42, e);
+        var (line, sidecars) = RunJson.EncodeEvent(42, Sha('p'), e);
 
         Assert.Empty(sidecars);
         Assert.DoesNotContain('\n', line);
         var fields = JsonNode.Parse(line)!.AsObject();
-        Assert.Equal(["seq", "type", "at"], fields.Take(3).Select(p => p.Key));
-        Assert.Equal((42L, type), ((long)fields["seq"]!, (string)fields["type"]!));
-        Assert.Equal(((long)42, e), Expect.Succ(RunJson.DecodeEvent(line, NoSidecars, EventsPath)));
+        Assert.Equal(["seq", "prev", "type", "at"], fields.Take(4).Select(p => p.Key));
+        Assert.Equal((42L, Sha('p'), type), ((long)fields["seq"]!, (string)fields["prev"]!, (string)fields["type"]!));
+        var decoded = Expect.Succ(RunJson.DecodeEvent(line, NoSidecars, EventsPath));
+        Assert.Equal((42L, Sha('p'), e), (decoded.Seq, decoded.Prev, decoded.Event));
+        Assert.Equal(e is RunCreated or RunRebuilt ? RunManifest.CurrentSchemaVersion : null, decoded.SchemaVersion);
+    }
+
+    [Fact]
+    public void The_first_line_has_no_prev()
+    {
+        var (line, _) = RunJson.EncodeEvent(1, null, Created());
+        Assert.Equal(["seq", "type", "at"], JsonNode.Parse(line)!.AsObject().Take(3).Select(p => p.Key));
+        Assert.Null(Expect.Succ(RunJson.DecodeEvent(line, NoSidecars, EventsPath)).Prev);
+    }
+
+    [Fact]
+    public void A_line_hash_is_the_sha256_of_its_bytes()
+    {
+        var (line, _) = RunJson.EncodeEvent(2, Sha('a'), Status(1, Pending, Running));
+        var bytes = System.Text.Encoding.UTF8.GetBytes(line);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), RunJson.LineHash(bytes));
     }
 
     [Fact]
@@ -65,20 +100,37 @@ public sealed class RunJsonEventTests
         var features = toSeq(Enumerable.Range(0, 100).Select(i => $"col_{i}").ToArray());
         var columns = Seq1("id") + features.Add("y");
         var e = Created(inputs: Seq1(Csv(columns.ToArray())));
-        var (line, sidecars) = RunJson.EncodeEvent(1, e);
+        var (line, sidecars) = RunJson.EncodeEvent(1, null, e);
 
         Assert.Equal(features, e.FeatureList.Items);
-        Assert.Equal(Seq(new Sidecar(NameList.HashOf(columns), columns), new Sidecar(NameList.HashOf(features), features)), sidecars);
-        var map = sidecars.Fold(HashMap<string, Seq<string>>(), (m, s) => m.AddOrUpdate(s.Sha256, s.Items));
-        Assert.Equal((1L, (RunEvent)e), Expect.Succ(RunJson.DecodeEvent(line, map, EventsPath)));
+        Assert.Equal(Seq(ListSidecar(columns), ListSidecar(features)), sidecars);
+        var map = sidecars.Fold(HashMap<string, string>(), (m, s) => m.AddOrUpdate(s.Sha256, s.Content));
+        Assert.Equal((RunEvent)e, Expect.Succ(RunJson.DecodeEvent(line, map, EventsPath)).Event);
         Expect.Error(new RunCorrupted(EventsPath, $"the sidecar sidecars/{NameList.HashOf(columns)}.json is missing"),
             RunJson.DecodeEvent(line, NoSidecars, EventsPath));
+    }
+
+    static Sidecar ListSidecar(Seq<string> items) => new(NameList.HashOf(items), System.Text.Json.JsonSerializer.Serialize(items.ToArray()));
+
+    [Fact]
+    public void A_created_event_with_a_large_config_puts_the_config_in_a_sidecar()
+    {
+        var big = RunTools.Tests.Config.V.M(("blob", RunTools.Tests.Config.V.S(new string('x', RunJson.InlineConfigLimit))));
+        var e = Created(big);
+        var (line, sidecars) = RunJson.EncodeEvent(1, null, e);
+        var sidecar = Assert.Single(sidecars);
+        Assert.Equal(sidecar.RelativePath, (string)JsonNode.Parse(line)!["config_sidecar"]!);
+        Assert.Null(JsonNode.Parse(line)!["config"]);
+        Assert.True(line.Length < 2048);
+        Assert.Equal(sidecar, Expect.Succ(Sidecar.Parse(sidecar.Sha256, System.Text.Encoding.UTF8.GetBytes(sidecar.Content), "x")));
+        Assert.Equal((RunEvent)e, Expect.Succ(RunJson.DecodeEvent(line, HashMap((sidecar.Sha256, sidecar.Content)), EventsPath)).Event);
+        Expect.Error(new RunCorrupted(EventsPath, $"the sidecar sidecars/{sidecar.Sha256}.json is missing"), RunJson.DecodeEvent(line, NoSidecars, EventsPath));
     }
 
     [Fact]
     public void A_created_event_records_the_schema_version()
     {
-        var fields = JsonNode.Parse(RunJson.EncodeEvent(1, Created()).Line)!.AsObject();
+        var fields = JsonNode.Parse(RunJson.EncodeEvent(1, null, Created()).Line)!.AsObject();
         Assert.Equal(RunManifest.CurrentSchemaVersion, (int)fields["schema_version"]!);
         Assert.Equal("2026-03-01T12:00:00.0000000Z", (string)fields["at"]!);
     }
@@ -86,9 +138,9 @@ public sealed class RunJsonEventTests
     [Fact]
     public void A_created_event_from_a_newer_schema_is_refused_as_such()
     {
-        var fields = JsonNode.Parse(RunJson.EncodeEvent(1, Created()).Line)!.AsObject();
-        fields["schema_version"] = 2;
-        Expect.Error(new SchemaVersionUnsupported(EventsPath, 2, RunManifest.CurrentSchemaVersion),
+        var fields = JsonNode.Parse(RunJson.EncodeEvent(1, null, Created()).Line)!.AsObject();
+        fields["schema_version"] = RunManifest.CurrentSchemaVersion + 1;
+        Expect.Error(new SchemaVersionUnsupported(EventsPath, RunManifest.CurrentSchemaVersion + 1, RunManifest.CurrentSchemaVersion),
             RunJson.DecodeEvent(fields.ToJsonString(), NoSidecars, EventsPath));
         fields["schema_version"] = 4294967297L;
         Expect.Error(new SchemaVersionUnsupported(EventsPath, int.MaxValue, RunManifest.CurrentSchemaVersion),
@@ -129,11 +181,11 @@ public sealed class RunJsonEventTests
     public void Random_manifests_round_trip_through_run_json(RunScript script, int eventsBytes)
     {
         var (_, m) = RunScripts.Play(script);
-        var (json, sidecars) = RunJson.EncodeManifest(m, eventsBytes);
-        var map = sidecars.Fold(HashMap<string, Seq<string>>(), (acc, s) => acc.AddOrUpdate(s.Sha256, s.Items));
+        var (json, sidecars) = RunJson.EncodeManifest(m, eventsBytes, Sha('h'), 2);
+        var map = sidecars.Fold(HashMap<string, string>(), (acc, s) => acc.AddOrUpdate(s.Sha256, s.Content));
 
-        Assert.Equal(new RunJson.DecodedManifest(m, eventsBytes), Expect.Succ(RunJson.DecodeManifest(json, map, "run.json")));
-        Assert.All(sidecars, s => Assert.Equal(s, Expect.Succ(Sidecar.Parse(s.Sha256, s.Content, s.RelativePath))));
+        Assert.Equal(new RunJson.DecodedManifest(m with { ChainHead = Sha('h') }, eventsBytes, Sha('h'), 2), Expect.Succ(RunJson.DecodeManifest(json, map, "run.json")));
+        Assert.All(sidecars, s => Assert.Equal(s, Expect.Succ(Sidecar.Parse(s.Sha256, System.Text.Encoding.UTF8.GetBytes(s.Content), s.RelativePath))));
         Assert.Equal(sidecars.Map(s => s.Sha256).Distinct().Count, sidecars.Count);
     }
 
@@ -141,11 +193,11 @@ public sealed class RunJsonEventTests
     public void Random_event_logs_round_trip_line_by_line_and_replay_to_the_same_manifest(RunScript script)
     {
         var (events, m) = RunScripts.Play(script);
-        var lines = toSeq(events.Select((e, i) => RunJson.EncodeEvent(i + 1, e)).ToArray());
-        var map = lines.Bind(l => l.Sidecars).Fold(HashMap<string, Seq<string>>(), (acc, s) => acc.AddOrUpdate(s.Sha256, s.Items));
+        var lines = toSeq(events.Select((e, i) => RunJson.EncodeEvent(i + 1, i == 0 ? null : Sha('p'), e)).ToArray());
+        var map = lines.Bind(l => l.Sidecars).Fold(HashMap<string, string>(), (acc, s) => acc.AddOrUpdate(s.Sha256, s.Content));
 
         var decoded = toSeq(lines.Select((l, i) => Expect.Succ(RunJson.DecodeEvent(l.Line, map, $"events.jsonl:{i + 1}"))).ToArray());
-        Assert.Equal(toSeq(events.Select((e, i) => ((long)(i + 1), e)).ToArray()), decoded);
+        Assert.Equal(toSeq(events.Select((e, i) => ((long)(i + 1), e)).ToArray()), decoded.Map(d => (d.Seq, d.Event)));
         Assert.Equal(m, Expect.Succ(Manifest.Replay(decoded.Map(d => d.Event), "events.jsonl")));
     }
 }

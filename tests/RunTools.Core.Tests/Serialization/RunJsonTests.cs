@@ -16,7 +16,7 @@ namespace RunTools.Tests.Serialization;
 public sealed class RunJsonManifestTests
 {
     const string RunJsonPath = "runs/r1/run.json";
-    static readonly HashMap<string, Seq<string>> NoSidecars = HashMap<string, Seq<string>>();
+    static readonly HashMap<string, string> NoSidecars = HashMap<string, string>();
 
     static readonly ErrorInfo Boom = new("System.InvalidOperationException", "boom \"quoted\" ünïcödé\nline 2", "train", At(6));
     static readonly FileHash TrainCsv = File("data/train.csv", 'd', 4096);
@@ -45,11 +45,13 @@ public sealed class RunJsonManifestTests
             new MetricWritten(At(9), "val/loss", -123456.789e10, long.MaxValue, "eval"));
     }
 
-    static RunManifest Decode(string json, HashMap<string, Seq<string>>? sidecars = null) =>
+    static RunManifest Decode(string json, HashMap<string, string>? sidecars = null) =>
         Expect.Succ(RunJson.DecodeManifest(json, sidecars ?? NoSidecars, RunJsonPath)).Manifest;
 
-    static HashMap<string, Seq<string>> MapOf(Seq<Sidecar> sidecars) =>
-        sidecars.Fold(HashMap<string, Seq<string>>(), (m, s) => m.AddOrUpdate(s.Sha256, s.Items));
+    static HashMap<string, string> MapOf(Seq<Sidecar> sidecars) =>
+        sidecars.Fold(HashMap<string, string>(), (m, s) => m.AddOrUpdate(s.Sha256, s.Content));
+
+    static Sidecar ListSidecar(Seq<string> items) => new(NameList.HashOf(items), JsonSerializer.Serialize(items.ToArray()));
 
     [Fact]
     public void A_full_manifest_round_trips_exactly()
@@ -58,7 +60,7 @@ public sealed class RunJsonManifestTests
         var (json, sidecars) = RunJson.EncodeManifest(m, 12345);
 
         Assert.Equal(Seq<Sidecar>(), sidecars);
-        Assert.Equal(new RunJson.DecodedManifest(m, 12345), Expect.Succ(RunJson.DecodeManifest(json, NoSidecars, RunJsonPath)));
+        Assert.Equal(new RunJson.DecodedManifest(m, 12345, null, null), Expect.Succ(RunJson.DecodeManifest(json, NoSidecars, RunJsonPath)));
         // Sanity of the fixture: the interesting parts are there.
         Assert.NotNull(m.LastError);
         Assert.NotNull(m.Owner);
@@ -99,10 +101,11 @@ public sealed class RunJsonManifestTests
 
         Assert.Equal(
             ["schema_version", "run_id", "name", "key", "created_at", "package_version", "status", "started_at", "ended_at",
-             "duration_seconds", "status_message", "last_error", "owner", "inputs", "config", "config_sha256", "feature_list", "label",
-             "environment", "git", "lineage", "stages", "artifacts", "metrics", "fold_plans", "event_count", "events_bytes", "updated_at"],
+             "duration_seconds", "status_message", "last_error", "owner", "inputs", "config", "config_sha256", "config_files", "secrets",
+             "feature_list", "label", "environment", "git", "lineage", "stages", "artifacts", "metrics", "fold_plans", "locked", "lock_reason",
+             "repairs", "event_count", "updated_at", "events_bytes", "chain_head", "chained_from"],
             root.Select(p => p.Key));
-        Assert.Equal(1, (int)root["schema_version"]!);
+        Assert.Equal(2, (int)root["schema_version"]!);
         Assert.Equal("6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f", (string)root["run_id"]!);
         Assert.Equal("2026-03-01T12:00:00.0000000Z", (string)root["created_at"]!);
         Assert.Equal("2026-03-01T12:00:01.0000000Z", (string)root["started_at"]!);
@@ -171,7 +174,7 @@ public sealed class RunJsonManifestTests
         var content = "[" + string.Join(",", items.Map(i => $"\"{i}\"")) + "]";
         var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
         var sidecar = Assert.Single(sidecars);
-        Assert.Equal(new Sidecar(sha, items), sidecar);
+        Assert.Equal(ListSidecar(items), sidecar);
         Assert.Equal(content, sidecar.Content);
         Assert.Equal($"sidecars/{sha}.json", sidecar.RelativePath);
         Assert.Equal(sha, m.FeatureList.Sha256);
@@ -198,7 +201,7 @@ public sealed class RunJsonManifestTests
         var columns = new NameList(Names(80));
         var m = NewRun() with { FeatureList = columns, Inputs = Seq1(Train with { Columns = columns }) };
         var (json, sidecars) = RunJson.EncodeManifest(m, 0);
-        Assert.Equal(Seq1(new Sidecar(columns.Sha256, columns.Items)), sidecars);
+        Assert.Equal(Seq1(ListSidecar(columns.Items)), sidecars);
         Assert.Equal(m, Decode(json, MapOf(sidecars)));
     }
 
@@ -214,31 +217,54 @@ public sealed class RunJsonManifestTests
     }
 
     [Fact]
-    public void A_sidecar_parses_back_when_its_content_matches_its_hash()
+    public void A_sidecar_parses_back_when_its_bytes_match_its_name()
     {
-        var sidecar = new Sidecar(NameList.HashOf(Names(65)), Names(65));
-        Assert.Equal(sidecar, Expect.Succ(Sidecar.Parse(sidecar.Sha256, sidecar.Content, "sidecars/x.json")));
+        var sidecar = ListSidecar(Names(65));
+        Assert.Equal(sidecar, Expect.Succ(Sidecar.Parse(sidecar.Sha256, Encoding.UTF8.GetBytes(sidecar.Content), "sidecars/x.json")));
     }
 
     [Fact]
     public void A_tampered_sidecar_is_refused()
     {
-        var sidecar = new Sidecar(NameList.HashOf(Names(65)), Names(65));
-        var tampered = sidecar.Content.Replace("\"f7\"", "\"f7x\"");
+        var sidecar = ListSidecar(Names(65));
         Expect.Error(new RunCorrupted("sidecars/x.json", "the sidecar's content does not match its hash"),
-            Sidecar.Parse(sidecar.Sha256, tampered, "sidecars/x.json"));
-        // The hash is of the items, not of the text: the same items written with other spacing still parse.
-        Assert.Equal(sidecar, Expect.Succ(Sidecar.Parse(sidecar.Sha256, sidecar.Content.Replace(",", ", "), "sidecars/x.json")));
+            Sidecar.Parse(sidecar.Sha256, Encoding.UTF8.GetBytes(sidecar.Content.Replace("\"f7\"", "\"f7x\"")), "sidecars/x.json"));
+        // The name is the hash of the bytes: the same items written with other spacing are a changed file.
+        Expect.Error(new RunCorrupted("sidecars/x.json", "the sidecar's content does not match its hash"),
+            Sidecar.Parse(sidecar.Sha256, Encoding.UTF8.GetBytes(sidecar.Content.Replace(",", ", ")), "sidecars/x.json"));
     }
 
     [Theory]
     [InlineData("not json")]
     [InlineData("{\"a\": 1}")]
     [InlineData("[1, 2]")]
-    public void A_sidecar_that_is_not_a_string_array_is_corrupted(string content)
+    public void A_list_sidecar_that_is_not_a_string_array_is_corrupted(string content)
     {
-        var error = Assert.IsType<RunCorrupted>(Expect.Fail(Sidecar.Parse(NameList.HashOf(Names(65)), content, "sidecars/x.json")));
-        Assert.Equal("sidecars/x.json", error.Path);
+        var m = NewRun() with { FeatureList = new NameList(Names(65)) };
+        var json = RunJson.EncodeManifest(m, 0).Json;
+        var error = Assert.IsType<RunCorrupted>(Expect.Fail(RunJson.DecodeManifest(json, HashMap((m.FeatureList.Sha256, content)), RunJsonPath)));
+        Assert.Equal(RunJsonPath, error.Path);
+        Assert.Contains($"sidecars/{m.FeatureList.Sha256}.json", error.Detail);
+    }
+
+    [Fact]
+    public void A_large_config_goes_to_a_sidecar_and_comes_back()
+    {
+        var m = NewRun() with { Config = M(("blob", S(new string('y', RunJson.InlineConfigLimit + 1)))) };
+        var (json, sidecars) = RunJson.EncodeManifest(m, 10, Sha('h'), 2);
+        var sidecar = Assert.Single(sidecars);
+        Assert.True(json.Length < 8192, $"run.json is {json.Length} bytes");
+        Assert.Equal(sidecar.RelativePath, (string)JsonNode.Parse(json)!["config_sidecar"]!);
+        Assert.Equal(m with { ChainHead = Sha('h') }, Decode(json, MapOf(sidecars)));
+    }
+
+    [Fact]
+    public void The_chain_head_and_where_the_chain_starts_round_trip()
+    {
+        var decoded = Expect.Succ(RunJson.DecodeManifest(RunJson.EncodeManifest(NewRun(), 99, Sha('h'), 7).Json, NoSidecars, RunJsonPath));
+        Assert.Equal((99L, Sha('h'), (long?)7, Sha('h')), (decoded.EventsBytes, decoded.ChainHead, decoded.ChainedFrom, decoded.Manifest.ChainHead));
+        var legacy = Expect.Succ(RunJson.DecodeManifest(RunJson.EncodeManifest(NewRun(), 99).Json, NoSidecars, RunJsonPath));
+        Assert.Equal((null, (long?)null), (legacy.ChainHead, legacy.ChainedFrom));
     }
 
     // ---- refusals -------------------------------------------------------------------------------------------
@@ -246,20 +272,20 @@ public sealed class RunJsonManifestTests
     [Fact]
     public void A_newer_schema_version_is_refused_before_anything_else_is_read()
     {
-        Expect.Error(new SchemaVersionUnsupported(RunJsonPath, 2, 1),
-            RunJson.DecodeManifest("""{"schema_version": 2, "whatever": true}""", NoSidecars, RunJsonPath));
+        Expect.Error(new SchemaVersionUnsupported(RunJsonPath, 3, 2),
+            RunJson.DecodeManifest("""{"schema_version": 3, "whatever": true}""", NoSidecars, RunJsonPath));
         var root = JsonNode.Parse(RunJson.EncodeManifest(NewRun(), 0).Json)!.AsObject();
-        root["schema_version"] = 7;
-        Expect.Error(new SchemaVersionUnsupported(RunJsonPath, 7, 1), RunJson.DecodeManifest(root.ToJsonString(), NoSidecars, RunJsonPath));
-        // A version that does not fit an int is still newer (it must not wrap around to 1).
+        root["schema_version"] = 99;
+        Expect.Error(new SchemaVersionUnsupported(RunJsonPath, 99, 2), RunJson.DecodeManifest(root.ToJsonString(), NoSidecars, RunJsonPath));
+        // A version that does not fit an int is still newer (it must not wrap around).
         root["schema_version"] = 4294967297L;
-        Expect.Error(new SchemaVersionUnsupported(RunJsonPath, int.MaxValue, 1), RunJson.DecodeManifest(root.ToJsonString(), NoSidecars, RunJsonPath));
+        Expect.Error(new SchemaVersionUnsupported(RunJsonPath, int.MaxValue, 2), RunJson.DecodeManifest(root.ToJsonString(), NoSidecars, RunJsonPath));
     }
 
     [Theory]
     [InlineData("")]
     [InlineData("{")]
-    [InlineData("{\"schema_version\": 1,}")]
+    [InlineData("{\"schema_version\": 2,}")]
     [InlineData("run.json")]
     [InlineData("{} {}")]
     public void Malformed_json_is_corrupted(string json)

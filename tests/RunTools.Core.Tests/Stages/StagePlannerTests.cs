@@ -320,5 +320,5 @@ public sealed class StagePlannerEndTests
     public void Artifact_kinds_follow_the_extension(string path, ArtifactKind kind) => Assert.Equal(kind, StagePlanner.KindOf(path));
 
     [Fact]
-    public void Logs_live_under_logs() => Assert.Equal("logs/train.log", StagePlanner.LogFor("train"));
+    public void Logs_live_under_logs() => Assert.Equal("logs/train.log", RunLayout.LogFor("train"));
 }

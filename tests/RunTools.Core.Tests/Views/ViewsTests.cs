@@ -90,15 +90,6 @@ public sealed class RunInfoTests
             new ArtifactRecord(RunName, "models/model.zip", Path.Combine(RunPath, "models/model.zip"), Sha('m'), 5, ArtifactKind.Model, "train", At(3), RunPath),
             ArtifactRecord.Of(NewRun(), a, RunPath));
     }
-
-    [Fact]
-    public void A_stage_context_resolves_paths_inside_the_run_and_refuses_others()
-    {
-        var context = new StageContext(RunPath, RunName, RunId, "train", 1, null, "config_resolved.yaml", [], [], [], "logs/train.log");
-        Assert.Equal(Path.Combine(RunPath, "out", "model.zip"), context.Resolve("out/./model.zip"));
-        var error = Assert.Throws<ArgumentException>(() => context.Resolve("../other/x"));
-        Assert.StartsWith(new PathOutsideRun("../other/x", RunPath).Message, error.Message);
-    }
 }
 
 public sealed class RunVerificationTests

@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using RunTools.Domain;
+using RunTools.Shell.Hosting;
+
+namespace RunTools.Shell.Store;
+
+/// <summary>What an interrupted write leaves behind: a hidden temporary file beside its destination, a staging folder
+/// under the root's <c>.runtools/staging</c> (New-Run, Import-RunBundle), a folder in <c>.runtools/trash</c> that
+/// Remove-Run renamed but could not delete, or a lock ticket of a writer that died while it waited.</summary>
+public sealed record Leftover(string Path, string Kind, string Reason);
+
+/// <summary>Finds and removes leftovers whose writer is gone. A leftover is only ever removed when the process named
+/// in its name no longer runs on this host (or, from another host, after a day), so the work of a live writer is
+/// never touched.</summary>
+public static class Leftovers
+{
+    /// <summary>A temporary file or staging folder from another host is taken for a leftover after this long.</summary>
+    public static readonly TimeSpan RemoteAfter = TimeSpan.FromDays(1);
+
+    static readonly ConcurrentDictionary<string, bool> Cleaned = new(StringComparer.Ordinal);
+
+    /// <summary>After a writer has loaded a run under its lock: when the load shows that a writer died mid-update (a
+    /// cut-off line, or run.json behind the log), and once per process and run otherwise, remove that run's leftovers.
+    /// Best effort: a leftover that cannot be removed now is removed later.</summary>
+    public static Unit AfterLoad(string run, StoredRun stored)
+    {
+        if (stored.Log.TornTail || !stored.ManifestCurrent || Cleaned.TryAdd(run, true)) Remove(InRun(run));
+        return unit;
+    }
+
+    /// <summary>Temporary files inside a run whose writer is gone.</summary>
+    public static Seq<Leftover> InRun(string run)
+    {
+        var found = new List<Leftover>();
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(run, ".*.tmp", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }))
+            {
+                var name = System.IO.Path.GetFileName(file);
+                if (RunLayout.WriterOf(name) is not { } writer) continue;
+                var touched = File.GetLastWriteTimeUtc(file);
+                if (!SystemInfo.MayBeWorking(writer, touched, RemoteAfter))
+                    found.Add(new Leftover(file, "temporary file", $"written by process {writer.Pid} on {writer.Host}, which is gone"));
+            }
+            var queue = System.IO.Path.Combine(run, RunLayout.LockQueue);
+            if (Directory.Exists(queue))
+                foreach (var ticket in Directory.EnumerateFiles(queue, "*.ticket"))
+                    if (!Files.OwnFiles.IsLocked(ticket) && DateTime.UtcNow - File.GetLastWriteTimeUtc(ticket) > TimeSpan.FromSeconds(2))
+                        found.Add(new Leftover(ticket, "lock ticket", "its writer stopped waiting without removing it"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A run being removed meanwhile, or a folder we may not read: nothing to clean there now.
+        }
+        return toSeq(found);
+    }
+
+    /// <summary>Staging and trash folders under a root whose writer is gone.</summary>
+    public static Seq<Leftover> InRoot(string root)
+    {
+        var found = new List<Leftover>();
+        var work = System.IO.Path.Combine(root, RunLayout.RootWorkArea);
+        try
+        {
+            var staging = System.IO.Path.Combine(work, RunLayout.Staging);
+            if (Directory.Exists(staging))
+                foreach (var folder in Directory.EnumerateDirectories(staging))
+                {
+                    var touched = Directory.GetLastWriteTimeUtc(folder);
+                    var writer = RunLayout.WriterOf(System.IO.Path.GetFileName(folder));
+                    // A folder without a writer's name comes from an older RunTools: a day is long enough for any creation.
+                    var gone = writer is null ? DateTime.UtcNow - touched > RemoteAfter : !SystemInfo.MayBeWorking(writer, touched, RemoteAfter);
+                    if (gone) found.Add(new Leftover(folder, "staging folder", writer is null ? "left by an interrupted creation" : $"left by process {writer.Pid} on {writer.Host}, which is gone"));
+                }
+            var trash = System.IO.Path.Combine(work, RunLayout.Trash);
+            if (Directory.Exists(trash))
+                foreach (var folder in Directory.EnumerateDirectories(trash))
+                    found.Add(new Leftover(folder, "trash folder", "a removed run whose files were not all deleted"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return toSeq(found);
+    }
+
+    /// <summary>Removes leftovers; returns the ones removed.</summary>
+    public static Seq<Leftover> Remove(Seq<Leftover> leftovers) =>
+        leftovers.Filter(l =>
+        {
+            try
+            {
+                if (Directory.Exists(l.Path)) Directory.Delete(l.Path, recursive: true);
+                else File.Delete(l.Path);
+                return true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }).Strict();
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text;
+
+namespace RunTools.Domain;
+
+/// <summary>
+/// The names of a run directory's files and folders: the on-disk contract documented in the README, in one place that
+/// the shell, the cmdlets and the checks (Test-Run, Repair-Run, bundles) all ask.
+/// </summary>
+public static class RunLayout
+{
+    public const string Manifest = "run.json";
+    public const string Events = "events.jsonl";
+    public const string ResolvedConfig = "config_resolved.yaml";
+    public const string Overrides = "config_overrides.yaml";
+    public const string Logs = "logs";
+    public const string Sidecars = "sidecars";
+    public const string Artifacts = "artifacts";
+    public const string Heartbeats = ".heartbeats";
+    public const string Lock = ".lock";
+
+    /// <summary>Writers waiting for <see cref="Lock"/> take a ticket here, and get the lock in ticket order.</summary>
+    public const string LockQueue = ".lock.queue";
+
+    /// <summary>Inside a runs root: staging area for runs being created, imported and removed, so they appear and
+    /// disappear with one rename.</summary>
+    public const string RootWorkArea = ".runtools";
+
+    public const string Staging = "staging";
+    public const string Trash = "trash";
+
+    /// <summary>The run's own files and folders, written only by RunTools.</summary>
+    public static readonly IReadOnlyList<string> OwnNames = [Manifest, Events, ResolvedConfig, Overrides, Sidecars, Heartbeats, Lock, LockQueue, Logs];
+
+    /// <summary>Files and folders that belong to the moment, not to the run's content: locks, lock tickets and
+    /// heartbeats. They are never verified, exported or compared.</summary>
+    public static readonly IReadOnlyList<string> Volatile = [Lock, LockQueue, Heartbeats];
+
+    /// <summary>The run's bookkeeping: no artifact or stage output may be written there. Compared as Windows and
+    /// macOS name files (case-insensitively, and on Windows without trailing dots and spaces), so that "RUN.JSON" or
+    /// "events.jsonl." cannot replace the run's own files there.</summary>
+    public static bool IsReserved(string relativePath)
+    {
+        var first = relativePath.Split('/')[0].TrimEnd('.', ' ');
+        return OwnNames.Contains(first, StringComparer.OrdinalIgnoreCase) || relativePath.StartsWith('.');
+    }
+
+    /// <summary>Whether a path relative to the run is a lock, a lock ticket or a heartbeat.</summary>
+    public static bool IsVolatile(string relativePath) =>
+        Volatile.Contains(relativePath.Split('/')[0], StringComparer.Ordinal);
+
+    /// <summary>The log of a stage, relative to the run.</summary>
+    public static string LogFor(string stage) => $"{Logs}/{stage}.log";
+
+    // ---- temporary files and staging folders --------------------------------------------------------------------
+
+    /// <summary>The hidden temporary file a write stages its content in, beside the destination:
+    /// <c>.&lt;name&gt;.&lt;host&gt;.&lt;pid&gt;.&lt;random&gt;.tmp</c>. The host and process id tell a leftover of a killed
+    /// writer (Repair-Run and the next writer remove it) from the work of a live one.</summary>
+    public static string TempName(string fileName, WriterId writer, Guid id) =>
+        string.Create(CultureInfo.InvariantCulture, $".{fileName}.{writer.Tag}.{id:N}.tmp");
+
+    /// <summary>A staging folder under <c>.runtools/staging</c> (New-Run, Import-RunBundle): <c>&lt;host&gt;.&lt;pid&gt;.&lt;random&gt;</c>.</summary>
+    public static string StagingName(WriterId writer, Guid id) =>
+        string.Create(CultureInfo.InvariantCulture, $"{writer.Tag}.{id:N}");
+
+    /// <summary>The writer a temporary file or staging folder belongs to; null for a name that is neither.</summary>
+    public static WriterId? WriterOf(string name)
+    {
+        var body = name.EndsWith(".tmp", StringComparison.Ordinal) && name.StartsWith('.') ? name[1..^4] : name;
+        var parts = body.Split('.');
+        // ... <host>.<pid>.<32 hex>
+        if (parts.Length < 3) return null;
+        var random = parts[^1];
+        if (random.Length != 32 || !random.All(Uri.IsHexDigit)) return null;
+        if (!int.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) return null;
+        var host = parts[^3];
+        return host.Length == 0 ? null : new WriterId(host, pid);
+    }
+
+    /// <summary>Whether a file name is one of RunTools' hidden temporary files (of any writer).</summary>
+    public static bool IsTemp(string fileName) => fileName.StartsWith('.') && fileName.EndsWith(".tmp", StringComparison.Ordinal) && WriterOf(fileName) is not null;
+}
+
+/// <summary>A writing process as it names its temporary files: its host (letters, digits and '-') and process id.</summary>
+public sealed record WriterId(string Host, int Pid)
+{
+    public string Tag => string.Create(CultureInfo.InvariantCulture, $"{Host}.{Pid}");
+
+    /// <summary>A host name reduced to letters, digits and '-' (dots separate the name's parts).</summary>
+    public static WriterId Of(string host, int pid)
+    {
+        var clean = new StringBuilder();
+        foreach (var c in host) clean.Append(char.IsAsciiLetterOrDigit(c) || c == '-' ? c : '-');
+        return new WriterId(clean.Length == 0 ? "host" : clean.ToString(), pid);
+    }
+}
