@@ -22,6 +22,7 @@
         'Invoke-RunTraining'
         'New-Run'
         'New-RunFoldPlan'
+        'Repair-Run'
         'Remove-Run'
         'Set-RunStatus'
         'Test-Run'

@@ -220,6 +220,6 @@ public sealed class FoldPlanTests : IDisposable
         Expect.Unchanged(before, ps.Snapshot(run));
         // The run itself is intact; only its input no longer matches.
         var checks = Expect.Checks(ps.Run("Test-Run $r"));
-        Assert.Equal([$"input {data} Changed"], checks.Where(c => !c.EndsWith(" Ok", StringComparison.Ordinal)));
+        Assert.Equal([$"input {data} Modified"], checks.Where(c => !c.EndsWith(" Ok", StringComparison.Ordinal)));
     }
 }

@@ -116,7 +116,7 @@ public sealed class FormatViewTests(FormatViewTests.Rendered rendered) : IClassF
         var table = Section("RunCheck");
 
         Assert.Equal(["Run", "Kind", "Status", "Expected", "Actual", "Item"], Header(table));
-        Assert.Matches(@"manifest\s+Ok\s+replay of \d+ events\s+run\.json", Row(table, "run.json"));
+        Assert.Matches(@"manifest\s+Ok\s+replay of \d+ events\s+[0-9a-f]{12}\s+run\.json", Row(table, "run.json"));
         Assert.Matches(@"config\s+Ok\s+([0-9a-f]{12})\s+\1\s+config_resolved\.yaml", Row(table, "config_resolved.yaml"));
     }
 

@@ -37,7 +37,7 @@ public sealed class GetRunManifestTests : IDisposable
     }
 
     [Fact]
-    public void A_truncated_run_json_is_rebuilt_from_the_events_and_Test_Run_reports_it_Stale()
+    public void A_truncated_run_json_is_rebuilt_from_the_events_and_Test_Run_reports_it_Modified()
     {
         var expected = Expect.Single(ps.Run("Get-RunManifest $run"), Expect.RunManifest);
         var bytes = File.ReadAllBytes(RunJson);
@@ -51,7 +51,7 @@ public sealed class GetRunManifestTests : IDisposable
         Assert.Equal(expected.Text("RunId"), manifest.Text("RunId"));
         Assert.Equal("Running", manifest.Text("Status"));
         Assert.Equal(expected.BaseObject, manifest.BaseObject);
-        Assert.Contains("manifest run.json Stale", checks);
+        Assert.Contains("manifest run.json Modified", checks);
         Assert.Contains("config config_resolved.yaml Ok", checks);
         Expect.Unchanged(before, ps.Snapshot(dir));
     }
@@ -87,17 +87,21 @@ public sealed class GetRunManifestTests : IDisposable
     }
 
     [Fact]
-    public void Events_out_of_sequence_are_RunCorrupted_for_Test_Run()
+    public void Events_out_of_sequence_are_findings_of_Test_Run()
     {
         var lines = File.ReadAllLines(Events);
         (lines[1], lines[2]) = (lines[2], lines[1]);
         File.WriteAllText(Events, string.Join('\n', lines) + "\n");
         var before = ps.Snapshot(dir);
 
-        var check = ps.Run("Test-Run $run");
+        var checks = Expect.All(ps.Run("Test-Run $run"), Expect.RunCheck);
 
-        var error = Expect.Error(check, "RunCorrupted", "TestRun", ErrorCategory.InvalidData, Events);
-        Assert.Contains("line 2 has sequence number 3", error.Exception.Message);
+        var gap = checks.Single(c => c.Text("Item") == "events.jsonl:2");
+        Assert.Equal("ChainBroken", gap.Text("Status"));
+        Assert.Contains("event 2 is missing before line 2", gap.Text("Detail"));
+        var repeated = checks.Single(c => c.Text("Item") == "events.jsonl:3");
+        Assert.Equal("line 3 repeats sequence number 2 (expected 4)", repeated.Text("Detail"));
+        Assert.Equal(false, ps.Run("Test-Run $run -Quiet").Output.Single().BaseObject);
         Expect.Unchanged(before, ps.Snapshot(dir));
     }
 

@@ -26,8 +26,10 @@ public sealed class TestRunTests : IDisposable
 
         Assert.Equal(new[]
         {
+            "events events.jsonl Ok",
             "manifest run.json Ok",
             "config config_resolved.yaml Ok",
+            "config config_overrides.yaml Ok",
             "artifact artifacts/model.zip Ok",
             "artifact artifacts/notes.txt Ok",
             $"input {ps.PathOf("data.csv")} Ok",
@@ -35,7 +37,7 @@ public sealed class TestRunTests : IDisposable
     }
 
     [Fact]
-    public void A_modified_artifact_is_Changed_and_a_deleted_one_Missing()
+    public void A_modified_artifact_is_Modified_and_a_deleted_one_Missing()
     {
         File.WriteAllText(Path.Combine(dir, "artifacts", "model.zip"), "tampered");
         File.Delete(Path.Combine(dir, "artifacts", "notes.txt"));
@@ -44,7 +46,7 @@ public sealed class TestRunTests : IDisposable
 
         var checks = Expect.All(result, Expect.RunCheck);
         var model = checks.Single(c => c.Text("Item") == "artifacts/model.zip");
-        Assert.Equal("Changed", model.Text("Status"));
+        Assert.Equal("Modified", model.Text("Status"));
         Assert.NotEqual(model.Text("Expected"), model.Text("Actual"));
         var notes = checks.Single(c => c.Text("Item") == "artifacts/notes.txt");
         Assert.Equal("Missing", notes.Text("Status"));
@@ -55,30 +57,30 @@ public sealed class TestRunTests : IDisposable
     }
 
     [Fact]
-    public void A_changed_input_data_file_is_Changed()
+    public void A_changed_input_data_file_is_Modified()
     {
         File.WriteAllText(ps.PathOf("data.csv"), "x,label\n2,1\n");
 
         var checks = Expect.Checks(ps.Run("Test-Run $run"));
 
-        Assert.Contains($"input {ps.PathOf("data.csv")} Changed", checks);
+        Assert.Contains($"input {ps.PathOf("data.csv")} Modified", checks);
     }
 
     [Fact]
-    public void An_edited_resolved_config_is_Changed()
+    public void An_edited_resolved_config_is_Modified()
     {
         var config = Path.Combine(dir, "config_resolved.yaml");
         File.WriteAllText(config, File.ReadAllText(config).Replace("trees: 10", "trees: 11"));
 
-        Assert.Contains("config config_resolved.yaml Changed", Expect.Checks(ps.Run("Test-Run $run")));
+        Assert.Contains("config config_resolved.yaml Modified", Expect.Checks(ps.Run("Test-Run $run")));
     }
 
     [Fact]
-    public void A_resolved_config_edited_into_invalid_YAML_is_Changed_not_Missing()
+    public void A_resolved_config_edited_into_invalid_YAML_is_Modified_not_Missing()
     {
         File.AppendAllText(Path.Combine(dir, "config_resolved.yaml"), "  : [unclosed\n");
 
-        Assert.Contains("config config_resolved.yaml Changed", Expect.Checks(ps.Run("Test-Run $run")));
+        Assert.Contains("config config_resolved.yaml Modified", Expect.Checks(ps.Run("Test-Run $run")));
     }
 
     [Fact]

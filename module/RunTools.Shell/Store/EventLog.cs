@@ -5,6 +5,7 @@ using RunTools.Domain;
 using RunTools.Manifests;
 using RunTools.Serialization;
 using RunTools.Shell.Files;
+using RunTools.Verification;
 
 namespace RunTools.Shell.Store;
 
@@ -99,69 +100,59 @@ public static class EventLog
         }
     }
 
-    /// <summary>Reads the events after <paramref name="start"/> (the whole log from <see cref="LogState.Empty"/>),
-    /// checking sequence numbers and the hash chain, and hands each to <paramref name="apply"/>. Returns where the log
-    /// stands after them.</summary>
-    public static Fin<LogState> Scan(string run, HashMap<string, string> sidecars, LogState start, Func<RunEvent, Fin<Unit>> apply)
+    /// <summary>Reads the lines after <paramref name="offset"/> (which ends the line that <paramref name="start"/> was
+    /// left at) through the one set of rules in <see cref="LogTriage"/>, handing each line and its verdict to
+    /// <paramref name="onLine"/> (which returns false to stop). Returns the triage after the last line read, where the
+    /// complete lines end, and whether bytes of a cut-off line follow.</summary>
+    public static Fin<(LogTriage Triage, long End, bool TornTail)> Triage(string run, HashMap<string, string> sidecars, LogTriage start, long offset,
+        Func<RawLine, LineVerdict, LogTriage, bool> onLine)
     {
         var path = PathOf(run);
-        var state = start with { TornTail = false };
-        Fin<Unit> failure = unit;
-        var scanned = Lines(run, start.Bytes, start.Count + 1, raw =>
+        var triage = start;
+        return Lines(run, offset, start.Expected, raw =>
         {
-            var checkedLine = Check(raw, state, sidecars, path).Bind(decoded => apply(decoded.Event).Map(_ => decoded));
-            if (checkedLine.IsFail)
-            {
-                failure = checkedLine.Map(_ => unit);
-                return false;
-            }
-            var d = (RunJson.DecodedEvent)checkedLine;
-            state = state with
-            {
-                Bytes = raw.Offset + raw.Bytes.Length + 1,
-                Count = raw.Number,
-                Head = raw.Hash,
-                // A log written with the hash chain chains from its second line; one written before it from the first
-                // line a newer writer added.
-                ChainedFrom = state.ChainedFrom ?? (d.SchemaVersion >= 2 ? 2 : d.Prev is not null ? raw.Number : null),
-            };
-            return true;
-        });
-        return failure.Bind(_ => scanned).Map(end => state with { TornTail = end.TornTail });
+            var (next, verdict) = triage.Step(raw.Number, raw.Hash, RunJson.DecodeEvent(raw.Bytes, sidecars, $"{path}:{raw.Number}"));
+            triage = next;
+            return onLine(raw, verdict, next);
+        }).Map(end => (triage, end.End, end.TornTail));
     }
 
-    /// <summary>One line against the log so far: it decodes, has the next sequence number, and continues the chain.</summary>
-    public static Fin<RunJson.DecodedEvent> Check(RawLine raw, LogState before, HashMap<string, string> sidecars, string path) =>
-        RunJson.DecodeEvent(raw.Bytes, sidecars, $"{path}:{raw.Number}").Bind(d =>
-            d.Seq != raw.Number ? FinFail<RunJson.DecodedEvent>(new RunCorrupted(path, $"line {raw.Number} has sequence number {d.Seq}"))
-            : raw.Number > 1 && d.Prev is null && before.ChainedFrom is not null
-                ? FinFail<RunJson.DecodedEvent>(new RunCorrupted(path, $"event {raw.Number} does not carry the hash of event {raw.Number - 1} (the hash chain is broken)"))
-            : d.Prev is not null && d.Prev != before.Head
-                ? FinFail<RunJson.DecodedEvent>(new RunCorrupted(path, $"event {raw.Number} does not follow event {raw.Number - 1}: the hash chain is broken there"))
-            : raw.Number == 1 && d.Event is not (RunCreated or RunRebuilt)
-                ? FinFail<RunJson.DecodedEvent>(new RunCorrupted(path, "the first event is not 'created'"))
-            : FinSucc(d));
-
-    /// <summary>Replays the whole log into a manifest.</summary>
+    /// <summary>Replays the whole log into a manifest; any line that is not a clean continuation (see
+    /// <see cref="LogTriage"/>) makes the log damaged (RunCorrupted naming the line).</summary>
     public static Fin<(RunManifest Manifest, LogState Log)> Replay(string run, HashMap<string, string> sidecars) =>
         Continue(run, sidecars, null, LogState.Empty);
 
-    /// <summary>Applies the events after <paramref name="start"/> to <paramref name="manifest"/> (null: from the start).</summary>
-    public static Fin<(RunManifest Manifest, LogState Log)> Continue(string run, HashMap<string, string> sidecars, RunManifest? manifest, LogState start)
+    /// <summary>Applies the events after <paramref name="start"/> to <paramref name="manifest"/> (null: from the start),
+    /// strictly: the first line that is not a clean continuation makes the log damaged. <paramref name="seen"/> gets
+    /// every event read.</summary>
+    public static Fin<(RunManifest Manifest, LogState Log)> Continue(string run, HashMap<string, string> sidecars, RunManifest? manifest, LogState start,
+        Action<RunEvent>? seen = null)
     {
         var path = PathOf(run);
-        var current = manifest;
-        var scanned = Scan(run, sidecars, start, e =>
+        var from = manifest is null ? LogTriage.Start : LogTriage.After(start.Count, start.Head, start.ChainedFrom, manifest);
+        RunError? problem = null;
+        var state = start;
+        var read = Triage(run, sidecars, from, start.Bytes, (raw, verdict, _) =>
         {
-            var next = current is null ? Manifest.First(e, path) : Manifest.Apply(current, e);
-            if (next.IsFail)
-                return FinFail<Unit>(new RunCorrupted(path, $"event {(current?.EventCount ?? 0) + 1}: {next.Match(_ => "", err => err.Message)}"));
-            current = (RunManifest)next;
-            return unit;
+            switch (verdict)
+            {
+                case KeepLine { Note: null } keep:
+                    seen?.Invoke(keep.Event);
+                    state = state with { Bytes = raw.Offset + raw.Bytes.Length + 1, Count = raw.Number, Head = raw.Hash };
+                    return true;
+                case KeepLine keep:
+                    problem = new RunCorrupted($"{path}:{raw.Number}", keep.Note!);
+                    return false;
+                case DropLine drop:
+                    problem = new RunCorrupted($"{path}:{raw.Number}", drop.Reason);
+                    return false;
+                default:
+                    return false;
+            }
         });
-        return scanned.Bind(state => current is null
-            ? FinFail<(RunManifest, LogState)>(new RunCorrupted(path, "there are no events"))
-            : FinSucc((current, state)));
+        return read.Bind(r => problem is not null ? FinFail<(RunManifest, LogState)>(problem)
+            : r.Triage.Manifest is null ? FinFail<(RunManifest, LogState)>(new RunCorrupted(path, "there are no events"))
+            : FinSucc((r.Triage.Manifest, state with { ChainedFrom = r.Triage.ChainedFrom, TornTail = r.TornTail })));
     }
 
     /// <summary>Whether the complete line that ends at <paramref name="end"/> has the hash <paramref name="head"/>: a
@@ -299,6 +290,26 @@ public static class Sidecars
         {
             return FinFail<HashMap<string, string>>(new StorageFailed(directory, "read", e.Message));
         }
+    }
+
+    /// <summary>The sidecars whose bytes match their names; damaged ones are left out (Test-Run reports them).</summary>
+    public static HashMap<string, string> ReadValid(string run)
+    {
+        var directory = Path.Combine(run, RunLayout.Sidecars);
+        var result = HashMap<string, string>();
+        try
+        {
+            if (!Directory.Exists(directory) || RealPaths.IsLink(directory)) return result;
+            foreach (var file in Directory.EnumerateFiles(directory, "*.json"))
+            {
+                var name = Path.GetFileNameWithoutExtension(file);
+                if (!name.StartsWith('.') && Read(file, name).Case is string content) result = result.AddOrUpdate(name, content);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return result;
     }
 
     static Fin<string> Read(string file, string sha256)

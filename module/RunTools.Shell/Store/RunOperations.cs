@@ -104,10 +104,9 @@ public static class RunOperations
         from stored in RunStore.Load(run, forWriting: false)
         let m = stored.Manifest
         let points = new List<MetricRecord>()
-        from _ in EventLog.Scan(m.Path!, stored.Sidecars, LogState.Empty, e =>
+        from _ in EventLog.Continue(m.Path!, stored.Sidecars, null, LogState.Empty, e =>
         {
             if (e is MetricWritten w) points.Add(new MetricRecord(m.Name, w.Name, w.Value, w.Step, w.Stage, w.At, m.Path!));
-            return unit;
         })
         select toSeq(points);
 
@@ -178,39 +177,4 @@ public static class RunOperations
         }
     }
 
-    // ---- verification ----------------------------------------------------------------------------------------
-
-    /// <summary>Re-hashes every recorded file, replays the events and re-reads the resolved config.</summary>
-    public static Fin<Seq<RunCheck>> Verify(string run)
-    {
-        return from stored in RunStore.Load(run, forWriting: false)
-               let m = stored.Manifest
-               from replayed in EventLog.Replay(m.Path!, stored.Sidecars)
-               let current = ManifestIsCurrent(m.Path!, stored.Sidecars, replayed.Manifest, replayed.Log)
-               let files = m.Artifacts.Map(a => (a.Path, Hash(Path.Combine(m.Path!, a.Path), a.Path)))
-                   .Concat(m.Inputs.Map(i => (i.FullPath, Hash(i.FullPath, i.FullPath))))
-               select RunVerification.Check(replayed.Manifest, m.Path!, new RunObservation(current, files, ReadConfig(m.Path!),
-                   File.Exists(Path.Combine(m.Path!, RunLayout.ResolvedConfig))));
-
-        // A file that cannot be read is reported as Test-Run reports a missing one.
-        static FileHash? Hash(string full, string recorded) =>
-            File.Exists(full) ? FileInspector.Hash(full, recorded).Match(h => h, _ => (FileHash?)null) : null;
-    }
-
-    static bool ManifestIsCurrent(string run, HashMap<string, string> sidecars, RunManifest replayed, LogState log)
-    {
-        var path = Path.Combine(run, RunLayout.Manifest);
-        if (!File.Exists(path)) return false;
-        return RunJson.DecodeManifest(File.ReadAllText(path), sidecars, path)
-            .Map(d => d.Manifest with { ChainHead = null } == replayed && d.EventsBytes == log.Bytes && d.ChainHead == log.Head)
-            .IfFail(false);
-    }
-
-    static ConfigValue? ReadConfig(string run)
-    {
-        var path = Path.Combine(run, RunLayout.ResolvedConfig);
-        if (!File.Exists(path)) return null;
-        var parsed = ConfigParser.Parse(File.ReadAllText(path), path, ConfigFormat.Yaml);
-        return parsed.IsSucc ? (ConfigValue)parsed : null;
-    }
 }

@@ -5,8 +5,9 @@ using RunTools.Views;
 
 namespace RunTools.Module.Commands;
 
-/// <summary>Verifies a run: re-hashes every artifact and input against the manifest, checks run.json against the
-/// replay of events.jsonl and config_resolved.yaml against the recorded config. -Quiet returns only $true/$false.</summary>
+/// <summary>Verifies a run: its event log's hash chain, run.json against the replay of the events it summarises, the
+/// config files, sidecars, stage logs and artifacts against their recorded hashes, files recorded nowhere, data inputs,
+/// and with -Lineage the runs it refers to and that refer to it. -Quiet returns only $true/$false.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "Run")]
 [OutputType(typeof(RunCheck), typeof(bool))]
 public sealed class TestRunCommand : RunCmdlet
@@ -19,16 +20,21 @@ public sealed class TestRunCommand : RunCmdlet
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
+    /// <summary>Also check the runs this run refers to (their history up to the event it recorded, the files it
+    /// used) and the runs under the same root that refer to it.</summary>
+    [Parameter]
+    public SwitchParameter Lineage { get; set; }
+
     protected override void Process()
     {
         foreach (var run in Run)
         {
-            if (!Succeeded(RunOperations.Verify(run), out var checks, run))
+            if (!Succeeded(Guarded(run, () => RunInspection.Verify(run, Lineage)), out var checks, run))
             {
                 if (Quiet) WriteObject(false);
                 continue;
             }
-            if (Quiet) WriteObject(checks.ForAll(c => c.Status == CheckStatus.Ok));
+            if (Quiet) WriteObject(checks.ForAll(c => c.Passed));
             else WriteObject(checks.ToArray(), enumerateCollection: true);
         }
     }

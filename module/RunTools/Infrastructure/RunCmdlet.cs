@@ -58,6 +58,13 @@ public abstract class RunCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>Whether the cmdlet runs under -WhatIf (or $WhatIfPreference): then only the plan is computed and
+    /// announced, without taking locks or writing.</summary>
+    protected bool WhatIfMode =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
+            ? whatIf is SwitchParameter { IsPresent: true } || whatIf is true
+            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+
     /// <summary>The root used when -Root is not given: $env:RUNTOOLS_ROOT, else ./runs.</summary>
     protected string DefaultRoot =>
         FullPath(Environment.GetEnvironmentVariable("RUNTOOLS_ROOT") is { Length: > 0 } root ? root : "runs");

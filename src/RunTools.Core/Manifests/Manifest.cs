@@ -66,8 +66,9 @@ public static class Manifest
             FoldPlanRecorded f => FinSucc(m with { FoldPlans = Upsert(m.FoldPlans, f.Plan, x => x.Name == f.Plan.Name) }),
             EventsRepaired r => FinSucc(m with
             {
-                Repairs = m.Repairs.Add(new RepairNote(r.At, "quarantined",
-                    $"{r.Lines} event line(s) moved to {r.Quarantine.Path} (sha256 {r.Quarantine.Sha256}); {r.Detail}")),
+                Repairs = m.Repairs.Add(new RepairNote(r.At, "quarantined", r.Quarantine is { } q
+                    ? $"{r.Lines} event line(s) moved to {q.Path} (sha256 {q.Sha256}); {r.Detail}"
+                    : r.Detail)),
             }),
             RetentionLockChanged l => FinSucc(m with { Locked = l.Locked, LockReason = l.Locked ? l.Reason : null }),
             _ => FinFail<RunManifest>(new RunCorrupted(m.Name, $"unknown event {e.GetType().Name}")),

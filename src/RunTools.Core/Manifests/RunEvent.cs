@@ -32,9 +32,11 @@ public sealed record RunRebuilt(DateTimeOffset At, RunManifest Snapshot, long Lo
 
 /// <summary>Repair-Run moved event lines that could not be read or applied into a quarantine file and re-chained the
 /// rest; the lines are kept there byte for byte.</summary>
-/// <param name="Quarantine">The quarantine file, relative to the run, and its hash.</param>
+/// <param name="Lines">How many lines (or cut-off line ends) were moved aside.</param>
+/// <param name="Quarantine">The quarantine sidecar, relative to the run, and its hash; null when nothing was moved
+/// (only the chain was mended).</param>
 /// <param name="PreviousLog">The hash and length of events.jsonl before the repair.</param>
-public sealed record EventsRepaired(DateTimeOffset At, int Lines, FileHash Quarantine, FileHash PreviousLog, string Detail) : RunEvent(At);
+public sealed record EventsRepaired(DateTimeOffset At, int Lines, FileHash? Quarantine, FileHash PreviousLog, string Detail) : RunEvent(At);
 
 /// <summary>Lock-Run / Unlock-Run: a locked run is never removed by Remove-Run.</summary>
 public sealed record RetentionLockChanged(DateTimeOffset At, bool Locked, string? Reason) : RunEvent(At);

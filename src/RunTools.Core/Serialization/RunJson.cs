@@ -324,7 +324,7 @@ public static class RunJson
             "metric_written" => new MetricWritten(at, f.String("name"), f.Double("value"), f.OptionalInt("step"), f.OptionalString("stage")),
             "progress" => new ProgressReported(at, f.OptionalString("stage"), f.String("message")),
             "fold_plan_recorded" => new FoldPlanRecorded(at, ReadFoldPlan(f)),
-            "events_repaired" => new EventsRepaired(at, (int)f.Int("lines"), ReadFileHash(f.Object("quarantine")),
+            "events_repaired" => new EventsRepaired(at, (int)f.Int("lines"), f.OptionalObject("quarantine") is { } q ? ReadFileHash(q) : null,
                 ReadFileHash(f.Object("previous_log")), f.String("detail")),
             "retention_lock" => new RetentionLockChanged(at, f.Bool("locked"), f.OptionalString("reason")),
             _ => throw new JsonShapeException($"unknown event type '{type}'"),

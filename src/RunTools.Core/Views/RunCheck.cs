@@ -1,44 +1,40 @@
-using RunTools.Config;
-using RunTools.Manifests;
-
 namespace RunTools.Views;
 
-public enum CheckStatus { Ok, Missing, Changed, Stale }
-
-/// <summary>One verified item of a run (Test-Run): a file against the hash the manifest recorded, or the manifest
-/// against its events.</summary>
-public sealed record RunCheck(string Run, string Kind, string Item, CheckStatus Status, string? Expected, string? Actual, string RunPath);
-
-/// <summary>What the shell found on disk, for <see cref="RunVerification.Check"/>.</summary>
-/// <param name="ManifestCurrent">run.json decodes and equals the replay of events.jsonl.</param>
-/// <param name="Files">Every recorded file (artifacts by relative path, inputs by full path) with its hash now.</param>
-/// <param name="ConfigOnDisk">config_resolved.yaml parsed, or null when missing or unreadable.</param>
-/// <param name="ConfigFileExists">config_resolved.yaml exists (an unreadable one has changed; it is not missing).</param>
-public sealed record RunObservation(bool ManifestCurrent, Seq<(string Path, FileHash? Now)> Files, ConfigValue? ConfigOnDisk, bool ConfigFileExists = false);
-
-public static class RunVerification
+/// <summary>What Test-Run found for one item. A stable kind, so scripts can act on it.</summary>
+public enum CheckStatus
 {
-    public static Seq<RunCheck> Check(RunManifest m, string runPath, RunObservation seen)
-    {
-        RunCheck Item(string kind, string item, CheckStatus status, string? expected, string? actual) =>
-            new(m.Name, kind, item, status, expected, actual, runPath);
-
-        FileHash? Now(string path) => seen.Files.Find(f => f.Path == path).MatchUnsafe(f => f.Now, () => null);
-
-        RunCheck File(string kind, string path, string expected)
-        {
-            var now = Now(path);
-            return Item(kind, path, now is null ? CheckStatus.Missing : now.Sha256 == expected ? CheckStatus.Ok : CheckStatus.Changed, expected, now?.Sha256);
-        }
-
-        // The config is compared by its canonical hash, the value the check reports: key order is not a change.
-        var configNow = seen.ConfigOnDisk is null ? null : ConfigJson.Sha256(seen.ConfigOnDisk);
-        return Seq1(Item("manifest", "run.json", seen.ManifestCurrent ? CheckStatus.Ok : CheckStatus.Stale, $"replay of {m.EventCount} events", null))
-            .Add(Item("config", "config_resolved.yaml",
-                configNow is null ? (seen.ConfigFileExists ? CheckStatus.Changed : CheckStatus.Missing)
-                    : configNow == m.ConfigSha256 ? CheckStatus.Ok : CheckStatus.Changed,
-                m.ConfigSha256, configNow))
-            .Concat(m.Artifacts.Map(a => File("artifact", a.Path, a.Sha256)))
-            .Concat(m.Inputs.Map(i => File("input", i.FullPath, i.Sha256)));
-    }
+    /// <summary>As recorded.</summary>
+    Ok,
+    /// <summary>Recorded but gone.</summary>
+    Missing,
+    /// <summary>Its bytes differ from what was recorded, or it does not read.</summary>
+    Modified,
+    /// <summary>In the run but recorded nowhere.</summary>
+    Extra,
+    /// <summary>Behind what it summarises (run.json behind the log after a writer died, a cut-off last line): a
+    /// crash's trace, mended by the next writer or Repair-Run, not tampering.</summary>
+    Stale,
+    /// <summary>The event log's hash chain does not hold there, or a run that referred to this one (or that this one
+    /// refers to) holds a different history than was recorded.</summary>
+    ChainBroken,
+    /// <summary>Left behind by an interrupted write (a temporary file); Repair-Run removes it.</summary>
+    Leftover,
+    /// <summary>Cannot be verified: written before RunTools recorded what would verify it (events before the hash
+    /// chain, a log before log hashes). Not a failure.</summary>
+    Unverified,
 }
+
+/// <summary>One verified item of a run (Test-Run): what it is, what was expected, what was found.</summary>
+/// <param name="Kind">What the item is: manifest, events, config, artifact, log, sidecar, input, file, upstream, child.</param>
+/// <param name="Detail">What was found, in words, when it is not plain.</param>
+public sealed record RunCheck(string Run, string Kind, string Item, CheckStatus Status, string? Expected, string? Actual, string RunPath,
+    string? Detail = null)
+{
+    /// <summary>Ok and Unverified pass (-Quiet); every other status is a finding.</summary>
+    public bool Passed => Status is CheckStatus.Ok or CheckStatus.Unverified;
+}
+
+/// <summary>One thing Repair-Run did to a run (with -WhatIf, nothing is done and nothing is written).</summary>
+/// <param name="Action">RebuildLog, QuarantineLines, CutTornLine, RewriteManifest or RemoveLeftover.</param>
+/// <param name="Item">What it acted on: a file of the run, or the full path of a leftover under the run's root.</param>
+public sealed record RepairRecord(string Run, string Action, string Item, string Detail, string RunPath);
