@@ -1,0 +1,58 @@
+using BenchmarkDotNet.Attributes;
+using RunTools.Manifests;
+using RunTools.Shell.Store;
+
+namespace RunTools.Benchmarks;
+
+/// <summary>
+/// The cost of one Write-RunMetric (one value: lock, read run.json and the log's last line, append, rewrite run.json)
+/// on a run with 1,000 events (the baseline) and on runs with 100,000 and 1,000,000 events. Appending costs the size of
+/// the event, not of the log, so the ratios stay near 1 (goal: within 2× at 1M). Setup also prints run.json's size
+/// for the 1M-event run (goal: under 64 KB).
+/// </summary>
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 20)]
+[MemoryDiagnoser]
+public class MetricWriteBenchmarks
+{
+    string root = "", small = "", medium = "", large = "";
+    long step;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        root = Path.Combine(Path.GetTempPath(), "runtools-bench-metrics", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        small = RunWith(1_000);
+        medium = RunWith(100_000);
+        large = RunWith(1_000_000);
+        Console.WriteLine($"// run.json of the 1,000,000-event run: {new FileInfo(Path.Combine(large, "run.json")).Length:N0} bytes; " +
+                          $"events.jsonl: {new FileInfo(Path.Combine(large, "events.jsonl")).Length:N0} bytes");
+    }
+
+    string RunWith(int events)
+    {
+        var request = new NewRunRequest(root, $"m{events}", [], [], [], [], [], Environment.CurrentDirectory, "7.6.9");
+        var run = RunFactory.Plan(request).Bind(RunFactory.Execute).Match(m => m.Path!, e => throw new InvalidOperationException(e.Message));
+        for (var written = 1; written < events; written += 10_000)
+        {
+            var batch = toSeq(Enumerable.Range(written, Math.Min(10_000, events - written)).Select(i => new MetricPoint(i % 2 == 0 ? "loss" : "val/loss", 1.0 / i, i, "train")).ToArray());
+            RunOperations.WriteMetrics(run, batch).Match(_ => unit, e => throw new InvalidOperationException(e.Message));
+        }
+        return run;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => Directory.Delete(root, recursive: true);
+
+    void WriteOne(string run) =>
+        RunOperations.WriteMetrics(run, Seq1(new MetricPoint("loss", 0.5, ++step, "train"))).Match(_ => unit, e => throw new InvalidOperationException(e.Message));
+
+    [Benchmark(Baseline = true, Description = "Write-RunMetric, run with 1k events")]
+    public void OneThousand() => WriteOne(small);
+
+    [Benchmark(Description = "Write-RunMetric, run with 100k events")]
+    public void HundredThousand() => WriteOne(medium);
+
+    [Benchmark(Description = "Write-RunMetric, run with 1M events")]
+    public void OneMillion() => WriteOne(large);
+}

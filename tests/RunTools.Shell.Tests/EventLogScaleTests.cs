@@ -1,0 +1,40 @@
+using RunTools.Manifests;
+using RunTools.Shell.Store;
+using RunTools.Verification;
+using RunTools.Views;
+
+namespace RunTools.Shell.Tests;
+
+/// <summary>A run with a million metric events reads, lists, verifies and takes more writes; run.json stays small
+/// because the history lives in the log and run.json keeps one summary per metric.</summary>
+public sealed class EventLogScaleTests : IDisposable
+{
+    readonly TempDirectory temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public void A_million_metric_events_in_one_run()
+    {
+        var request = new NewRunRequest(temp.Path, "big", [], [], [], [], [], temp.Path, "7.6.9");
+        var run = Expect.Succ(RunFactory.Plan(request).Bind(RunFactory.Execute)).Path!;
+        for (var start = 0; start < 1_000_000; start += 20_000)
+        {
+            var batch = toSeq(Enumerable.Range(start, 20_000).Select(i => new MetricPoint(i % 4 == 0 ? "val/loss" : "loss", i, i, "train")).ToArray());
+            Expect.Succ(RunOperations.WriteMetrics(run, batch));
+        }
+
+        Assert.True(new FileInfo(Path.Combine(run, "run.json")).Length < 64 * 1024);
+        var manifest = Expect.Succ(RunStore.Read(run));
+        Assert.Equal(1_000_001, manifest.EventCount);
+        Assert.Equal((750_000L, 999_999.0), (manifest.Metric("loss")!.Count, manifest.Metric("loss")!.Max));
+        Assert.Equal(run, Assert.Single(RunStore.List(temp.Path)));
+
+        // A stale run.json (a writer died between its two writes) makes the next reader and writer replay the log.
+        File.Delete(Path.Combine(run, "run.json"));
+        Assert.Equal(manifest with { ChainHead = null }, Expect.Succ(RunStore.Read(run)) with { ChainHead = null });
+        var written = Expect.Succ(RunOperations.WriteMetrics(run, Seq1(new MetricPoint("loss", -1, null, null))));
+        Assert.Equal(1_000_002, written.Manifest.EventCount);
+        Assert.All(Expect.Succ(RunInspection.Verify(run, lineage: false)), c => Assert.True(c.Passed, $"{c.Kind} {c.Item} {c.Status} {c.Detail}"));
+    }
+}
