@@ -13,8 +13,6 @@ namespace RunTools.Manifests;
 /// </summary>
 public static class ConfigSections
 {
-    public static readonly Seq<string> Owned = Seq("data", "folds", "training");
-
     /// <summary>Every unknown key of the owned sections, in the order data, folds, training.</summary>
     public static Seq<RunError> UnknownKeys(ConfigValue config) =>
         DataSchema.UnknownKeys(config) + FoldSpecs.UnknownKeys(config) + TrainingSpecs.UnknownKeys(config);

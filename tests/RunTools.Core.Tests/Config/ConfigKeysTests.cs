@@ -246,6 +246,5 @@ public sealed class ConfigKeysTests
         Assert.Equal(UnknownKeyCases.Training, TrainingSpecs.Keys);
         Assert.Equal(UnknownKeyCases.Candidate, TrainingSpecs.CandidateKeys);
         Assert.Equal(UnknownKeyCases.AnyTrainer, TrainerParameters.All);
-        Assert.Equal(Seq("data", "folds", "training"), ConfigSections.Owned);
     }
 }
