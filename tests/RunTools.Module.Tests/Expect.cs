@@ -53,6 +53,18 @@ public static class Expect
         return e;
     }
 
+    /// <summary>The script's errors, in order: one RunTools error record each, with the stable id, a real category
+    /// and the offending input as its target (a check that reports every problem at once writes one record each).</summary>
+    public static IReadOnlyList<ErrorRecord> Errors(ScriptResult result, string cmdlet, params (string ErrorId, ErrorCategory Category, object? Target)[] expected)
+    {
+        var errors = result.AllErrors.ToList();
+        Assert.Equal(
+            expected.Select(e => ($"{e.ErrorId},RunTools.Module.Commands.{cmdlet}Command", e.Category, e.Target)),
+            errors.Select(e => (e.FullyQualifiedErrorId, e.CategoryInfo.Category, (object?)e.TargetObject)));
+        Assert.All(errors, e => Assert.Equal("RunTools.Module.Infrastructure.RunToolsException", e.Exception.GetType().FullName));
+        return errors;
+    }
+
     /// <summary>Two snapshots (see <see cref="PowerShellHost.Snapshot"/>) hold the same files with the same content.</summary>
     public static void Unchanged(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after)
     {

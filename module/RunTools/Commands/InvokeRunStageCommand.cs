@@ -111,7 +111,7 @@ public sealed class InvokeRunStageCommand : RunCmdlet
         var result = StageResult.Of(manifest, manifest.Stage(Name)!, manifest.Path!, skipped: false, attempt.Reason);
         if (finished.Error is { } error)
         {
-            WriteError(ErrorRecords.From(error, result));
+            WriteFailure(error, result);
             return;
         }
         WriteObject(result);

@@ -92,7 +92,7 @@ public abstract class BuiltinStageCmdlet : RunCmdlet
         if (!Succeeded(recorded, out var end, spec.Stage)) return null;
         if (end.Error is { } error)
         {
-            WriteError(ErrorRecords.From(error, spec.Stage));
+            WriteFailure(error, spec.Stage);
             return null;
         }
         return end.Manifest;

@@ -33,8 +33,16 @@ public static class ErrorRecords
         _ => ErrorCategory.NotSpecified,
     };
 
+    /// <summary>The ErrorRecords of a failure: one for a single error, one per error of a <see cref="ManyErrors"/>
+    /// (checks that report every problem at once, such as unknown config keys), in order.</summary>
+    /// <param name="fallbackTarget">Used when an error has no target of its own.</param>
+    public static Seq<ErrorRecord> All(Error error, object? fallbackTarget = null) =>
+        error is ManyErrors { Errors.IsEmpty: false } many
+            ? many.Errors.Bind(e => All(e, fallbackTarget))
+            : Seq1(From(error, fallbackTarget));
+
     /// <param name="fallbackTarget">Used when the error has no target of its own.</param>
-    public static ErrorRecord From(Error error, object? fallbackTarget = null) => error switch
+    static ErrorRecord From(Error error, object? fallbackTarget) => error switch
     {
         RunError e => new ErrorRecord(new RunToolsException(e), e.ErrorId, Category(e.Kind), e.Target ?? fallbackTarget),
         // Anything else is a bug or an unexpected fault of the platform: still an ErrorRecord, never a raw exception,

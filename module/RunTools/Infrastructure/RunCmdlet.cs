@@ -79,11 +79,20 @@ public abstract class RunCmdlet : PSCmdlet
             ? version.ToString() ?? "unknown"
             : "unknown";
 
-    /// <summary>One bad item: report it and let the pipeline continue.</summary>
-    protected void WriteFailure(Error error, object? target = null) => WriteError(ErrorRecords.From(error, target));
+    /// <summary>One bad item: report it (each of its errors, when a check reported several at once) and let the
+    /// pipeline continue.</summary>
+    protected void WriteFailure(Error error, object? target = null)
+    {
+        foreach (var record in ErrorRecords.All(error, target)) WriteError(record);
+    }
 
-    /// <summary>Nothing can proceed.</summary>
-    protected void Terminate(Error error, object? target = null) => ThrowTerminatingError(ErrorRecords.From(error, target));
+    /// <summary>Nothing can proceed: every error but the last is written, the last one terminates.</summary>
+    protected void Terminate(Error error, object? target = null)
+    {
+        var records = ErrorRecords.All(error, target);
+        foreach (var record in records.Init) WriteError(record);
+        ThrowTerminatingError(records.Last);
+    }
 
     /// <summary>Writes the value (or the error) of a core result.</summary>
     protected void Emit<T>(Fin<T> result, object? target = null) =>

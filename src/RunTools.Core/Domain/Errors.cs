@@ -94,6 +94,24 @@ public sealed record ConfigValueInvalid(string Key, string Detail)
     public override object? Target => Key;
 }
 
+// ---- config keys ---------------------------------------------------------------------------------------------
+
+/// <summary>A key in a config section RunTools reads itself (<c>data</c>, <c>folds</c>, <c>training</c>, a training
+/// candidate, a candidate's grid) that RunTools does not read. Without this error a misspelt key would silently leave
+/// its setting at the default. Every unknown key of a config is reported, each as its own error.</summary>
+/// <param name="Key">The full dotted key, with list indexes: <c>training.candidates[1].grdi</c>.</param>
+/// <param name="Suggestion">The full key of the closest known key, when one is close enough to be a likely typo.</param>
+/// <param name="Known">The keys the map at that place takes.</param>
+/// <param name="Note">Why the key is not taken here when it means something elsewhere (a parameter of another
+/// trainer, a setting of the outer folds).</param>
+public sealed record ConfigKeyUnknown(string Key, string? Suggestion, Seq<string> Known, string? Note = null)
+    : RunError($"The config key '{Key}' is not known{(Note is null ? "" : $": {Note}")}"
+               + $"{(Suggestion is null ? "" : $"; did you mean '{Suggestion}'?")} (known: {string.Join(", ", Known)})", 1106)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidData;
+    public override object? Target => Key;
+}
+
 // ---- data files -----------------------------------------------------------------------------------------------
 
 public sealed record DataFileNotFound(string Path)

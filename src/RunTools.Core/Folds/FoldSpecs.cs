@@ -9,8 +9,8 @@ namespace RunTools.Folds;
 /// Fold specs: read from a config section, checked, and written as canonical text and as plain settings.
 /// </summary>
 /// <remarks>
-/// The config section (every key but <c>kind</c> optional; unknown keys are errors, so a typo cannot silently fall
-/// back to a default):
+/// The config section (every key but <c>kind</c> optional; unknown keys are errors, <see cref="ConfigKeyUnknown"/> with
+/// the closest known key as a suggestion, so a typo cannot silently fall back to a default):
 /// <code>
 /// folds:
 ///   kind: stratified_group      # kfold | stratified | group | stratified_group | walk_forward
@@ -28,9 +28,9 @@ namespace RunTools.Folds;
 /// </remarks>
 public static class FoldSpecs
 {
-    private static readonly string[] OuterKeys = ["kind", "k", "repeats", "seed", "shuffle", "production", "walk_forward", "inner"];
-    private static readonly string[] InnerKeys = ["kind", "k", "shuffle", "walk_forward"];
-    private static readonly string[] WalkForwardKeys = ["window", "horizon", "gap", "train_size", "min_train"];
+    public static readonly Seq<string> OuterKeys = Seq("kind", "k", "repeats", "seed", "shuffle", "production", "walk_forward", "inner");
+    public static readonly Seq<string> InnerKeys = Seq("kind", "k", "shuffle", "walk_forward");
+    public static readonly Seq<string> WalkForwardKeys = Seq("window", "horizon", "gap", "train_size", "min_train");
 
     public const int DefaultFolds = 5;
 
@@ -65,11 +65,12 @@ public static class FoldSpecs
     // ---- reading config -------------------------------------------------------------------------------------
 
     /// <summary>The fold spec in the config section at <paramref name="path"/>, checked with <see cref="Validate"/>.
-    /// A value of the wrong type is a ConfigValueInvalid; anything else wrong is a <see cref="FoldSpecInvalid"/>
-    /// naming the full key.</summary>
+    /// Unknown keys are <see cref="ConfigKeyUnknown"/>s (all of them reported, before anything else); a value of the
+    /// wrong type is a ConfigValueInvalid; anything else wrong is a <see cref="FoldSpecInvalid"/> naming the full
+    /// key.</summary>
     public static Fin<FoldSpec> FromConfig(ConfigValue config, string path = "folds") =>
         from section in Section(config, path, required: true)
-        from _ in UnknownKeys(section.IfNone(ConfigMap.Empty), path, OuterKeys, _ => null)
+        from _ in ConfigKeys.Report(UnknownKeys(config, path))
         from kind in Kind(config, path)
         from k in Int32(config, Sub(path, "k"), DefaultFolds)
         from repeats in Int32(config, Sub(path, "repeats"), 1)
@@ -96,8 +97,7 @@ public static class FoldSpecs
 
     private static Fin<Option<FoldSpec>> Inner(ConfigValue config, string path, ulong seed, bool outerShuffle, WalkForwardSpec? outerWalkForward) =>
         Section(config, path, required: false).Bind(section => section.MatchUnsafe(
-            Some: map =>
-                from _ in UnknownKeys(map, path, InnerKeys, InnerAdvice)
+            Some: _ =>
                 from kind in Kind(config, path)
                 from k in Int32(config, Sub(path, "k"), DefaultFolds)
                 from shuffle in ConfigRead.Bool(config, Sub(path, "shuffle"), kind != FoldKind.WalkForward && outerShuffle)
@@ -110,8 +110,7 @@ public static class FoldSpecs
         Section(config, path, required: false).Bind(section => section.MatchUnsafe(
             Some: map => kind != FoldKind.WalkForward
                 ? FinFail<Option<WalkForwardSpec>>(new FoldSpecInvalid(path, $"only used when kind is walk_forward, and kind is {Text(kind)}"))
-                : from _ in UnknownKeys(map, path, WalkForwardKeys, _ => null)
-                  from windowText in ConfigRead.String(config, Sub(path, "window"), Text(WindowKind.Expanding))
+                : from windowText in ConfigRead.String(config, Sub(path, "window"), Text(WindowKind.Expanding))
                   from window in ParseWindow(windowText).Match(
                       Some: FinSucc,
                       None: () => FinFail<WindowKind>(new FoldSpecInvalid(Sub(path, "window"), $"'{windowText}' is not a window; use expanding or sliding")))
@@ -144,11 +143,29 @@ public static class FoldSpecs
                 ? FinFail<Option<ConfigMap>>(new FoldSpecInvalid(path, "there are no fold settings here; add at least 'kind'"))
                 : FinSucc(Option<ConfigMap>.None));
 
-    private static Fin<Unit> UnknownKeys(ConfigMap section, string path, string[] known, Func<string, string?> advice) =>
-        section.Entries.Find(e => !known.Contains(e.Key)).Match(
-            Some: e => FinFail<Unit>(new FoldSpecInvalid(Sub(path, e.Key),
-                advice(e.Key) ?? $"unknown fold setting; the settings here are {string.Join(", ", known)}")),
-            None: () => FinSucc(unit));
+    /// <summary>
+    /// Every unknown key of the fold settings at <paramref name="path"/>: the outer level, <c>inner</c> and each
+    /// <c>walk_forward</c> (as <see cref="ConfigKeyUnknown"/>s; an outer-only setting under <c>inner</c> says why it is
+    /// not taken there), and any of these that is not a map (a <see cref="FoldSpecInvalid"/>, as the reader says).
+    /// Absent settings have no unknown keys.
+    /// </summary>
+    public static Seq<RunError> UnknownKeys(ConfigValue config, string path = "folds")
+    {
+        Seq<RunError> Level(string at, Seq<string> known, Func<string, string?>? note, Func<Seq<ConfigEntry>, Seq<RunError>> nested) =>
+            ConfigKeys.Section(config, at, v => new FoldSpecInvalid(at, $"expected a map of fold settings, found '{v.Display}'"))
+                .Match(Right: entries => ConfigKeys.Unknown(entries, at, known, note) + nested(entries), Left: e => Seq1(e));
+
+        Seq<RunError> WalkForwardOf(string at, Seq<ConfigEntry> entries) =>
+            entries.Exists(e => e.Key == "walk_forward")
+                ? Level(Sub(at, "walk_forward"), WalkForwardKeys, null, _ => Seq<RunError>())
+                : Seq<RunError>();
+
+        return Level(path, OuterKeys, null, outer =>
+            WalkForwardOf(path, outer)
+            + (outer.Exists(e => e.Key == "inner")
+                ? Level(Sub(path, "inner"), InnerKeys, InnerAdvice, inner => WalkForwardOf(Sub(path, "inner"), inner))
+                : Seq<RunError>()));
+    }
 
     private static Fin<int> Int32(ConfigValue config, string path, int @default) =>
         ConfigRead.Int(config, path, @default).Bind(v => ToInt32(path, v));

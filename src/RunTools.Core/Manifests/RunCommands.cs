@@ -30,9 +30,11 @@ public static class RunCommands
         string.Create(CultureInfo.InvariantCulture, $"{createdAt.UtcDateTime:yyyyMMdd_HHmmss}_{key.Value}")
         + (attempt <= 1 ? "" : string.Create(CultureInfo.InvariantCulture, $"-{attempt}"));
 
-    /// <summary>The event that creates a run: resolves the label and feature list from the config's <c>data</c>
-    /// section and the first tabular input, checking that the columns exist.</summary>
+    /// <summary>The event that creates a run: checks the keys of every config section RunTools reads (all unknown
+    /// keys reported together, see <see cref="ConfigSections"/>), then resolves the label and feature list from the
+    /// config's <c>data</c> section and the first tabular input, checking that the columns exist.</summary>
     public static Fin<RunCreated> Create(NewRunSpec spec, string directoryName, DateTimeOffset now) =>
+        from keys in ConfigSections.CheckKeys(spec.Config)
         from schema in DataSchema.Resolve(spec.Config, spec.Inputs)
         select new RunCreated(now, spec.RunId, directoryName, spec.Key.Value, spec.PackageVersion, spec.Inputs,
             spec.Config, new NameList(schema.Features), schema.Label, spec.Environment, spec.Git, spec.Lineage);
@@ -109,13 +111,24 @@ public static class RunCommands
 /// <summary>The data a run is about: its label and features.</summary>
 public sealed record DataSchema(string? Label, Seq<string> Features, string? Id, string? Group, string? Time)
 {
+    /// <summary>The keys of the config's <c>data</c> section: the roles read here, and <c>input</c> (which data file
+    /// the stages read when a run has several; read by the shell's data loader).</summary>
+    public static readonly Seq<string> Keys = Seq("label", "features", "id", "group", "time", "exclude", "input");
+
+    /// <summary>The <c>data</c> section's unknown keys (see <see cref="ConfigKeys"/>); a section that is not a map
+    /// is a <see cref="ConfigValueInvalid"/>.</summary>
+    public static Seq<RunError> UnknownKeys(ConfigValue config) =>
+        ConfigKeys.Section(config, "data", v => new ConfigValueInvalid("data", $"expected a map of the data's roles ({string.Join(", ", Keys)}), found '{v.Display}'"))
+            .Match(Right: entries => ConfigKeys.Unknown(entries, "data", Keys), Left: e => Seq1(e));
+
     /// <summary>
     /// Reads <c>data.label</c>, <c>data.features</c>, <c>data.id</c>, <c>data.group</c>, <c>data.time</c> and
-    /// <c>data.exclude</c> from the config. Without an explicit feature list, the features are the columns of the
-    /// first CSV/Parquet input other than the label, id, group, time and excluded columns. Every named column must
-    /// exist in that input.
+    /// <c>data.exclude</c> from the config, after checking that the section has no unknown keys (all of them are
+    /// reported). Without an explicit feature list, the features are the columns of the first CSV/Parquet input
+    /// other than the label, id, group, time and excluded columns. Every named column must exist in that input.
     /// </summary>
     public static Fin<DataSchema> Resolve(ConfigValue config, Seq<InputFile> inputs) =>
+        from keys in ConfigKeys.Report(UnknownKeys(config))
         from label in ConfigRead.OptionalString(config, "data.label")
         from id in ConfigRead.OptionalString(config, "data.id")
         from grp in ConfigRead.OptionalString(config, "data.group")

@@ -59,6 +59,12 @@ public static class TrainerParameters
 
     public static string Name(TrainerKind kind) => kind.ToString().ToLowerInvariant();
 
+    /// <summary>Every trainer's parameters, each once, in the order of <see cref="Known"/>'s trainers.</summary>
+    public static Seq<string> All => toSeq(Enum.GetValues<TrainerKind>()).Bind(k => Known[k]).Distinct();
+
+    /// <summary>The trainers that take a parameter.</summary>
+    public static Seq<TrainerKind> Taking(string parameter) => toSeq(Enum.GetValues<TrainerKind>()).Filter(k => Known[k].Contains(parameter));
+
     public static Option<TrainerKind> Parse(string name) =>
         toSeq(Enum.GetValues<TrainerKind>()).Find(k => string.Equals(Name(k), name.Replace("_", ""), StringComparison.OrdinalIgnoreCase));
 }
@@ -73,14 +79,60 @@ public static class TrainingSpecs
     /// <summary>Whether a larger value of the metric is better.</summary>
     public static bool HigherIsBetter(string metric) => metric is not ("log_loss" or "brier" or "rmse" or "mae");
 
+    /// <summary>The keys of the <c>training:</c> section.</summary>
+    public static readonly Seq<string> Keys = Seq("task", "mode", "metric", "threads", "seed", "smote", "smote_k", "conformal_alpha",
+        "positive_class", "parent", "candidates");
+
+    /// <summary>The keys of one entry of <c>training.candidates</c>.</summary>
+    public static readonly Seq<string> CandidateKeys = Seq("trainer", "grid");
+
+    /// <summary>
+    /// Every unknown key of the <c>training:</c> section at <paramref name="path"/>, of each candidate and of each
+    /// candidate's grid (the parameters its trainer takes; a parameter of another trainer says which trainers take it;
+    /// with no known trainer, any trainer's parameter is accepted here and the trainer itself is reported when the
+    /// section is read). A section that is not a map is a <see cref="ConfigValueInvalid"/>; other values of the wrong
+    /// shape are left to <see cref="FromConfig"/>.
+    /// </summary>
+    public static Seq<RunError> UnknownKeys(ConfigValue config, string path = "training") =>
+        ConfigKeys.Section(config, path, v => new ConfigValueInvalid(path, $"expected a map of training settings, found '{v.Display}'"))
+            .Match(Right: entries => ConfigKeys.Unknown(entries, path, Keys) + UnknownCandidateKeys(config, $"{path}.candidates"), Left: e => Seq1(e));
+
+    static Seq<RunError> UnknownCandidateKeys(ConfigValue config, string key) =>
+        ConfigPaths.Get(config, key).Case is ConfigList list
+            ? toSeq(list.Items.Select((item, index) => item is ConfigMap map
+                ? ConfigKeys.Unknown(map.Entries, $"{key}[{index}]", CandidateKeys) + UnknownGridKeys(map, $"{key}[{index}]")
+                : Seq<RunError>())).Bind(errors => errors)
+            : Seq<RunError>();
+
+    static Seq<RunError> UnknownGridKeys(ConfigMap candidate, string key)
+    {
+        if (candidate.Find("grid").Case is not ConfigMap grid) return Seq<RunError>();
+        var trainer = ConfigRead.OptionalString(candidate, "trainer").ToOption().Bind(name => name).Bind(TrainerParameters.Parse);
+        return trainer.Match(
+            Some: t => ConfigKeys.Unknown(grid.Entries, $"{key}.grid", TrainerParameters.Known[t], parameter =>
+            {
+                var others = TrainerParameters.Taking(parameter).Map(TrainerParameters.Name);
+                return $"{TrainerParameters.Name(t)} has no parameter '{parameter}'" + (others.IsEmpty
+                    ? ""
+                    : $"; {Names(others)} {(others.Count == 1 ? "takes" : "take")} it");
+            }),
+            None: () => ConfigKeys.Unknown(grid.Entries, $"{key}.grid", TrainerParameters.All));
+    }
+
+    /// <summary>"a", "a and b", "a, b and c".</summary>
+    static string Names(Seq<string> names) =>
+        names.Count == 1 ? names.Head : $"{string.Join(", ", names.Init)} and {names.Last}";
+
     /// <summary>
     /// Reads the <c>training:</c> section. Defaults: task binary, mode direct, metric auc / macro_f1 / rmse, threads 0
-    /// (all cores), seed = folds.seed or 42, smote none with k 5, conformal alpha 0.1, one LightGbm candidate.
+    /// (all cores), seed = folds.seed or 42, smote none with k 5, conformal alpha 0.1, one LightGbm candidate. Unknown
+    /// keys (see <see cref="UnknownKeys"/>) are reported first, all of them.
     /// </summary>
     public static Fin<TrainingSpec> FromConfig(ConfigValue config, string path = "training")
     {
         string Key(string k) => $"{path}.{k}";
-        return from taskText in ConfigRead.String(config, Key("task"), "binary")
+        return from keys in ConfigKeys.Report(UnknownKeys(config, path))
+               from taskText in ConfigRead.String(config, Key("task"), "binary")
                from task in ParseEnum<TrainingTask>(Key("task"), taskText)
                from modeText in ConfigRead.String(config, Key("mode"), "direct")
                from mode in ParseEnum<TrainingMode>(Key("mode"), modeText)
@@ -131,9 +183,12 @@ public static class TrainingSpecs
             : FinFail<T>(new ConfigValueInvalid(key, $"'{text}' is not one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}"));
 
     /// <summary>Expands each candidate's grid (the cartesian product of its parameter lists, in the order given) into
-    /// candidates with ids <c>trainer#1</c>, <c>trainer#2</c>, ...</summary>
+    /// candidates with ids <c>trainer#1</c>, <c>trainer#2</c>, ... Unknown keys of the candidates and their grids are
+    /// reported first, all of them.</summary>
     public static Fin<Seq<Candidate>> Candidates(ConfigValue config, string key)
     {
+        var unknown = ConfigKeys.Report(UnknownCandidateKeys(config, key));
+        if (unknown.IsFail) return unknown.Map(_ => Seq<Candidate>());
         var entries = ConfigPaths.Get(config, key);
         if (entries.IsNone) return Seq1(new Candidate("lightgbm#1", TrainerKind.LightGbm, Map<string, double>()));
         if (entries.Case is not ConfigList list || list.Items.IsEmpty)
@@ -148,27 +203,28 @@ public static class TrainingSpecs
     static Fin<Seq<Candidate>> Expand(ConfigValue item, string key)
     {
         if (item is not ConfigMap map) return FinFail<Seq<Candidate>>(new ConfigValueInvalid(key, "must be a map with 'trainer' and optional 'grid'"));
-        return from name in ConfigRead.String(map, "trainer", "")
+        return from name in Under(key, ConfigRead.String(map, "trainer", ""))
                from trainer in TrainerParameters.Parse(name).ToFin(new ConfigValueInvalid($"{key}.trainer",
                    $"'{name}' is not a trainer; use one of {string.Join(", ", Enum.GetValues<TrainerKind>().Select(TrainerParameters.Name))}"))
-               from axes in Axes(map.Find("grid").IfNone(ConfigMap.Empty), $"{key}.grid", trainer)
+               from axes in Axes(map.Find("grid").IfNone(ConfigMap.Empty), $"{key}.grid")
                let points = axes.Fold(Seq1(Map<string, double>()), (acc, axis) => acc.Bind(p => axis.Values.Map(v => p.Add(axis.Name, v))))
                select toSeq(points.Select((p, i) => new Candidate($"{TrainerParameters.Name(trainer)}#{i + 1}", trainer, p)));
     }
 
-    static Fin<Seq<(string Name, Seq<double> Values)>> Axes(ConfigValue grid, string key, TrainerKind trainer)
+    /// <summary>A read inside a list item names the key relative to the item; this gives it the item's full key.</summary>
+    static Fin<T> Under<T>(string key, Fin<T> read) =>
+        read.Match(Succ: FinSucc, Fail: e => FinFail<T>(e is ConfigValueInvalid invalid ? invalid with { Key = $"{key}.{invalid.Key}" } : e));
+
+    static Fin<Seq<(string Name, Seq<double> Values)>> Axes(ConfigValue grid, string key)
     {
         if (grid is not ConfigMap map) return FinFail<Seq<(string, Seq<double>)>>(new ConfigValueInvalid(key, "must be a map of parameter: [values]"));
-        var known = TrainerParameters.Known[trainer];
+        // Every key is one of the trainer's parameters: Candidates checked the keys first.
         return map.Entries.Map(e =>
-                known.Contains(e.Key)
-                    ? ConfigRead.Floats(map, e.Key).Match(
-                        Succ: values => values.IsEmpty
-                            ? FinFail<(string, Seq<double>)>(new ConfigValueInvalid($"{key}.{e.Key}", "needs at least one value"))
-                            : FinSucc((e.Key, values)),
-                        Fail: _ => FinFail<(string, Seq<double>)>(new ConfigValueInvalid($"{key}.{e.Key}", "expected a number or a list of numbers")))
-                    : FinFail<(string, Seq<double>)>(new ConfigValueInvalid($"{key}.{e.Key}",
-                        $"{TrainerParameters.Name(trainer)} has no parameter '{e.Key}'; use {string.Join(", ", known)}")))
+                ConfigRead.Floats(map, e.Key).Match(
+                    Succ: values => values.IsEmpty
+                        ? FinFail<(string, Seq<double>)>(new ConfigValueInvalid($"{key}.{e.Key}", "needs at least one value"))
+                        : FinSucc((e.Key, values)),
+                    Fail: _ => FinFail<(string, Seq<double>)>(new ConfigValueInvalid($"{key}.{e.Key}", "expected a number or a list of numbers"))))
             .Sequence();
     }
 }

@@ -119,7 +119,6 @@ public sealed class FoldSpecsTests
         { "folds: 5", "folds", "expected a map of fold settings, found '5'" },
         { "folds: { k: 3 }", "folds.kind", "is required; use one of kfold, stratified, group, stratified_group, walk_forward" },
         { "folds: { kind: loo }", "folds.kind", "'loo' is not a fold kind; use one of kfold, stratified, group, stratified_group, walk_forward" },
-        { "folds: { kind: kfold, shufle: true }", "folds.shufle", "unknown fold setting; the settings here are kind, k, repeats, seed, shuffle, production, walk_forward, inner" },
         { "folds: { kind: kfold, seed: -1 }", "folds.seed", "must be 0 or more, got -1" },
         { "folds: { kind: kfold, k: 1 }", "folds.k", "must be at least 2, got 1" },
         { "folds: { kind: kfold, k: 9999999999 }", "folds.k", "9999999999 is out of range" },
@@ -130,13 +129,7 @@ public sealed class FoldSpecsTests
         { "folds: { kind: walk_forward, walk_forward: { window: rolling } }", "folds.walk_forward.window", "'rolling' is not a window; use expanding or sliding" },
         { "folds: { kind: walk_forward, walk_forward: { window: sliding } }", "folds.walk_forward.train_size", "is required for window: sliding (the number of time points to train on)" },
         { "folds: { kind: walk_forward, walk_forward: { horizon: 0 } }", "folds.walk_forward.horizon", "must be at least 1 time point, got 0" },
-        { "folds: { kind: walk_forward, walk_forward: { lag: 1 } }", "folds.walk_forward.lag", "unknown fold setting; the settings here are window, horizon, gap, train_size, min_train" },
         { "folds: { kind: kfold, inner: { k: 3 } }", "folds.inner.kind", "is required; use one of kfold, stratified, group, stratified_group, walk_forward" },
-        { "folds: { kind: kfold, inner: { kind: kfold, seed: 3 } }", "folds.inner.seed", "inner folds take their seeds from the outer seed (with the repeat and outer fold), so set seed on the outer level only" },
-        { "folds: { kind: kfold, inner: { kind: kfold, repeats: 2 } }", "folds.inner.repeats", "repeats apply to the outer folds; each outer fold gets one set of inner folds" },
-        { "folds: { kind: kfold, inner: { kind: kfold, production: true } }", "folds.inner.production", "production applies to the outer plan; when it is on, the production fold gets inner folds too" },
-        { "folds: { kind: kfold, inner: { kind: kfold, inner: { kind: kfold } } }", "folds.inner.inner", "only one level of nesting is supported" },
-        { "folds: { kind: kfold, inner: { kind: kfold, q: 1 } }", "folds.inner.q", "unknown fold setting; the settings here are kind, k, shuffle, walk_forward" },
         { "folds: { kind: kfold, inner: { kind: kfold, k: 1 } }", "folds.inner.k", "must be at least 2, got 1" },
         { "folds: { kind: kfold, inner: { kind: walk_forward, shuffle: true } }", "folds.inner.shuffle", "walk-forward folds keep time order; use shuffle: false" },
         { "folds: { kind: kfold, inner: [1] }", "folds.inner", "expected a map of fold settings, found '[1]'" },
@@ -146,6 +139,51 @@ public sealed class FoldSpecsTests
     [MemberData(nameof(BadConfigs))]
     public void Bad_settings_are_FoldSpecInvalid_naming_the_full_key(string yaml, string key, string detail) =>
         Expect.Error(new FoldSpecInvalid(key, detail), Read(yaml));
+
+    static readonly Seq<string> Outer = Seq("kind", "k", "repeats", "seed", "shuffle", "production", "walk_forward", "inner");
+    static readonly Seq<string> InnerLevel = Seq("kind", "k", "shuffle", "walk_forward");
+    static readonly Seq<string> WalkForward = Seq("window", "horizon", "gap", "train_size", "min_train");
+
+    /// <summary>Unknown fold settings, at every level; a setting of the outer level under inner says why it is not
+    /// taken there. (Rows of the bad-input catalogue: yaml, then the error.)</summary>
+    public static TheoryData<string, ConfigKeyUnknown> UnknownSettings => new()
+    {
+        { "folds: { kind: kfold, shufle: true }", new("folds.shufle", "folds.shuffle", Outer) },
+        { "folds: { kind: walk_forward, walk_forward: { lag: 1 } }", new("folds.walk_forward.lag", null, WalkForward) },
+        { "folds: { kind: walk_forward, walk_forward: { minTrain: 1 } }", new("folds.walk_forward.minTrain", "folds.walk_forward.min_train", WalkForward) },
+        { "folds: { kind: kfold, inner: { kind: walk_forward, walk_forward: { horizn: 2 } } }", new("folds.inner.walk_forward.horizn", "folds.inner.walk_forward.horizon", WalkForward) },
+        { "folds: { kind: kfold, inner: { kind: kfold, seed: 3 } }", new("folds.inner.seed", null, InnerLevel,
+            "inner folds take their seeds from the outer seed (with the repeat and outer fold), so set seed on the outer level only") },
+        { "folds: { kind: kfold, inner: { kind: kfold, repeats: 2 } }", new("folds.inner.repeats", null, InnerLevel,
+            "repeats apply to the outer folds; each outer fold gets one set of inner folds") },
+        { "folds: { kind: kfold, inner: { kind: kfold, production: true } }", new("folds.inner.production", null, InnerLevel,
+            "production applies to the outer plan; when it is on, the production fold gets inner folds too") },
+        { "folds: { kind: kfold, inner: { kind: kfold, inner: { kind: kfold } } }", new("folds.inner.inner", null, InnerLevel, "only one level of nesting is supported") },
+        { "folds: { kind: kfold, inner: { kind: kfold, q: 1 } }", new("folds.inner.q", "folds.inner.k", InnerLevel) },
+        { "folds: { kind: kfold, Seed: 3 }", new("folds.Seed", "folds.seed", Outer) },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnknownSettings))]
+    public void Unknown_settings_are_ConfigKeyUnknown_with_the_full_key_and_the_closest_setting(string yaml, ConfigKeyUnknown error)
+    {
+        Expect.Error(error, Read(yaml));
+        Assert.Equal(Seq1<RunError>(error), FoldSpecs.UnknownKeys(Yaml(yaml)));
+    }
+
+    [Fact]
+    public void Every_unknown_setting_is_reported_at_once_before_any_other_problem()
+    {
+        var errors = Assert.IsType<LanguageExt.Common.ManyErrors>(Expect.Fail(Read(
+            "folds: { kind: loo, k: 1, seeed: 3, inner: { kind: kfold, kk: 2, walk_forward: { gapp: 1 } }, walk_forward: [1] }")));
+        Assert.Equal(
+            Seq<LanguageExt.Common.Error>(
+                new ConfigKeyUnknown("folds.seeed", "folds.seed", Outer),
+                new FoldSpecInvalid("folds.walk_forward", "expected a map of fold settings, found '[1]'"),
+                new ConfigKeyUnknown("folds.inner.kk", "folds.inner.k", InnerLevel),
+                new ConfigKeyUnknown("folds.inner.walk_forward.gapp", "folds.inner.walk_forward.gap", WalkForward)),
+            errors.Errors);
+    }
 
     [Theory]
     [InlineData("folds: { kind: kfold, k: three }", "folds.k", "expected an integer, found 'three'")]

@@ -109,7 +109,6 @@ public sealed class TrainingSpecTests
     [InlineData("training: { candidates: [ { trainer: lbfgs }, { trainer: xgboost } ] }", "training.candidates[1].trainer")]
     [InlineData("training: { candidates: [ { grid: { l2: [1] } } ] }", "training.candidates[0].trainer")]
     [InlineData("training: { candidates: [ { trainer: lbfgs, grid: [1, 2] } ] }", "training.candidates[0].grid")]
-    [InlineData("training: { candidates: [ { trainer: lbfgs, grid: { trees: [10] } } ] }", "training.candidates[0].grid.trees")]
     [InlineData("training: { candidates: [ { trainer: lbfgs, grid: { l2: [] } } ] }", "training.candidates[0].grid.l2")]
     [InlineData("training: { candidates: [ { trainer: lbfgs, grid: { l2: [0.1, big] } } ] }", "training.candidates[0].grid.l2")]
     [InlineData("training: { candidates: [ { trainer: lbfgs, grid: { l2: { a: 1 } } } ] }", "training.candidates[0].grid.l2")]
@@ -141,14 +140,16 @@ public sealed class TrainingSpecTests
     }
 
     [Fact]
-    public void An_unknown_parameter_names_the_trainer_and_lists_its_parameters()
+    public void An_unknown_parameter_names_the_trainer_the_trainers_that_take_it_and_lists_its_parameters()
     {
-        Assert.Equal(
-            new ConfigValueInvalid("training.candidates[0].grid.trees", "lbfgs has no parameter 'trees'; use l1, l2, iterations"),
-            Invalid("training: { candidates: [ { trainer: lbfgs, grid: { trees: [10] } } ] }"));
-        Assert.Equal(
-            new ConfigValueInvalid("training.candidates[0].grid.l1", "lightgbm has no parameter 'l1'; use iterations, leaves, learning_rate, min_leaf, l2"),
-            Invalid("training: { candidates: [ { trainer: lightgbm, grid: { l1: [1] } } ] }"));
+        Expect.Error(
+            new ConfigKeyUnknown("training.candidates[0].grid.trees", null, Seq("l1", "l2", "iterations"),
+                "lbfgs has no parameter 'trees'; fasttree and fastforest take it"),
+            Read("training: { candidates: [ { trainer: lbfgs, grid: { trees: [10] } } ] }"));
+        Expect.Error(
+            new ConfigKeyUnknown("training.candidates[0].grid.l1", "training.candidates[0].grid.l2", Seq("iterations", "leaves", "learning_rate", "min_leaf", "l2"),
+                "lightgbm has no parameter 'l1'; lbfgs and sdca take it"),
+            Read("training: { candidates: [ { trainer: lightgbm, grid: { l1: [1] } } ] }"));
     }
 
     [Fact]
