@@ -20,11 +20,13 @@
         'Invoke-RunInference'
         'Invoke-RunStage'
         'Invoke-RunTraining'
+        'Lock-Run'
         'New-Run'
         'New-RunFoldPlan'
         'Remove-Run'
         'Set-RunStatus'
         'Test-Run'
+        'Unlock-Run'
         'Write-RunMetric'
     )
     FunctionsToExport = @()

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using RunTools.Domain;
 using RunTools.Training;
 
@@ -33,6 +35,28 @@ public sealed record RetentionPolicy(TimeSpan? OlderThan, int? KeepLast, int? Ke
             || LowerBetterNames.Contains(segment)
             || segment.EndsWith("_loss", StringComparison.OrdinalIgnoreCase)
             || segment.EndsWith("_error", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>An age as a user writes it: a number of days (<c>30</c>, <c>1.5</c>), a number with a unit (<c>30d</c>,
+    /// <c>12h</c>, <c>90m</c>, <c>45s</c>, or the words: <c>2 days</c>, <c>1 hour</c>), or a TimeSpan
+    /// (<c>30.00:00:00</c>, <c>12:00:00</c>). None for anything else.</summary>
+    public static Option<TimeSpan> ParseAge(string text)
+    {
+        var match = AgePattern.Match(text);
+        if (!match.Success)
+            return TimeSpan.TryParse(text.Trim(), CultureInfo.InvariantCulture, out var span) ? Some(span) : None;
+        var amount = double.Parse(match.Groups["n"].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
+        var unit = match.Groups["unit"].Value.ToLowerInvariant();
+        return unit switch
+        {
+            "" or "d" or "day" or "days" => TimeSpan.FromDays(amount),
+            "h" or "hour" or "hours" => TimeSpan.FromHours(amount),
+            "m" or "min" or "minute" or "minutes" => TimeSpan.FromMinutes(amount),
+            _ => TimeSpan.FromSeconds(amount),
+        };
+    }
+
+    static readonly Regex AgePattern = new(@"^\s*(?<n>\d+(\.\d+)?)\s*(?<unit>|d|days?|h|hours?|m|min|minutes?|s|seconds?)\s*$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     /// <summary>The policy, or every reason it cannot be applied (each names its parameter).</summary>
     /// <param name="runsNamed">Whether the runs were named (given, or chosen by key) rather than every run under a root:

@@ -330,6 +330,27 @@ public sealed class RetentionPlanTests
     public void The_direction_of_a_metric_is_known_from_its_name(string metric, bool lowerIsBetter) =>
         Assert.Equal(lowerIsBetter, RetentionPolicy.IsLowerBetter(metric));
 
+    [Theory]
+    [InlineData("30", 30 * 24 * 3600.0)]
+    [InlineData("1.5", 36 * 3600.0)]
+    [InlineData("2d", 2 * 24 * 3600.0)]
+    [InlineData("12h", 12 * 3600.0)]
+    [InlineData("90m", 90 * 60.0)]
+    [InlineData("45s", 45.0)]
+    [InlineData(" 2 Days ", 2 * 24 * 3600.0)]
+    [InlineData("1 hour", 3600.0)]
+    [InlineData("30.00:00:00", 30 * 24 * 3600.0)]
+    [InlineData("12:00:00", 12 * 3600.0)]
+    public void An_age_is_days_a_number_with_a_unit_or_a_TimeSpan(string text, double seconds) =>
+        Assert.Equal(Some(TimeSpan.FromSeconds(seconds)), RetentionPolicy.ParseAge(text));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("30x")]
+    [InlineData("-3d")]
+    [InlineData("a week")]
+    public void Anything_else_is_not_an_age(string text) => Assert.True(RetentionPolicy.ParseAge(text).IsNone);
+
     [Fact]
     public void Ages_are_told_in_their_largest_whole_unit_and_limits_as_given()
     {
