@@ -20,12 +20,14 @@
         'Invoke-RunInference'
         'Invoke-RunStage'
         'Invoke-RunTraining'
+        'Lock-Run'
         'New-Run'
         'New-RunFoldPlan'
         'Repair-Run'
         'Remove-Run'
         'Set-RunStatus'
         'Test-Run'
+        'Unlock-Run'
         'Write-RunMetric'
     )
     FunctionsToExport = @()

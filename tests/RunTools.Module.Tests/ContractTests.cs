@@ -159,6 +159,8 @@ public sealed class ContractTests(PowerShellHost ps) : IClassFixture<PowerShellH
         ["Set-RunStatus"] = ("$run = New-Run a", "$run | Set-RunStatus Cancelled 'not needed'"),
         ["Write-RunMetric"] = ("$run = New-Run a", "Write-RunMetric -Run $run -Name auc -Value 0.9"),
         ["Remove-Run"] = ("$run = New-Run a", "$run | Remove-Run"),
+        ["Lock-Run"] = ("$run = New-Run a", "$run | Lock-Run -Reason 'in the paper'"),
+        ["Unlock-Run"] = ("$run = New-Run a; Lock-Run $run", "$run | Unlock-Run"),
         ["New-RunFoldPlan"] = (TrainingSetup, "$run | New-RunFoldPlan"),
         ["Invoke-RunTraining"] = (TrainingSetup + "; $run | New-RunFoldPlan | Out-Null", "$run | Invoke-RunTraining"),
         ["Invoke-RunInference"] = (TrainingSetup + "; $run | New-RunFoldPlan | Out-Null; $run | Invoke-RunTraining | Out-Null", "$run | Invoke-RunInference d.csv"),

@@ -13,6 +13,7 @@ public static class Expect
     public const string MetricRecord = "RunTools.Views.MetricRecord";
     public const string RunCheck = "RunTools.Views.RunCheck";
     public const string RunDifference = "RunTools.Comparison.RunDifference";
+    public const string RetentionDecision = "RunTools.Retention.RetentionDecision";
 
     /// <summary>The one output object, of the given type (by full name: the module's types live in its private load
     /// context, so the tests never reference them).</summary>

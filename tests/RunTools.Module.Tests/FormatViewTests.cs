@@ -35,6 +35,7 @@ public sealed class FormatViewTests(FormatViewTests.Rendered rendered) : IClassF
                 '### StageResult'; $a | Invoke-RunStage prep { 'working' } | Out-Default
                 '### MetricRecord'; Write-RunMetric -Run $a -Metric ([ordered]@{ auc = 0.91; f1 = 0.8 }) -Step 3 -PassThru | Out-Default
                 '### ArtifactRecord'; Add-RunArtifact -Run $a -Path notes.txt | Out-Default
+                Lock-Run $b 'baseline for the paper'
                 '### RunInfo'; Get-Run | Out-Default
                 '### RunCheck'; Test-Run $a | Out-Default
                 '### RunDifference'; Compare-Run $a $b -Section config | Out-Default
@@ -43,6 +44,7 @@ public sealed class FormatViewTests(FormatViewTests.Rendered rendered) : IClassF
                 '### FoldPlanInfo'; $plan = $t | New-RunFoldPlan; $plan | Out-Default; '### FoldPlanHash'; $plan.ContentHash
                 '### TrainingResult'; $training = $t | Invoke-RunTraining; $training | Out-Default
                 '### TrainingMetrics'; foreach ($name in $training.Metrics.Keys) { "$name " + $training.Metrics[$name].ToString('R', [cultureinfo]::InvariantCulture) }
+                '### RetentionDecision'; $scratch = New-Run scratch; Remove-Run -Key scratch, b -OlderThan 0 -PassThru -Confirm:$false | Out-Default
                 '### InferenceResult'; $t | Invoke-RunInference train.csv -OutputPath scored.csv -WarningAction SilentlyContinue | Out-Default
                 """;
             var result = RuntoolsProcess.Run(workspace.Directory, "-Command", script);
@@ -74,12 +76,12 @@ public sealed class FormatViewTests(FormatViewTests.Rendered rendered) : IClassF
     {
         var table = Section("RunInfo");
 
-        Assert.Equal(["Name", "Status", "CreatedAt", "Duration", "Metrics", "Stages"], Header(table));
+        Assert.Equal(["Name", "Status", "Locked", "CreatedAt", "Duration", "Metrics", "Stages"], Header(table));
         var row = Row(table, "_a ");
         Assert.Matches(@"_a\s+Running\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}\s", row);
         Assert.Contains("auc=0.91 f1=0.8", row);
         Assert.EndsWith("prep:completed", row.TrimEnd());
-        Assert.Matches(@"_b\s+Pending\s", Row(table, "_b "));
+        Assert.Matches(@"_b\s+Pending\s+yes\s+\d{4}-", Row(table, "_b "));
     }
 
     [Fact]
@@ -132,11 +134,22 @@ public sealed class FormatViewTests(FormatViewTests.Rendered rendered) : IClassF
     }
 
     [Fact]
+    public void Retention_decisions_show_the_action_whether_the_run_went_the_reason_and_its_detail()
+    {
+        var table = Section("RetentionDecision");
+
+        Assert.Equal(["Action", "Removed", "Name", "Reason", "Detail"], Header(table));
+        Assert.Matches(@"Keep\s+False\s+\S+_b\s+Locked\s+locked: baseline for the paper", Row(table, "_b "));
+        Assert.Matches(@"Remove\s+True\s+\S+_scratch\s+Expired\s+created \d+ seconds? ago, older than 0 seconds", Row(table, "_scratch "));
+    }
+
+    [Fact]
     public void The_manifest_lists_its_key_fields_with_nested_records_summarised()
     {
         var list = Section("RunManifest");
 
         Assert.Matches(@"(?m)^Key\s+: a\s*$", list);
+        Assert.Matches(@"(?m)^Locked\s+: no\s*$", list);
         Assert.Matches(@"(?m)^Inputs\s+: data\.csv \(Csv, 2 rows\)\s*$", list);
         Assert.Matches(@"(?m)^Label\s+: label\s*$", list);
         Assert.Matches(@"(?m)^Features\s+: x, y\s*$", list);

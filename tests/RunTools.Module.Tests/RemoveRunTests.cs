@@ -77,4 +77,50 @@ public sealed class RemoveRunTests : IDisposable
         Expect.Error(result, "RunNotFound", "RemoveRun", ErrorCategory.ObjectNotFound, ps.PathOf("runs", "notarun"));
         Assert.Equal("keep me", File.ReadAllText(ps.PathOf("runs", "notarun", "precious.txt")));
     }
+
+    [Fact]
+    public void A_locked_run_is_not_removed_even_with_Force_and_nothing_changes_until_it_is_unlocked()
+    {
+        var dir = Expect.Single(ps.Run("$run = New-Run a; Lock-Run $run 'in the paper'; $run"), Expect.RunInfo).Text("Path");
+        var before = ps.Snapshot();
+
+        var refused = ps.Run("Remove-Run $run -Force -Confirm:$false");
+
+        var error = Expect.Error(refused, "RunRetentionLocked", "RemoveRun", ErrorCategory.InvalidOperation, dir);
+        Assert.Contains("in the paper", error.Exception.Message);
+        Expect.Unchanged(before, ps.Snapshot());
+
+        ps.Run("Unlock-Run $run; Remove-Run $run -Confirm:$false").AssertNoErrors();
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
+    public void A_run_another_run_references_needs_Force_and_the_error_names_the_referencing_run()
+    {
+        var names = ps.Run("$train = New-Run train; $infer = New-Run infer -Upstream $train; $train.Path; $infer.Name");
+        names.AssertNoErrors();
+        var (dir, referencing) = (names.Output[0].ToString(), names.Output[1].ToString());
+        var before = ps.Snapshot();
+
+        var refused = ps.Run("Remove-Run $train -Confirm:$false");
+
+        var error = Expect.Error(refused, "RunReferenced", "RemoveRun", ErrorCategory.InvalidOperation, dir);
+        Assert.Contains($"'{referencing}'", error.Exception.Message);
+        Expect.Unchanged(before, ps.Snapshot());
+
+        ps.Run("Remove-Run $train -Force -Confirm:$false").AssertNoErrors();
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
+    public void A_run_goes_together_with_the_runs_derived_from_it_and_after_them()
+    {
+        ps.Run("$train = New-Run train; $infer = New-Run infer -Upstream $train").AssertNoErrors();
+
+        var decisions = Expect.All(ps.Run("$train, $infer | Remove-Run -PassThru -Confirm:$false"), Expect.RetentionDecision);
+
+        Assert.Equal(["infer Remove Requested True", "train Remove Requested True"],
+            decisions.Select(d => $"{d.Text("Key")} {d.Text("Action")} {d.Text("Reason")} {d.Text("Removed")}"));
+        Assert.Empty(Expect.RunDirectories(ps.PathOf("runs")));
+    }
 }

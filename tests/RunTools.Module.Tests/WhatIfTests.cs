@@ -38,6 +38,10 @@ public sealed class WhatIfTests : IDisposable
         "Write-RunMetric -Run $run -Metric @{ f1 = 0.1; recall = 0.2 } -Step 4 -PassThru -WhatIf",
         "Remove-Run $run -WhatIf",
         "Get-Run | Remove-Run -Force -WhatIf",
+        "Remove-Run -KeepLast 0 -PassThru -WhatIf",
+        "Get-Run | Remove-Run -KeepBest 1 -Metric auc -Force -PassThru -WhatIf",
+        "Lock-Run $run 'in the paper' -PassThru -WhatIf",
+        "Lock-Run $run -WhatIf; Unlock-Run $run -PassThru -WhatIf",
     };
 
     [Theory]

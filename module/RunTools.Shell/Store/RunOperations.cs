@@ -1,6 +1,7 @@
 using RunTools.Config;
 using RunTools.Domain;
 using RunTools.Manifests;
+using RunTools.Retention;
 using RunTools.Serialization;
 using RunTools.Shell.Files;
 using RunTools.Shell.Hosting;
@@ -110,22 +111,29 @@ public static class RunOperations
         })
         select toSeq(points);
 
+    // ---- retention lock --------------------------------------------------------------------------------------
+
+    /// <summary>Lock-Run / Unlock-Run: records the change as an event (nothing when the run already is so).</summary>
+    public static Fin<RunManifest> SetRetentionLock(string run, bool locked, string? reason) =>
+        RunStore.Update(run, m => RunCommands.SetRetentionLock(m, locked, reason, DateTimeOffset.UtcNow));
+
     // ---- removal ---------------------------------------------------------------------------------------------
 
-    /// <summary>A run that a live process is working on is only removed with force.</summary>
-    public static Fin<RunManifest> PreviewRemove(string run, bool force) =>
+    /// <summary>Whether the run may be removed now (<see cref="RetentionPlan.Removable"/>): it is not locked, and unless
+    /// forced, no live process works on it and no other run references it.</summary>
+    /// <param name="referencedBy">The references to the run (at its full path) from the runs around it now.</param>
+    public static Fin<RunManifest> CheckRemovable(string run, bool force, Func<RunManifest, string, Seq<RunReference>> referencedBy) =>
         from m in RunStore.Read(run)
-        let observed = RunStore.Observe(m, Liveness.DefaultStaleAfter).Status
-        from _ in observed == RunStatus.Running && !force
-            ? FinFail<Unit>(new IllegalTransition($"Run '{m.Name}'", "running", "removed (a live process is working on it; use -Force)"))
-            : FinSucc(unit)
+        let live = RunStore.Observe(m, Liveness.DefaultStaleAfter).Status == RunStatus.Running
+        from _ in RetentionPlan.Removable(RetentionRun.Of(m, m.Path!, live), referencedBy(m, m.Path!), force)
         select m;
 
     /// <summary>Moves the run into the root's hidden work area with one rename (so it disappears whole), then deletes
-    /// it. The check of <see cref="PreviewRemove"/> is made again under the run's lock (a confirmation prompt can wait
-    /// for long), and no writer is half way through an update when the run goes: on Unix the lock is held across the
-    /// rename; Windows cannot rename a directory with a file open inside, so there it is released just before.</summary>
-    public static Fin<Unit> Remove(string run, bool force)
+    /// it. <see cref="CheckRemovable"/> is made again under the run's lock (a plan or a confirmation prompt can be old),
+    /// so a run locked or referenced meanwhile stays; and no writer is half way through an update when the run goes: on
+    /// Unix the lock is held across the rename; Windows cannot rename a directory with a file open inside, so there it
+    /// is released just before.</summary>
+    public static Fin<Unit> Remove(string run, bool force, Func<RunManifest, string, Seq<RunReference>> referencedBy)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(run));
         var root = Path.GetDirectoryName(full)!;
@@ -135,7 +143,7 @@ public static class RunOperations
         var held = (RunLock)locked;
         try
         {
-            var check = PreviewRemove(full, force);
+            var check = CheckRemovable(full, force, referencedBy);
             if (check.IsFail) return check.Map(_ => unit);
             Directory.CreateDirectory(Path.GetDirectoryName(trash)!);
             if (OperatingSystem.IsWindows()) held.Dispose();

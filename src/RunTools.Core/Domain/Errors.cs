@@ -284,6 +284,33 @@ public sealed record ColumnsMissing(string Path, Seq<string> Columns)
     public override object? Target => Path;
 }
 
+// ---- retention (Remove-Run, Lock-Run) ----------------------------------------------------------------------------
+
+/// <summary>The run is locked against removal (Lock-Run). Not to be confused with <see cref="RunLocked"/>, a writer's
+/// lock that did not come free in time.</summary>
+public sealed record RunRetentionLocked(string Path, string Name, string? Reason)
+    : RunError($"The run '{Name}' is locked against removal{(Reason is null ? "" : $" ({Reason})")}; Unlock-Run it first (-Force does not remove a locked run).", 2101)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidOperation;
+    public override object? Target => Path;
+}
+
+/// <summary>Other runs name the run in their lineage (they were derived from it: a model, an input, an upstream).</summary>
+public sealed record RunReferenced(string Path, string Name, Seq<string> By)
+    : RunError($"The run '{Name}' is referenced by {string.Join(", ", By.Map(b => $"'{b}'"))} (their lineage names it); remove {(By.Count == 1 ? "that run" : "those runs")} first, or use -Force.", 2102)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidOperation;
+    public override object? Target => Path;
+}
+
+/// <summary>A retention rule that cannot be applied as given; <see cref="Parameter"/> names the parameter to change.</summary>
+public sealed record RetentionPolicyInvalid(string Parameter, string Detail)
+    : RunError($"-{Parameter}: {Detail}", 2103)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidArgument;
+    public override object? Target => Parameter;
+}
+
 /// <summary>A fault RunTools did not anticipate (a bug, or the platform failing in an unexpected way). It is still
 /// reported as an ErrorRecord, and a stage it interrupts is recorded as failed rather than left running. It has no
 /// target of its own: whoever reports it names the input it was working on.</summary>

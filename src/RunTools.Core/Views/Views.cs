@@ -9,12 +9,14 @@ namespace RunTools.Views;
 // run binds RunInfo.Path / RunPath with no glue), optional values are nullable, and dictionaries are plain
 // IDictionary instances so `$run.Metrics.auc` and `$run.Params['model.trees']` work in PowerShell.
 
-/// <summary>A run as Get-Run and New-Run show it: identity, observed status, timing, flattened config and metrics.</summary>
+/// <summary>A run as Get-Run and New-Run show it: identity, observed status, whether it is locked against removal
+/// (Lock-Run), timing, flattened config and metrics.</summary>
 public sealed record RunInfo(
     string Name,
     Guid Id,
     string Key,
     RunStatus Status,
+    bool Locked,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? EndedAt,
@@ -28,7 +30,7 @@ public sealed record RunInfo(
     /// <param name="observed">The run's status as observed now (see <see cref="Liveness"/>).</param>
     /// <param name="live">The processes currently working on the run, to observe stage statuses.</param>
     public static RunInfo Of(RunManifest m, string path, RunStatus observed, Seq<ProcessInfo> live) => new(
-        m.Name, m.RunId, m.Key, observed, m.CreatedAt, m.StartedAt, m.EndedAt, m.Duration,
+        m.Name, m.RunId, m.Key, observed, m.Locked, m.CreatedAt, m.StartedAt, m.EndedAt, m.Duration,
         Dictionary(ConfigPaths.Flatten(m.Config).Map(kv => (kv.Key, ConfigPlain.ToPlain(kv.Value)))),
         Dictionary(m.Metrics.Map(x => (x.Name, x.Last))),
         Dictionary(m.Stages.Map(s => (s.Name, Liveness.Observe(s, live)))),

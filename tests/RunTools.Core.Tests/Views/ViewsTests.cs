@@ -29,7 +29,7 @@ public sealed class RunInfoTests
         var info = RunInfo.Of(m, RunPath, Abandoned, Seq1(Me));
 
         Assert.Equal(
-            new RunInfo(RunName, RunId, "baseline", Abandoned, T0, At(1), null, null, info.Params, info.Metrics, info.Stages, RunPath,
+            new RunInfo(RunName, RunId, "baseline", Abandoned, false, T0, At(1), null, null, info.Params, info.Metrics, info.Stages, RunPath,
                 m with { Path = RunPath }),
             info);
         Assert.Equal(
@@ -57,6 +57,16 @@ public sealed class RunInfoTests
         var m = Apply(Sample(), Ended(8, "train", 1, StageStatus.Completed), Status(10, Running, Completed));
         var info = RunInfo.Of(m, RunPath, Completed, Seq<ProcessInfo>());
         Assert.Equal(((DateTimeOffset?)At(10), (TimeSpan?)TimeSpan.FromSeconds(9)), (info.EndedAt, info.Duration));
+    }
+
+    [Fact]
+    public void A_run_locked_against_removal_shows_as_locked_until_it_is_unlocked()
+    {
+        var locked = Apply(Sample(), new RetentionLockChanged(At(8), true, "in the paper"));
+        var unlocked = Apply(locked, new RetentionLockChanged(At(9), false, null));
+
+        Assert.Equal((true, "in the paper"), (RunInfo.Of(locked, RunPath, Running, Seq1(Other)).Locked, locked.LockReason));
+        Assert.False(RunInfo.Of(unlocked, RunPath, Running, Seq1(Other)).Locked);
     }
 
     [Fact]
