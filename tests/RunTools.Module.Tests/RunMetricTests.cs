@@ -88,10 +88,13 @@ public sealed class RunMetricTests : IDisposable
             $run | Get-RunMetric
             """);
 
-        // A batch is one append: its values share the time they were written at.
+        // A batch is one append: its values share the time they were written at. A batch holds at most 1,000 values
+        // (fewer when the values come slowly: at least once a second, whatever the count).
         var points = Expect.All(result, Expect.MetricRecord);
         Assert.Equal(Enumerable.Range(1, 2500).Select(i => (object)(long)i), points.Select(p => p.Get("Step")));
-        Assert.Equal([1000, 1000, 500], points.GroupBy(p => p.Get("At")).Select(g => g.Count()));
+        var batches = points.GroupBy(p => p.Get("At")).Select(g => g.Count()).ToArray();
+        Assert.All(batches, size => Assert.InRange(size, 1, 1000));
+        Assert.True(batches.Length >= 3 && batches.Length < 2500, $"{batches.Length} batches");
         using var manifest = Expect.Manifest(dir);
         Assert.Equal(2501, manifest.RootElement.GetProperty("event_count").GetInt64());
     }

@@ -116,10 +116,4 @@ public sealed class RemoveRunCommand : RunCmdlet
             WriteFailure(new RunNotFound(key), key);
         return patterns.Length == 0 ? runs : runs.Filter(r => patterns.Any(p => p.IsMatch(r.Key)));
     }
-
-    /// <summary>Whether this call only describes what it would do: -WhatIf, or $WhatIfPreference (as ShouldProcess sees it).</summary>
-    bool WhatIfMode =>
-        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
-            ? ((SwitchParameter)whatIf).IsPresent
-            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
 }
