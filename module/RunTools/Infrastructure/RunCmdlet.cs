@@ -72,11 +72,20 @@ public abstract class RunCmdlet : PSCmdlet
             ? version.ToString() ?? "unknown"
             : "unknown";
 
-    /// <summary>One bad item: report it and let the pipeline continue.</summary>
-    protected void WriteFailure(Error error, object? target = null) => WriteError(ErrorRecords.From(error, target));
+    /// <summary>One bad item: report it and let the pipeline continue. Independent problems found together (a
+    /// <see cref="ManyErrors"/>) are one ErrorRecord each.</summary>
+    protected void WriteFailure(Error error, object? target = null)
+    {
+        foreach (var e in Failures.Flatten(error)) WriteError(ErrorRecords.From(e, target));
+    }
 
-    /// <summary>Nothing can proceed.</summary>
-    protected void Terminate(Error error, object? target = null) => ThrowTerminatingError(ErrorRecords.From(error, target));
+    /// <summary>Nothing can proceed. Of several problems found together, all but the last are written first.</summary>
+    protected void Terminate(Error error, object? target = null)
+    {
+        var all = Failures.Flatten(error);
+        foreach (var e in all.Init) WriteError(ErrorRecords.From(e, target));
+        ThrowTerminatingError(ErrorRecords.From(all.Last, target));
+    }
 
     /// <summary>Writes the value (or the error) of a core result.</summary>
     protected void Emit<T>(Fin<T> result, object? target = null) =>
