@@ -148,6 +148,10 @@ public sealed class SecretTests : IDisposable
         Expect.Error(ps.Run("New-Run x -Set 'db.passcode=1'"), "SecretLiteral", "NewRun", ErrorCategory.SecurityError, "db.passcode");
         Expect.Single(ps.Run("New-Run fromvariable -Set 'api_key=1'"), Expect.RunInfo);
         Expect.Error(ps.Run("New-Run x -SecretKeyPattern key -Set 'api_key=1', 'db.passcode=1'"), "SecretLiteral", "NewRun", ErrorCategory.SecurityError, "api_key");
+
+        Environment.SetEnvironmentVariable("RUNTOOLS_SECRET_KEYS", "pin$");
+        var bad = Expect.Error(ps.Run("New-Run x"), "SecretKeyPatternInvalid", "NewRun", ErrorCategory.InvalidArgument, "pin$");
+        Assert.EndsWith("(in $env:RUNTOOLS_SECRET_KEYS)", bad.Exception.Message);
     }
 
     [Fact]

@@ -80,6 +80,9 @@ public sealed class NewRunCommand : RunCmdlet
 
     Fin<RunTools.Config.SecretKeyPattern> SecretKeys() =>
         SecretKeyPattern is not null ? RunTools.Config.SecretKeyPattern.Of(SecretKeyPattern.ToSeq())
-        : Environment.GetEnvironmentVariable(SecretKeysVariable) is { Length: > 0 } list ? RunTools.Config.SecretKeyPattern.Parse(list)
+        : Environment.GetEnvironmentVariable(SecretKeysVariable) is { Length: > 0 } list
+            ? RunTools.Config.SecretKeyPattern.Parse(list).BiMap(
+                Succ: pattern => pattern,
+                Fail: e => e is SecretKeyPatternInvalid p ? new SecretKeyPatternInvalid(p.Pattern, $"{p.Detail} (in $env:{SecretKeysVariable})") : e)
         : RunTools.Config.SecretKeyPattern.Default;
 }
