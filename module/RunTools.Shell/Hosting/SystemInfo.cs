@@ -57,6 +57,16 @@ public static class SystemInfo
         ProcessorCount: System.Environment.ProcessorCount,
         Variables: variableNames.Distinct().Map(n => new EnvironmentVariable(n, System.Environment.GetEnvironmentVariable(n))));
 
+    /// <summary>This process's environment variables as a value for the core (by name; case-insensitive on Windows,
+    /// as Windows treats them).</summary>
+    public static IReadOnlyDictionary<string, string> EnvironmentVariables()
+    {
+        var variables = new Dictionary<string, string>(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry e in System.Environment.GetEnvironmentVariables())
+            if (e.Key is string name && e.Value is string value) variables[name] = value;
+        return variables;
+    }
+
     /// <summary>Whether the process a heartbeat names is still the one that wrote it.</summary>
     public static ProcessState Probe(ProcessInfo process)
     {

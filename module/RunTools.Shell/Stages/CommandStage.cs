@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using RunTools.Config;
 using RunTools.Domain;
 using RunTools.Stages;
 
@@ -20,7 +21,10 @@ public static class CommandStage
     };
 
     /// <param name="onLine">Called for every output line (stderr lines prefixed), e.g. to show verbose output.</param>
-    public static StageOutcome Run(StageAttempt attempt, string command, IReadOnlyList<string> arguments, Action<string>? onLine, CancellationToken cancel)
+    /// <param name="mask">The run's secret values, replaced in every line written to the log or passed on, and in the
+    /// errors recorded.</param>
+    public static StageOutcome Run(StageAttempt attempt, string command, IReadOnlyList<string> arguments, Action<string>? onLine,
+        SecretMask mask, CancellationToken cancel)
     {
         var start = new ProcessStartInfo(command)
         {
@@ -40,8 +44,9 @@ public static class CommandStage
         void Write(string prefix, string? line)
         {
             if (line is null) return;
-            lock (gate) log.WriteLine(prefix + line);
-            onLine?.Invoke(prefix + line);
+            var masked = mask.Apply(prefix + line);
+            lock (gate) log.WriteLine(masked);
+            onLine?.Invoke(masked);
         }
 
         using var process = new Process { StartInfo = start };
@@ -53,7 +58,7 @@ public static class CommandStage
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or FileNotFoundException)
         {
-            return new StageErrored(new StageCommandNotStarted(attempt.Stage, command, e.Message), e.GetType().Name);
+            return new StageErrored(new StageCommandNotStarted(attempt.Stage, mask.Apply(command), mask.Apply(e.Message)), e.GetType().Name);
         }
         process.StandardInput.Close();
         process.BeginOutputReadLine();
@@ -76,7 +81,7 @@ public static class CommandStage
             return new StageWasCancelled();
         }
         process.WaitForExit(); // drains the redirected streams
-        var commandLine = string.Join(' ', new[] { command }.Concat(arguments));
+        var commandLine = mask.Apply(string.Join(' ', new[] { command }.Concat(arguments)));
         return process.ExitCode == 0
             ? new StageSucceeded()
             : new StageErrored(new StageCommandFailed(attempt.Stage, commandLine, process.ExitCode), "NonZeroExitCode");

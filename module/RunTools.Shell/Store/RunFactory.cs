@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using RunTools.Config;
 using RunTools.Domain;
 using RunTools.Manifests;
@@ -7,6 +8,8 @@ using RunTools.Shell.Hosting;
 namespace RunTools.Shell.Store;
 
 /// <summary>What New-Run was asked for, with every path already resolved to a full path by the cmdlet.</summary>
+/// <param name="AllowSecretLiteral">Record literal values under keys that look like secrets instead of refusing them.</param>
+/// <param name="SecretKeys">Which keys look like secrets (null: <see cref="SecretKeyPattern.Default"/>).</param>
 public sealed record NewRunRequest(
     string Root,
     string Key,
@@ -16,7 +19,9 @@ public sealed record NewRunRequest(
     Seq<string> EnvironmentVariables,
     Seq<string> Upstream,
     string WorkingDirectory,
-    string PowerShellVersion);
+    string PowerShellVersion,
+    bool AllowSecretLiteral = false,
+    SecretKeyPattern? SecretKeys = null);
 
 /// <summary>A run ready to be written: every file's content is decided; only the directory name's collision
 /// suffix is left to the moment of creation. -WhatIf stops here.</summary>
@@ -27,7 +32,9 @@ public sealed record NewRunPlan(string Root, RunKey Key, RunCreated Created, Con
 }
 
 /// <summary>Creates runs: read (config files, data files, environment, git) → decide (the core builds the created
-/// event) → write (a staged directory renamed into place).</summary>
+/// event) → write (a staged directory renamed into place). Config values that refer to the environment
+/// (<c>${env:NAME}</c>) are resolved here and recorded as references with salted hashes: no file of the run ever holds
+/// their values.</summary>
 public static class RunFactory
 {
     public static Fin<NewRunPlan> Plan(NewRunRequest request)
@@ -37,11 +44,15 @@ public static class RunFactory
                from root in CheckRoot(request.Root)
                from configs in request.ConfigFiles.Map(ReadConfig).Sequence()
                from resolved in ConfigMerge.Resolve(configs.Map(c => c.Value), request.Overrides)
+               let secretKeys = request.SecretKeys ?? SecretKeyPattern.Default
+               from uses in ConfigSecrets.Scan(resolved, secretKeys, request.AllowSecretLiteral)
+               from secrets in ConfigSecrets.Record(uses, SystemInfo.EnvironmentVariables(),
+                   uses.Map(_ => RandomNumberGenerator.GetBytes(ConfigSecrets.SaltBytes)).Strict())
                from inputs in request.DataFiles.Map(d => FileInspector.Inspect(d.Given, d.Full)).Sequence()
                from lineage in request.Upstream.Map(Upstream).Sequence()
                let spec = new NewRunSpec(Guid.NewGuid(), key, SystemInfo.PackageVersion, inputs, resolved,
-                   SystemInfo.CaptureEnvironment(request.EnvironmentVariables, request.PowerShellVersion),
-                   GitInfo.Capture(request.WorkingDirectory), lineage)
+                   ConfigSecrets.Redact(SystemInfo.CaptureEnvironment(request.EnvironmentVariables, request.PowerShellVersion), uses, secretKeys),
+                   GitInfo.Capture(request.WorkingDirectory), lineage, secrets)
                from created in RunCommands.Create(spec, RunCommands.DirectoryName(now, key, 1), now)
                select new NewRunPlan(root, key, created, resolved, OverridesYaml(request, configs.Map(c => c.Sha256)));
     }

@@ -64,16 +64,26 @@ public sealed class InvokeRunStageCommand : RunCmdlet
 
     readonly CancellationTokenSource stopping = new();
     PowerShell? nested;
+    StageConfig config = new(ConfigNull.Instance, SecretMask.None);
+    Seq<SecretChanged> changed;
 
     protected override void Process()
     {
-        var spec = new StageSpec(Name, DependsOn.ToSeq(), Input.ToSeq(), Output.ToSeq(), Force.IsPresent, Describe());
+        // The config with its references expanded from this environment. A secret's value never reaches what is
+        // recorded: the command line is masked before it is compared with the last attempt's (so it is stable).
+        var secrets = StageSecrets.Resolve(Run);
+        var mask = secrets.Match(c => c.Mask, _ => SecretMask.None);
+        var spec = new StageSpec(Name, DependsOn.ToSeq(), Input.ToSeq(), Output.ToSeq(), Force.IsPresent, mask.Apply(Describe()));
         if (!Succeeded(StageRunner.Preview(Run, spec), out var preview, Name)) return;
         if (preview is SkipStage skipped)
         {
             WriteSkipped(skipped);
             return;
         }
+        // A stage that runs needs every variable its config refers to (SecretNotFound: nothing is recorded).
+        if (!Succeeded(secrets, out config, Name)) return;
+        changed = ConfigSecrets.Changed(config);
+        foreach (var c in changed) WriteWarning(c.Message);
         if (!ShouldProcess(Run, $"Run stage '{Name}' ({((StartStage)preview).Reason})")) return;
         if (!Succeeded(StageRunner.Begin(Run, spec), out var begun, Name)) return;
         begun.Match(Left: WriteSkipped, Right: Execute);
@@ -92,6 +102,7 @@ public sealed class InvokeRunStageCommand : RunCmdlet
         try
         {
             WriteVerbose($"Stage '{Name}' attempt {attempt.Attempt}: {attempt.Reason}.");
+            foreach (var c in changed) StageRunner.AppendLog(attempt.LogPath, "WARNING: " + c.Message);
             outcome = ScriptBlock is not null ? RunScript(attempt, ScriptBlock) : RunCommand(attempt, Command!);
         }
         catch (PipelineStoppedException)
@@ -101,7 +112,7 @@ public sealed class InvokeRunStageCommand : RunCmdlet
         catch (Exception e)
         {
             // Whatever happened, the stage must end as failed, not stay 'running' in the manifest.
-            outcome = new StageErrored(new UnexpectedFailure($"Stage '{Name}'", e.GetType().Name, e.Message), e.GetType().Name);
+            outcome = new StageErrored(new UnexpectedFailure($"Stage '{Name}'", e.GetType().Name, config.Mask.Apply(e.Message)), e.GetType().Name);
         }
         var recorded = StageRunner.Finish(attempt, outcome);
         // Ctrl+C: the stage (and run) are recorded as cancelled; now let the stop through.
@@ -118,11 +129,12 @@ public sealed class InvokeRunStageCommand : RunCmdlet
     }
 
     /// <summary>Runs the script block in a nested pipeline of this runspace with $ErrorActionPreference = 'Stop', so
-    /// any error fails the stage. Output, warnings, verbose, debug and information messages go to the stage log.</summary>
+    /// any error fails the stage. Output, warnings, verbose, debug and information messages go to the stage log, with
+    /// the run's secret values masked (as in the error recorded).</summary>
     StageOutcome RunScript(StageAttempt attempt, ScriptBlock body)
     {
         var context = ContextFor(attempt);
-        using var log = StageRunner.OpenLog(attempt.LogPath);
+        using var log = new MaskedWriter(StageRunner.OpenLog(attempt.LogPath), config.Mask);
         using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
         nested = ps;
         ps.AddScript("param($__RunToolsStageBody, $Run) $ErrorActionPreference = 'Stop'; & $__RunToolsStageBody $Run", useLocalScope: true)
@@ -149,7 +161,7 @@ public sealed class InvokeRunStageCommand : RunCmdlet
             var inner = e.ErrorRecord?.Exception is { } x and not ParentContainsErrorRecordException ? x : e;
             log.WriteLine($"ERROR: {inner.GetType().Name}: {inner.Message}");
             if (e.ErrorRecord?.InvocationInfo?.PositionMessage is { Length: > 0 } position) log.WriteLine(position);
-            return new StageErrored(new StageScriptFailed(Name, inner.GetType().Name, inner.Message), inner.GetType().Name);
+            return new StageErrored(new StageScriptFailed(Name, inner.GetType().Name, config.Mask.Apply(inner.Message)), inner.GetType().Name);
         }
         finally
         {
@@ -159,7 +171,7 @@ public sealed class InvokeRunStageCommand : RunCmdlet
         if (ps.Streams.Error.Count > 0)
         {
             var first = ps.Streams.Error[0];
-            return new StageErrored(new StageScriptFailed(Name, first.Exception.GetType().Name, first.Exception.Message), first.Exception.GetType().Name);
+            return new StageErrored(new StageScriptFailed(Name, first.Exception.GetType().Name, config.Mask.Apply(first.Exception.Message)), first.Exception.GetType().Name);
         }
         return new StageSucceeded();
     }
@@ -168,7 +180,7 @@ public sealed class InvokeRunStageCommand : RunCmdlet
     /// (the pipeline) thread; Ctrl+C kills the command and the stage is recorded as cancelled.</summary>
     StageOutcome RunCommand(StageAttempt attempt, string command)
     {
-        var (outcome, stopped, writeFailure) = WorkerRelay.Run(post => CommandStage.Run(attempt, command, ArgumentList, line => post(line), stopping.Token),
+        var (outcome, stopped, writeFailure) = WorkerRelay.Run(post => CommandStage.Run(attempt, command, ArgumentList, line => post(line), config.Mask, stopping.Token),
             message => WriteVerbose((string)message), stopping);
         // The command has been stopped and awaited; the caller records the stage as failed.
         if (writeFailure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(writeFailure);
@@ -181,7 +193,7 @@ public sealed class InvokeRunStageCommand : RunCmdlet
         string Full(string p) => Path.IsPathRooted(p) ? p : Path.Combine(attempt.RunDirectory, p);
         return new StageContext(
             attempt.RunDirectory, m.Name, m.RunId, Name, attempt.Attempt,
-            ConfigPlain.ToPlain(m.Config),
+            ConfigPlain.ToPlain(config.Config),
             Path.Combine(attempt.RunDirectory, RunLayout.ResolvedConfig),
             m.Inputs.Map(i => i.FullPath).ToArray(),
             Input.Select(i => Path.IsPathRooted(i) ? i : FullPath(Path.Combine(attempt.RunDirectory, i))).ToArray(),
@@ -194,6 +206,14 @@ public sealed class InvokeRunStageCommand : RunCmdlet
     string Describe() => ScriptBlock is not null
         ? "scriptblock sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ScriptBlock.ToString())))
         : string.Join(' ', new[] { Command! }.Concat(ArgumentList));
+
+    /// <summary>The stage log as the script's streams write it: every line with the secret values masked.</summary>
+    sealed class MaskedWriter(StreamWriter log, SecretMask mask) : IDisposable
+    {
+        public void WriteLine(string? line) => log.WriteLine(line is null ? null : mask.Apply(line));
+
+        public void Dispose() => log.Dispose();
+    }
 
     protected override void StopProcessing()
     {

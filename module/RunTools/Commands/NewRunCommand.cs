@@ -43,10 +43,24 @@ public sealed class NewRunCommand : RunCmdlet
     [RunPathTransformation]
     public string[] Upstream { get; set; } = [];
 
+    /// <summary>Record literal values under keys that look like secrets instead of refusing them.</summary>
+    [Parameter]
+    public SwitchParameter AllowSecretLiteral { get; set; }
+
+    /// <summary>Which config keys look like secrets: words, with * and ? wildcards (default: $env:RUNTOOLS_SECRET_KEYS,
+    /// else password, passwd, passphrase, pwd, secret, secrets, token, key, apikey, credential, credentials).</summary>
+    [Parameter]
+    [AllowEmptyCollection]
+    public string[]? SecretKeyPattern { get; set; }
+
+    /// <summary>The environment variable that sets the secret key patterns when -SecretKeyPattern is not given.</summary>
+    public const string SecretKeysVariable = "RUNTOOLS_SECRET_KEYS";
+
     protected override void Process()
     {
         var root = Root is null ? DefaultRoot : FullPath(Root);
         if (!Succeeded(PowerShellValues.Overrides(Set), out var overrides)) return;
+        if (!Succeeded(SecretKeys(), out var secretKeys)) return;
         var request = new NewRunRequest(
             root,
             Name,
@@ -56,9 +70,19 @@ public sealed class NewRunCommand : RunCmdlet
             EnvironmentVariable.ToSeq(),
             Upstream.ToSeq(),
             CurrentDirectory,
-            PowerShellVersion);
+            PowerShellVersion,
+            AllowSecretLiteral.IsPresent,
+            secretKeys);
         if (!Succeeded(RunFactory.Plan(request), out var plan, Name)) return;
         if (!ShouldProcess(plan.IntendedDirectory, "Create run")) return;
         Emit(RunFactory.Execute(plan).Map(m => RunInfo.Of(m, m.Path!, m.Status, Seq<RunTools.Manifests.ProcessInfo>())), Name);
     }
+
+    Fin<RunTools.Config.SecretKeyPattern> SecretKeys() =>
+        SecretKeyPattern is not null ? RunTools.Config.SecretKeyPattern.Of(SecretKeyPattern.ToSeq())
+        : Environment.GetEnvironmentVariable(SecretKeysVariable) is { Length: > 0 } list
+            ? RunTools.Config.SecretKeyPattern.Parse(list).BiMap(
+                Succ: pattern => pattern,
+                Fail: e => e is SecretKeyPatternInvalid p ? new SecretKeyPatternInvalid(p.Pattern, $"{p.Detail} (in $env:{SecretKeysVariable})") : e)
+        : RunTools.Config.SecretKeyPattern.Default;
 }

@@ -37,9 +37,7 @@ public static class ErrorRecords
     /// (checks that report every problem at once, such as unknown config keys), in order.</summary>
     /// <param name="fallbackTarget">Used when an error has no target of its own.</param>
     public static Seq<ErrorRecord> All(Error error, object? fallbackTarget = null) =>
-        error is ManyErrors { Errors.IsEmpty: false } many
-            ? many.Errors.Bind(e => All(e, fallbackTarget))
-            : Seq1(From(error, fallbackTarget));
+        Failures.Flatten(error).Map(e => From(e, fallbackTarget));
 
     /// <param name="fallbackTarget">Used when the error has no target of its own.</param>
     static ErrorRecord From(Error error, object? fallbackTarget) => error switch

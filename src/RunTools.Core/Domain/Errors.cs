@@ -112,6 +112,49 @@ public sealed record ConfigKeyUnknown(string Key, string? Suggestion, Seq<string
     public override object? Target => Key;
 }
 
+// ---- secrets in config ---------------------------------------------------------------------------------------
+// A config value refers to an environment variable as ${env:NAME}; the run keeps the reference and a salted hash of
+// the value, never the value. None of these messages ever contains a value: they name the key and the variable.
+
+public sealed record SecretLiteral(string Key, string SuggestedVariable)
+    : RunError($"The config key '{Key}' looks like a secret and holds a literal value, which the run would record. Refer to an environment variable instead: {Key}: \"${{env:{SuggestedVariable}}}\" in the config file, or -Set '{Key}=${{env:{SuggestedVariable}}}' (in single quotes); or record the literal with -AllowSecretLiteral.", 1111)
+{
+    public override ErrorKind Kind => ErrorKind.Security;
+    public override object? Target => Key;
+}
+
+public sealed record SecretNotFound(string Key, string Variable)
+    : RunError($"The config key '{Key}' refers to the environment variable '{Variable}' (${{env:{Variable}}}), which is not set.", 1112)
+{
+    public override ErrorKind Kind => ErrorKind.NotFound;
+    public override object? Target => Key;
+}
+
+/// <summary>A <c>${</c> in a config string that is not a well-formed <c>${env:NAME}</c>. The message gives the position,
+/// not the text: the string may be a literal secret.</summary>
+public sealed record SecretReferenceInvalid(string Key, int Position, string Detail)
+    : RunError($"The config value at '{Key}' has a malformed reference at character {Position}: {Detail}. A reference is ${{env:NAME}} (NAME: letters, digits and '_'); write $${{ for a literal ${{.", 1113)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidData;
+    public override object? Target => Key;
+}
+
+/// <summary>Reported as a warning when a stage starts: the referenced variable's value is not the one the run was
+/// created with (its salted hash differs). The stage sees the current value.</summary>
+public sealed record SecretChanged(string Key, string Reference)
+    : RunError($"The config key '{Key}' refers to {Reference}, whose value is not the one the run was created with (the salted hash recorded in the run does not match); the stage sees the current value.", 1114)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidData;
+    public override object? Target => Key;
+}
+
+public sealed record SecretKeyPatternInvalid(string Pattern, string Detail)
+    : RunError($"The secret key pattern '{Pattern}' is not valid: {Detail}", 1115)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidArgument;
+    public override object? Target => Pattern;
+}
+
 // ---- data files -----------------------------------------------------------------------------------------------
 
 public sealed record DataFileNotFound(string Path)

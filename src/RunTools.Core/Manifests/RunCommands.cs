@@ -5,6 +5,7 @@ using RunTools.Domain;
 namespace RunTools.Manifests;
 
 /// <summary>What the shell gathered to create a run: identity, data files, the resolved config and where it runs.</summary>
+/// <param name="Secrets">The config's references to the environment with their salted hashes (see <see cref="ConfigSecrets"/>).</param>
 public sealed record NewRunSpec(
     Guid RunId,
     RunKey Key,
@@ -13,7 +14,8 @@ public sealed record NewRunSpec(
     ConfigValue Config,
     EnvironmentInfo Environment,
     GitState? Git,
-    Seq<LineageRef> Lineage);
+    Seq<LineageRef> Lineage,
+    Seq<SecretRef> Secrets = default);
 
 /// <summary>A metric value to record.</summary>
 public sealed record MetricPoint(string Name, double Value, long? Step, string? Stage);
@@ -37,7 +39,7 @@ public static class RunCommands
         from keys in ConfigSections.CheckKeys(spec.Config)
         from schema in DataSchema.Resolve(spec.Config, spec.Inputs)
         select new RunCreated(now, spec.RunId, directoryName, spec.Key.Value, spec.PackageVersion, spec.Inputs,
-            spec.Config, new NameList(schema.Features), schema.Label, spec.Environment, spec.Git, spec.Lineage);
+            spec.Config, new NameList(schema.Features), schema.Label, spec.Environment, spec.Git, spec.Lineage, Secrets: spec.Secrets);
 
     /// <summary>A status change requested by the user (Set-RunStatus) or by a stage.</summary>
     /// <param name="observed">The status as observed now (Abandoned when the stored Running has no live process).</param>
