@@ -48,7 +48,8 @@ public static class RunFactory
                from uses in ConfigSecrets.Scan(resolved, secretKeys, request.AllowSecretLiteral)
                from secrets in ConfigSecrets.Record(uses, SystemInfo.EnvironmentVariables(),
                    uses.Map(_ => RandomNumberGenerator.GetBytes(ConfigSecrets.SaltBytes)).Strict())
-               from inputs in request.DataFiles.Map(d => FileInspector.Inspect(d.Given, d.Full)).Sequence()
+               // Data is read through symbolic links and recorded by its real path (where the bytes are).
+               from inputs in request.DataFiles.Map(d => FileInspector.Inspect(d.Given, RealPathOf(d.Full))).Sequence()
                from lineage in request.Upstream.Map(Upstream).Sequence()
                let spec = new NewRunSpec(Guid.NewGuid(), key, SystemInfo.PackageVersion, inputs, resolved,
                    ConfigSecrets.Redact(SystemInfo.CaptureEnvironment(request.EnvironmentVariables, request.PowerShellVersion), uses, secretKeys),
@@ -97,6 +98,18 @@ public static class RunFactory
         finally
         {
             TryDeleteDirectory(staging);
+        }
+    }
+
+    static string RealPathOf(string full)
+    {
+        try
+        {
+            return RealPaths.Resolve(full);
+        }
+        catch (IOException)
+        {
+            return full; // a link loop: reading it fails as a missing file, naming the path as given
         }
     }
 
