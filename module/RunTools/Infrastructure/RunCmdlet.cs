@@ -72,8 +72,17 @@ public abstract class RunCmdlet : PSCmdlet
             ? version.ToString() ?? "unknown"
             : "unknown";
 
-    /// <summary>One bad item: report it and let the pipeline continue.</summary>
-    protected void WriteFailure(Error error, object? target = null) => WriteError(ErrorRecords.From(error, target));
+    /// <summary>One bad item: report it and let the pipeline continue. Several problems found together (a core check
+    /// that reports every one, as <see cref="ManyErrors"/>) are one error record each.</summary>
+    protected void WriteFailure(Error error, object? target = null)
+    {
+        if (error is ManyErrors many)
+        {
+            foreach (var one in many.Errors) WriteError(ErrorRecords.From(one, target));
+            return;
+        }
+        WriteError(ErrorRecords.From(error, target));
+    }
 
     /// <summary>Nothing can proceed.</summary>
     protected void Terminate(Error error, object? target = null) => ThrowTerminatingError(ErrorRecords.From(error, target));
