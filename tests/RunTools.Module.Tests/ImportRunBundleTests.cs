@@ -2,7 +2,7 @@ using System.Management.Automation;
 
 namespace RunTools.Module.Tests;
 
-/// <summary>A well-formed bundle of one completed run (with a stage log), exported once; the import tests build their
+/// <summary>A well-formed bundle of one completed run (with a stage log and an empty artifact), exported once; the import tests build their
 /// bundles from it.</summary>
 public sealed class ExportedRun : IDisposable
 {
@@ -18,9 +18,11 @@ public sealed class ExportedRun : IDisposable
 
     public ExportedRun()
     {
+        Ps.Write("empty.txt", "");
         Run = Expect.Single(Ps.Run("""
             $run = New-Run a -Set 'x=1'
             $run | Invoke-RunStage prep { 'hello' } | Out-Null
+            Add-RunArtifact -Run $run -Path empty.txt | Out-Null
             $run | Set-RunStatus Completed
             $run
             """), Expect.RunInfo).Text("Path");
@@ -96,6 +98,7 @@ public sealed class ImportRunBundleTests(ExportedRun exported) : IClassFixture<E
         Assert.Equal(Expect.Single(ps.Run($"Get-RunManifest '{exported.Run}'"), Expect.RunManifest).Text("ChainHead"),
             Expect.Single(ps.Run($"Get-RunManifest '{target}'"), Expect.RunManifest).Text("ChainHead"));
         Assert.Equal(ContentFiles(exported.Run), ContentFiles(target));
+        Assert.Equal(0, new FileInfo(Path.Combine(target, "artifacts", "empty.txt")).Length);
         Expect.AllOk(ps.Run($"Test-Run '{target}'"));
         NothingLeftInTheWorkArea(root);
     }

@@ -8,11 +8,14 @@ namespace RunTools.Shell.Bundles;
 /// <summary>An entry as the central directory records it. <see cref="Offset"/> is where its local header starts.</summary>
 internal sealed record ZipEntryRecord(string Name, uint Crc32, long CompressedBytes, long Bytes, long Offset, bool Zip64Sizes)
 {
+    public ushort Method => ZipWriter.Method(Bytes);
+
     public ZipEntryRecord Shifted(long by) => this with { Offset = Offset + by };
 }
 
 /// <summary>
-/// Writes zip entries whose bytes depend only on their names and contents: every entry deflated at one fixed level,
+/// Writes zip entries whose bytes depend only on their names and contents: every entry deflated at one fixed level
+/// (an empty one stored),
 /// dated 1980-01-01 00:00, made by "Unix" with mode 0644 (a regular file), no extra fields but Zip64's where sizes
 /// need it (decided from the length alone), no data descriptors, no comments. Local headers are written first and
 /// completed (CRC, sizes) by seeking back, so the output must be seekable for <see cref="AddFile"/>.
@@ -41,12 +44,12 @@ internal sealed class ZipWriter(Stream output, long zip64Threshold = ZipWriter.D
         var offset = output.Position;
         var zip64 = length >= zip64Threshold;
         var nameBytes = Encoding.UTF8.GetBytes(name);
-        WriteLocalHeader(nameBytes, Flags(name), 0, 0, 0, zip64);
+        WriteLocalHeader(nameBytes, Flags(name), 0, 0, 0, zip64, Method(length));
         var crc = new Crc32();
         long read = 0;
         var counter = new CountingStream(output);
         var buffer = new byte[(int)Math.Min(BufferSize, Math.Max(length + 1, 1))];
-        using (var deflate = new DeflateStream(counter, Level, leaveOpen: true))
+        using (var deflate = length == 0 ? null : new DeflateStream(counter, Level, leaveOpen: true))
         {
             int n;
             while ((n = source.Read(buffer, 0, (int)Math.Min(buffer.Length, length + 1 - read))) > 0)
@@ -56,13 +59,13 @@ internal sealed class ZipWriter(Stream output, long zip64Threshold = ZipWriter.D
                 var chunk = buffer.AsSpan(0, n);
                 sha256.AppendData(chunk);
                 crc.Append(chunk);
-                deflate.Write(chunk);
+                deflate!.Write(chunk);
             }
         }
         if (read != length) throw new FileChangedException($"it holds {read} bytes, not the {length} it had when it was listed");
         var end = output.Position;
         output.Position = offset;
-        WriteLocalHeader(nameBytes, Flags(name), crc.Value, counter.Written, length, zip64);
+        WriteLocalHeader(nameBytes, Flags(name), crc.Value, counter.Written, length, zip64, Method(length));
         output.Position = end;
         return new ZipEntryRecord(name, crc.Value, counter.Written, length, offset, zip64);
     }
@@ -71,11 +74,12 @@ internal sealed class ZipWriter(Stream output, long zip64Threshold = ZipWriter.D
     public ZipEntryRecord AddBytes(string name, ReadOnlySpan<byte> content)
     {
         var compressed = new MemoryStream();
-        using (var deflate = new DeflateStream(compressed, Level, leaveOpen: true)) deflate.Write(content);
+        if (!content.IsEmpty)
+            using (var deflate = new DeflateStream(compressed, Level, leaveOpen: true)) deflate.Write(content);
         var crc = Crc32.Of(content);
         var zip64 = content.Length >= zip64Threshold;
         var offset = output.Position;
-        WriteLocalHeader(Encoding.UTF8.GetBytes(name), Flags(name), crc, compressed.Length, content.Length, zip64);
+        WriteLocalHeader(Encoding.UTF8.GetBytes(name), Flags(name), crc, compressed.Length, content.Length, zip64, Method(content.Length));
         output.Write(compressed.GetBuffer().AsSpan(0, (int)compressed.Length));
         return new ZipEntryRecord(name, crc, compressed.Length, content.Length, offset, zip64);
     }
@@ -128,13 +132,17 @@ internal sealed class ZipWriter(Stream output, long zip64Threshold = ZipWriter.D
     /// <summary>Bit 11: the name is UTF-8 (set only for names that are not plain ASCII, as other writers do).</summary>
     static ushort Flags(string name) => (ushort)(name.All(char.IsAscii) ? 0 : 0x0800);
 
-    void WriteLocalHeader(byte[] name, ushort flags, uint crc, long compressed, long bytes, bool zip64)
+    /// <summary>Deflate (8), or stored (0) for an empty file: a deflate stream given no data writes none at all,
+    /// which unzip tools reject.</summary>
+    internal static ushort Method(long length) => length == 0 ? (ushort)0 : (ushort)8;
+
+    void WriteLocalHeader(byte[] name, ushort flags, uint crc, long compressed, long bytes, bool zip64, ushort method)
     {
         Span<byte> h = stackalloc byte[30];
         BinaryPrimitives.WriteUInt32LittleEndian(h, LocalSignature);
         BinaryPrimitives.WriteUInt16LittleEndian(h[4..], zip64 ? Version45 : Version20);
         BinaryPrimitives.WriteUInt16LittleEndian(h[6..], flags);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[8..], 8); // deflate
+        BinaryPrimitives.WriteUInt16LittleEndian(h[8..], method);
         BinaryPrimitives.WriteUInt16LittleEndian(h[10..], DosTime);
         BinaryPrimitives.WriteUInt16LittleEndian(h[12..], DosDate);
         BinaryPrimitives.WriteUInt32LittleEndian(h[14..], crc);
@@ -164,7 +172,7 @@ internal sealed class ZipWriter(Stream output, long zip64Threshold = ZipWriter.D
         BinaryPrimitives.WriteUInt16LittleEndian(h[4..], (ushort)(MadeByUnix | version));
         BinaryPrimitives.WriteUInt16LittleEndian(h[6..], version);
         BinaryPrimitives.WriteUInt16LittleEndian(h[8..], Flags(e.Name));
-        BinaryPrimitives.WriteUInt16LittleEndian(h[10..], 8);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[10..], e.Method);
         BinaryPrimitives.WriteUInt16LittleEndian(h[12..], DosTime);
         BinaryPrimitives.WriteUInt16LittleEndian(h[14..], DosDate);
         BinaryPrimitives.WriteUInt32LittleEndian(h[16..], e.Crc32);
