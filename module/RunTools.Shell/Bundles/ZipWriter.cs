@@ -5,20 +5,20 @@ using System.Text;
 
 namespace RunTools.Shell.Bundles;
 
-/// <summary>An entry as the central directory records it. <see cref="Offset"/> is where its local header starts.</summary>
-internal sealed record ZipEntryRecord(string Name, uint Crc32, long CompressedBytes, long Bytes, long Offset, bool Zip64Sizes)
+/// <summary>An entry as the central directory records it. <see cref="Offset"/> is where its local header starts;
+/// <see cref="Method"/> is 8 (deflate) or 0 (stored).</summary>
+internal sealed record ZipEntryRecord(string Name, ushort Method, uint Crc32, long CompressedBytes, long Bytes, long Offset, bool Zip64Sizes)
 {
-    public ushort Method => ZipWriter.Method(Bytes);
-
     public ZipEntryRecord Shifted(long by) => this with { Offset = Offset + by };
 }
 
 /// <summary>
-/// Writes zip entries whose bytes depend only on their names and contents: every entry deflated at one fixed level
-/// (an empty one stored),
-/// dated 1980-01-01 00:00, made by "Unix" with mode 0644 (a regular file), no extra fields but Zip64's where sizes
-/// need it (decided from the length alone), no data descriptors, no comments. Local headers are written first and
-/// completed (CRC, sizes) by seeking back, so the output must be seekable for <see cref="AddFile"/>.
+/// Writes zip entries whose bytes depend only on their names and contents: each entry deflated at one fixed level
+/// (zlib level 2: nearly the size of the default level at several times its speed), or stored when it is empty or its
+/// first 64 KiB do not shrink by a tenth (Parquet tables and models are compressed already: deflating them again costs
+/// time and gains nothing); dated 1980-01-01 00:00, made by "Unix" with mode 0644 (a regular file), no extra fields but
+/// Zip64's where sizes need it (decided from the length alone), no data descriptors, no comments. Local headers are
+/// written first and completed (CRC, sizes) by seeking back, so the output must be seekable for <see cref="AddFile"/>.
 /// </summary>
 internal sealed class ZipWriter(Stream output, long zip64Threshold = ZipWriter.DefaultZip64Threshold)
 {
@@ -26,7 +26,15 @@ internal sealed class ZipWriter(Stream output, long zip64Threshold = ZipWriter.D
     /// 4 GiB (deflate adds at most about 0.03%).</summary>
     public const long DefaultZip64Threshold = 0xFF00_0000;
 
-    public const CompressionLevel Level = CompressionLevel.Optimal;
+    /// <summary>The deflate level of every deflated entry.</summary>
+    public const int Level = 2;
+
+    /// <summary>How much of a file's start decides whether it is deflated or stored.</summary>
+    public const int SampleBytes = 64 << 10;
+
+    public const ushort Stored = 0, Deflated = 8;
+
+    static readonly ZLibCompressionOptions Options = new() { CompressionLevel = Level, CompressionStrategy = ZLibCompressionStrategy.Default };
 
     const ushort DosTime = 0, DosDate = (0 << 9) | (1 << 5) | 1; // 1980-01-01 00:00:00
     const uint RegularFile0644 = 0x81A4u << 16;                  // S_IFREG | 0644 in the upper 16 bits
@@ -36,52 +44,69 @@ internal sealed class ZipWriter(Stream output, long zip64Threshold = ZipWriter.D
     const uint Zip64EndSignature = 0x06064B50, Zip64LocatorSignature = 0x07064B50;
     const int BufferSize = 1 << 20;
 
-    /// <summary>Adds a file read once from <paramref name="source"/>: the bytes are hashed, CRC'd and deflated as they
-    /// are read. Throws <see cref="FileChangedException"/> when the source holds more or fewer bytes than
-    /// <paramref name="length"/> (it changed since it was listed).</summary>
+    /// <summary>Stored for an empty file or one whose start does not shrink by a tenth when deflated; deflated
+    /// otherwise. Depends on the content alone.</summary>
+    internal static ushort MethodFor(ReadOnlySpan<byte> start)
+    {
+        if (start.IsEmpty) return Stored;
+        var sample = start[..Math.Min(start.Length, SampleBytes)];
+        var compressed = new CountingStream(Stream.Null);
+        using (var deflate = new DeflateStream(compressed, Options, leaveOpen: true)) deflate.Write(sample);
+        return compressed.Written < sample.Length * 0.9 ? Deflated : Stored;
+    }
+
+    /// <summary>Adds a file read once from <paramref name="source"/>: the bytes are hashed, CRC'd and deflated (or
+    /// stored) as they are read. Throws <see cref="FileChangedException"/> when the source holds more or fewer bytes
+    /// than <paramref name="length"/> (it changed since it was listed).</summary>
     public ZipEntryRecord AddFile(string name, Stream source, long length, IncrementalHash sha256)
     {
         var offset = output.Position;
         var zip64 = length >= zip64Threshold;
         var nameBytes = Encoding.UTF8.GetBytes(name);
-        WriteLocalHeader(nameBytes, Flags(name), 0, 0, 0, zip64, Method(length));
+        var buffer = new byte[(int)Math.Min(BufferSize, Math.Max(length + 1, 1))];
+        // The start decides the method; it is kept in the buffer and written first, so the file is still read once.
+        var head = source.ReadAtLeast(buffer.AsSpan(0, (int)Math.Min(SampleBytes, length)), (int)Math.Min(SampleBytes, length), throwOnEndOfStream: false);
+        var method = MethodFor(buffer.AsSpan(0, head));
+        WriteLocalHeader(nameBytes, Flags(name), 0, 0, 0, zip64, method);
         var crc = new Crc32();
         long read = 0;
         var counter = new CountingStream(output);
-        var buffer = new byte[(int)Math.Min(BufferSize, Math.Max(length + 1, 1))];
-        using (var deflate = length == 0 ? null : new DeflateStream(counter, Level, leaveOpen: true))
+        using (var sink = method == Deflated ? new DeflateStream(counter, Options, leaveOpen: true) : (Stream)counter)
         {
-            int n;
-            while ((n = source.Read(buffer, 0, (int)Math.Min(buffer.Length, length + 1 - read))) > 0)
+            var n = length == 0 ? source.Read(buffer, 0, 1) : head; // an empty file must still be empty
+            while (n > 0)
             {
                 read += n;
                 if (read > length) throw new FileChangedException($"it holds more than the {length} bytes it had when it was listed");
                 var chunk = buffer.AsSpan(0, n);
                 sha256.AppendData(chunk);
                 crc.Append(chunk);
-                deflate!.Write(chunk);
+                sink.Write(chunk);
+                n = source.Read(buffer, 0, (int)Math.Min(buffer.Length, length + 1 - read));
             }
         }
         if (read != length) throw new FileChangedException($"it holds {read} bytes, not the {length} it had when it was listed");
         var end = output.Position;
         output.Position = offset;
-        WriteLocalHeader(nameBytes, Flags(name), crc.Value, counter.Written, length, zip64, Method(length));
+        WriteLocalHeader(nameBytes, Flags(name), crc.Value, counter.Written, length, zip64, method);
         output.Position = end;
-        return new ZipEntryRecord(name, crc.Value, counter.Written, length, offset, zip64);
+        return new ZipEntryRecord(name, method, crc.Value, counter.Written, length, offset, zip64);
     }
 
     /// <summary>Adds a small file held in memory, writing sequentially (no seeking).</summary>
     public ZipEntryRecord AddBytes(string name, ReadOnlySpan<byte> content)
     {
+        var method = MethodFor(content);
         var compressed = new MemoryStream();
-        if (!content.IsEmpty)
-            using (var deflate = new DeflateStream(compressed, Level, leaveOpen: true)) deflate.Write(content);
+        if (method == Deflated)
+            using (var deflate = new DeflateStream(compressed, Options, leaveOpen: true)) deflate.Write(content);
+        else compressed.Write(content);
         var crc = Crc32.Of(content);
         var zip64 = content.Length >= zip64Threshold;
         var offset = output.Position;
-        WriteLocalHeader(Encoding.UTF8.GetBytes(name), Flags(name), crc, compressed.Length, content.Length, zip64, Method(content.Length));
+        WriteLocalHeader(Encoding.UTF8.GetBytes(name), Flags(name), crc, compressed.Length, content.Length, zip64, method);
         output.Write(compressed.GetBuffer().AsSpan(0, (int)compressed.Length));
-        return new ZipEntryRecord(name, crc, compressed.Length, content.Length, offset, zip64);
+        return new ZipEntryRecord(name, method, crc, compressed.Length, content.Length, offset, zip64);
     }
 
     /// <summary>Writes the central directory (the entries in the given order) and the end records at the current
@@ -131,10 +156,6 @@ internal sealed class ZipWriter(Stream output, long zip64Threshold = ZipWriter.D
 
     /// <summary>Bit 11: the name is UTF-8 (set only for names that are not plain ASCII, as other writers do).</summary>
     static ushort Flags(string name) => (ushort)(name.All(char.IsAscii) ? 0 : 0x0800);
-
-    /// <summary>Deflate (8), or stored (0) for an empty file: a deflate stream given no data writes none at all,
-    /// which unzip tools reject.</summary>
-    internal static ushort Method(long length) => length == 0 ? (ushort)0 : (ushort)8;
 
     void WriteLocalHeader(byte[] name, ushort flags, uint crc, long compressed, long bytes, bool zip64, ushort method)
     {
