@@ -165,6 +165,16 @@ public sealed class ExportRunBundleTests : IDisposable
     }
 
     [Fact]
+    public void An_empty_pipeline_writes_nothing()
+    {
+        var result = ps.Run("@() | Export-RunBundle b.zip");
+
+        result.AssertNoErrors();
+        Assert.Empty(result.Output);
+        Assert.False(File.Exists(ps.PathOf("b.zip")));
+    }
+
+    [Fact]
     public void A_path_that_is_not_a_run_is_RunNotFound()
     {
         var result = ps.Run("Export-RunBundle -Run runs/nope -Path b.zip");

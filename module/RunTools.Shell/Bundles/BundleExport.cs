@@ -25,7 +25,6 @@ public static class BundleExport
     {
         if (Directory.Exists(destination)) return FinFail<ExportPlan>(new OutputExists(destination));
         if (File.Exists(destination) && !force) return FinFail<ExportPlan>(new OutputExists(destination));
-        if (runs.IsEmpty) return FinFail<ExportPlan>(new RunNotFound(destination));
         var distinct = toSeq(runs.Distinct(StringComparer.Ordinal).ToArray());
         return from manifests in distinct.Map(r => AtRest(r, force)).Sequence()
                from _ in Distinct(manifests)

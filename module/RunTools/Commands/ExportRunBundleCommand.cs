@@ -34,6 +34,7 @@ public sealed class ExportRunBundleCommand : RunCmdlet
 
     protected override void End()
     {
+        if (runs.Count == 0) return; // an empty pipeline: nothing to bundle, and no empty zip
         var destination = FullPath(Path);
         if (!Succeeded(BundleExport.Plan(toSeq(runs), destination, Force), out var plan, destination)) return;
         var what = $"Export {plan.Runs.Count} run{(plan.Runs.Count == 1 ? "" : "s")} ({string.Join(", ", plan.Runs.Map(r => r.Name))})";
