@@ -13,9 +13,11 @@
     CmdletsToExport = @(
         'Add-RunArtifact'
         'Compare-Run'
+        'Export-RunBundle'
         'Get-Run'
         'Get-RunManifest'
         'Get-RunMetric'
+        'Import-RunBundle'
         'Import-RunTable'
         'Invoke-RunInference'
         'Invoke-RunStage'

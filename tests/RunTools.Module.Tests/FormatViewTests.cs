@@ -46,6 +46,7 @@ public sealed class FormatViewTests(FormatViewTests.Rendered rendered) : IClassF
                 '### TrainingMetrics'; foreach ($name in $training.Metrics.Keys) { "$name " + $training.Metrics[$name].ToString('R', [cultureinfo]::InvariantCulture) }
                 '### RetentionDecision'; $scratch = New-Run scratch; Remove-Run -Key scratch, b -OlderThan 0 -PassThru -Confirm:$false | Out-Default
                 '### InferenceResult'; $t | Invoke-RunInference train.csv -OutputPath scored.csv -WarningAction SilentlyContinue | Out-Default
+                '### BundleInfo'; $bundle = Get-Run -Path $a, $b | Export-RunBundle bundle.zip -Force; $bundle | Out-Default; '### BundleSha256'; $bundle.Sha256
                 """;
             var result = RuntoolsProcess.Run(workspace.Directory, "-Command", script);
             Stderr = result.Stderr;
@@ -212,5 +213,21 @@ public sealed class FormatViewTests(FormatViewTests.Rendered rendered) : IClassF
         var match = Regex.Match(row, @"^\S+_t-inference\s+\S+_t\s+models/production\s+24 (?<path>\S+)\s*$");
         Assert.True(match.Success, $"unexpected row: {row}");
         AssertShown(Path.Combine(rendered.Directory, "scored.csv"), match.Groups["path"].Value);
+    }
+
+    [Fact]
+    public void Bundles_show_the_zip_its_run_and_file_counts_its_size_and_its_hash()
+    {
+        var table = Section("BundleInfo");
+
+        Assert.Equal(["Path", "Runs", "Files", "Bytes", "Sha256"], Header(table));
+        var sha = Section("BundleSha256").Trim();
+        Assert.Matches("^[0-9a-f]{64}$", sha);
+        var row = Row(table, " KB ");
+        var match = Regex.Match(row, @"^(?<path>\S+)\s+2\s+(?<files>\d+)\s+\d+\.\d KB (?<sha>[0-9a-f]{64})\s*$");
+        Assert.True(match.Success, $"unexpected row: {row}");
+        AssertShown(Path.Combine(rendered.Directory, "bundle.zip"), match.Groups["path"].Value);
+        Assert.Equal(sha, match.Groups["sha"].Value);
+        Assert.InRange(int.Parse(match.Groups["files"].Value, System.Globalization.CultureInfo.InvariantCulture), 8, 20);
     }
 }

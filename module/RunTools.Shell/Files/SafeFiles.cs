@@ -176,9 +176,34 @@ public static class OwnFiles
         }
     }
 
+    /// <summary>Opens a file of a run for reading, never through a symbolic link at its last component and only when it
+    /// is a plain file: a FIFO (which would block the reader) or a socket is refused, as is a link. The caller has
+    /// checked the folders on the way.</summary>
+    /// <exception cref="IOException">The path is a symbolic link or not a plain file, or cannot be opened.</exception>
+    public static FileStream OpenRead(string path)
+    {
+        if (RealPaths.IsLink(path)) throw new NotPlainFileException($"'{path}' is a symbolic link.");
+        if (OperatingSystem.IsWindows()) return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        SafeFileHandle handle;
+        try
+        {
+            handle = Native.OpenNoFollow(path, Native.O_RDONLY | Native.O_NONBLOCK, create: false);
+        }
+        catch (IOException) when (RealPaths.IsLink(path))
+        {
+            throw new NotPlainFileException($"'{path}' is a symbolic link."); // it became one since the check above
+        }
+        var stream = new FileStream(handle, FileAccess.Read, 1 << 16);
+        if (stream.CanSeek) return stream; // a FIFO or a socket cannot seek
+        stream.Dispose();
+        throw new NotPlainFileException($"'{path}' is not a plain file (a FIFO or a socket).");
+    }
+
     static class Native
     {
-        public const int O_WRONLY = 1, O_RDWR = 2, LOCK_EX = 2, LOCK_NB = 4;
+        public const int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, LOCK_EX = 2, LOCK_NB = 4;
+
+        public static int O_NONBLOCK => OperatingSystem.IsLinux() ? 0x800 : 0x4;
         public static readonly int EWOULDBLOCK = OperatingSystem.IsLinux() ? 11 : 35;
         const int ELOOP_LINUX = 40, ELOOP_BSD = 62;
 
@@ -198,9 +223,9 @@ public static class OwnFiles
 
         public static int flock(SafeFileHandle handle, int operation) => flock((int)handle.DangerousGetHandle(), operation);
 
-        public static SafeFileHandle OpenNoFollow(string path, int access)
+        public static SafeFileHandle OpenNoFollow(string path, int access, bool create = true)
         {
-            var fd = open(path, access | O_CREAT | O_NOFOLLOW | O_CLOEXEC, Convert.ToInt32("644", 8));
+            var fd = open(path, access | (create ? O_CREAT : 0) | O_NOFOLLOW | O_CLOEXEC, Convert.ToInt32("644", 8));
             if (fd >= 0) return new SafeFileHandle(fd, ownsHandle: true);
             var errno = Marshal.GetLastPInvokeError();
             throw new IOException(errno is ELOOP_LINUX or ELOOP_BSD
@@ -209,3 +234,6 @@ public static class OwnFiles
         }
     }
 }
+
+/// <summary>A path that was to be read as a plain file is a symbolic link, a FIFO or a socket.</summary>
+public sealed class NotPlainFileException(string message) : IOException(message);

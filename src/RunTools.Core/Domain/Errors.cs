@@ -18,6 +18,7 @@ public enum ErrorKind
     Cancelled,
     WriteError,
     ReadError,
+    LimitsExceeded,
 }
 
 /// <summary>
@@ -352,6 +353,59 @@ public sealed record RetentionPolicyInvalid(string Parameter, string Detail)
 {
     public override ErrorKind Kind => ErrorKind.InvalidArgument;
     public override object? Target => Parameter;
+}
+
+// ---- run bundles (Export-RunBundle, Import-RunBundle) ----------------------------------------------------------
+
+/// <summary>The file is not a bundle RunTools can read: not a zip, no or a malformed bundle.json, a newer format.</summary>
+public sealed record BundleInvalid(string Path, string Detail)
+    : RunError($"'{Path}' is not a run bundle RunTools can import: {Detail}", 1601)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidData;
+    public override object? Target => Path;
+}
+
+/// <summary>An entry that could write outside its run or be something other than a plain file: an absolute or
+/// traversing path, a backslash, a symbolic link or device, a duplicate. Also a run to export that holds a link.</summary>
+public sealed record BundleEntryUnsafe(string Entry, string Detail)
+    : RunError($"The bundle entry '{Entry}' is refused: {Detail}", 1602)
+{
+    public override ErrorKind Kind => ErrorKind.Security;
+    public override object? Target => Entry;
+}
+
+/// <summary>An entry, or the bundle, beyond the import limits (size, count, compression ratio).</summary>
+public sealed record BundleTooLarge(string Entry, string Detail)
+    : RunError($"The bundle entry '{Entry}' is beyond the import limits: {Detail}", 1603)
+{
+    public override ErrorKind Kind => ErrorKind.LimitsExceeded;
+    public override object? Target => Entry;
+}
+
+/// <summary>The bundle's content does not match its bundle.json: a file's bytes, a missing or unlisted file, a tree
+/// hash, a run's chain head or event count.</summary>
+public sealed record BundleHashMismatch(string Entry, string Detail)
+    : RunError($"The bundle entry '{Entry}' does not match bundle.json: {Detail}", 1604)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidData;
+    public override object? Target => Entry;
+}
+
+/// <summary>A run to import whose name or id is already taken under the root.</summary>
+public sealed record RunExists(string Path, string Detail)
+    : RunError($"The run '{Path}' already exists: {Detail}", 1605)
+{
+    public override ErrorKind Kind => ErrorKind.ResourceExists;
+    public override object? Target => Path;
+}
+
+/// <summary>A run that a live process is working on (or that changed while it was read), for an operation that needs
+/// it at rest.</summary>
+public sealed record RunInUse(string Path, string Detail)
+    : RunError($"The run '{Path}' is in use: {Detail}", 1606)
+{
+    public override ErrorKind Kind => ErrorKind.ResourceBusy;
+    public override object? Target => Path;
 }
 
 /// <summary>A fault RunTools did not anticipate (a bug, or the platform failing in an unexpected way). It is still
