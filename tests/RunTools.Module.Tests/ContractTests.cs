@@ -155,10 +155,6 @@ public sealed class ContractTests(PowerShellHost ps) : IClassFixture<PowerShellH
     /// nothing with -WhatIf, and something without it (so the scenario really exercises the cmdlet).</summary>
     static readonly Dictionary<string, (string Setup, string Command)> WhatIfScenarios = new()
     {
-        ["New-RunFoldPlan"] = (TrainableRun, "$run | New-RunFoldPlan"),
-        // The plan is made (for real) in the setup, so that -WhatIf gets as far as the training itself.
-        ["Invoke-RunTraining"] = (TrainableRun + "\n$run | New-RunFoldPlan | Out-Null", "$run | Invoke-RunTraining"),
-        ["Invoke-RunInference"] = (TrainableRun + "\n$run | New-RunFoldPlan | Invoke-RunTraining | Out-Null", "$run | Invoke-RunInference data.csv -OutputPath scored.csv"),
         ["New-Run"] = ("[IO.File]::WriteAllText(\"$PWD/config.yaml\", 'model: {trees: 10}')", "New-Run -Name w -ConfigPath config.yaml"),
         ["Add-RunArtifact"] = ("$run = New-Run a; [IO.File]::WriteAllText(\"$PWD/model.zip\", 'm')", "Add-RunArtifact -Run $run -Path model.zip"),
         ["Invoke-RunStage"] = ("$run = New-Run a", "$run | Invoke-RunStage prepare { 'x' }"),
@@ -167,8 +163,11 @@ public sealed class ContractTests(PowerShellHost ps) : IClassFixture<PowerShellH
         ["Remove-Run"] = ("$run = New-Run a", "$run | Remove-Run"),
         ["Lock-Run"] = ("$run = New-Run a", "$run | Lock-Run -Reason 'in the paper'"),
         ["Unlock-Run"] = ("$run = New-Run a; Lock-Run $run", "$run | Unlock-Run"),
+        // A run with a line that is not an event: Repair-Run would quarantine it.
+        ["Repair-Run"] = ("$run = New-Run a; Write-RunMetric -Run $run auc 0.5; [IO.File]::AppendAllText(\"$($run.Path)/events.jsonl\", \"garbage`n\")", "$run | Repair-Run"),
         ["Export-RunBundle"] = ("$run = New-Run a", "$run | Export-RunBundle bundle.zip"),
         ["Import-RunBundle"] = ("$run = New-Run a; $run | Export-RunBundle bundle.zip | Out-Null", "Import-RunBundle bundle.zip -Root elsewhere"),
+        // The plan is made (for real) in the setup, so that -WhatIf gets as far as the training itself.
         ["New-RunFoldPlan"] = (TrainingSetup, "$run | New-RunFoldPlan"),
         ["Invoke-RunTraining"] = (TrainingSetup + "; $run | New-RunFoldPlan | Out-Null", "$run | Invoke-RunTraining"),
         ["Invoke-RunInference"] = (TrainingSetup + "; $run | New-RunFoldPlan | Out-Null; $run | Invoke-RunTraining | Out-Null", "$run | Invoke-RunInference d.csv"),
