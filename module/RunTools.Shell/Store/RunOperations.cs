@@ -210,7 +210,8 @@ public static class RunOperations
     {
         var path = Path.Combine(run, RunLayout.ResolvedConfig);
         if (!File.Exists(path)) return null;
-        var parsed = ConfigParser.Parse(File.ReadAllText(path), path, ConfigFormat.Yaml);
+        // The run's own file, checked against the limits in force when the run was created: read within the ceilings.
+        var parsed = ConfigParser.Parse(File.ReadAllText(path), path, ConfigFormat.Yaml, InputLimits.Ceiling);
         return parsed.IsSucc ? (ConfigValue)parsed : null;
     }
 }

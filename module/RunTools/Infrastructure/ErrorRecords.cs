@@ -30,6 +30,7 @@ public static class ErrorRecords
         ErrorKind.Cancelled => ErrorCategory.OperationStopped,
         ErrorKind.WriteError => ErrorCategory.WriteError,
         ErrorKind.ReadError => ErrorCategory.ReadError,
+        ErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
         _ => ErrorCategory.NotSpecified,
     };
 

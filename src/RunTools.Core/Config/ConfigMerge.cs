@@ -47,7 +47,7 @@ public static class ConfigMerge
         if (node is not ConfigMap map)
             return FinFail<ConfigValue>(new ConfigPathConflict(o.Key, walked.IsEmpty
                 ? $"the config root is {Kind(node)}, not a map"
-                : $"'{string.Join(".", walked)}' is {Kind(node)}, not a map"));
+                : $"'{Excerpt.Of(string.Join(".", walked))}' is {Kind(node)}, not a map"));
 
         var key = path.Head;
         return path.Tail.IsEmpty
@@ -62,7 +62,7 @@ public static class ConfigMerge
         ConfigBool b => $"the boolean {b.Display}",
         ConfigInt i => $"the integer {i.Display}",
         ConfigFloat f => $"the float {f.Display}",
-        ConfigString s => $"the string '{s.Value}'",
+        ConfigString s => $"the string '{Excerpt.Of(s.Value)}'",
         ConfigList => "a list",
         _ => "a map",
     };
