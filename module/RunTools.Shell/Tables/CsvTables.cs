@@ -170,7 +170,7 @@ static class CsvTables
                 : null;
 
         var width = names.Count;
-        var columns = names.Map(name => only is null || only.Contains(name) ? new ColumnSurvey(keep) : null).ToArray();
+        var columns = names.Map(name => only is null || only.Contains(name) ? new ColumnSurvey(keep, width) : null).ToArray();
         var segments = new List<Segment>();
         long rows = 0;
         // While the columns take one block's cells (in the background), the next block is read and its records found:
@@ -279,8 +279,10 @@ static class CsvTables
     /// where each record starts in the block's buffer.</summary>
     sealed class Batch(int width)
     {
-        CsvFieldSpan[] fields = new CsvFieldSpan[width * 1024];
-        int[] starts = new int[1024];
+        // Room for 1,024 rows of a narrow file, or for one row of a wide one (never more than 64 Ki spans to start
+        // with: a header of 65,536 columns must not cost a gigabyte before the first row); grown as rows come.
+        CsvFieldSpan[] fields = new CsvFieldSpan[width * Math.Clamp((1 << 16) / Math.Max(width, 1), 1, 1024)];
+        int[] starts = new int[Math.Clamp((1 << 16) / Math.Max(width, 1), 1, 1024)];
 
         public int Rows { get; private set; }
 
@@ -289,9 +291,9 @@ static class CsvTables
         /// <summary>Room for the next record's fields.</summary>
         public Span<CsvFieldSpan> Next()
         {
-            if ((Rows + 1) * width > fields.Length)
+            if ((Rows + 1) * width > fields.Length || Rows + 1 > starts.Length)
             {
-                System.Array.Resize(ref fields, fields.Length * 2);
+                System.Array.Resize(ref fields, Math.Max(fields.Length * 2, (Rows + 1) * width));
                 System.Array.Resize(ref starts, starts.Length * 2);
             }
             return fields.AsSpan(Rows * width, width);
@@ -429,7 +431,8 @@ static class CsvTables
     /// text (a text column keeps them as they are; any other kind makes them missing). A cell that is not of the
     /// guessed kind breaks the guess: the values are dropped and the column is left to the fill.
     /// </summary>
-    sealed class ColumnSurvey(int keep)
+    /// <param name="width">The file's columns: the text caches of all columns together stay small.</param>
+    sealed class ColumnSurvey(int keep, int width)
     {
         ColumnKind? guess;
         bool broken;
@@ -439,7 +442,7 @@ static class CsvTables
         readonly Pages<long?> integers = new();
         readonly Pages<bool?> booleans = new();
         readonly Pages<string?> texts = new(); // the leading cells, then the values of a text column
-        readonly TextCache cache = new();
+        readonly TextCache cache = new(width);
 
         public KindEvidence Evidence { get; private set; } = KindEvidence.None;
 
@@ -532,12 +535,14 @@ static class CsvTables
         /// <see cref="CsvUtf8.Text"/>, reusing the string of an equal recent cell: categories repeat, and a million
         /// rows then hold a few strings instead of a million (which the collector would copy as they age). Direct-mapped
         /// by hash over short cells; a column whose cells seldom repeat stops looking after a trial. Strings are
-        /// compared by value everywhere, so sharing one is invisible.
+        /// compared by value everywhere, so sharing one is invisible. The slots are made when a column first uses
+        /// them, fewer for a wide file (64 Ki slots for all its columns together, at least 16 each).
         /// </summary>
-        sealed class TextCache
+        sealed class TextCache(int width)
         {
-            const int Slots = 1024, MaxBytes = 64, Trial = 4096;
-            readonly string?[] slots = new string?[Slots];
+            const int MaxBytes = 64, Trial = 4096;
+            readonly int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Clamp((1 << 16) / Math.Max(width, 1), 16, 1024));
+            string?[]? slots;
             int lookups, hits;
 
             public string? Text(ReadOnlySpan<byte> text, CsvFieldSpan field)
@@ -547,7 +552,8 @@ static class CsvTables
                     return CsvUtf8.Text(text, field);
                 Span<char> chars = stackalloc char[MaxBytes];
                 var span = chars[..Encoding.UTF8.GetChars(text[field.Start..field.End], chars)];
-                ref var slot = ref slots[string.GetHashCode(span) & (Slots - 1)];
+                slots ??= new string?[size];
+                ref var slot = ref slots[string.GetHashCode(span) & (size - 1)];
                 if (lookups < Trial) lookups++;
                 if (slot is { } known && span.SequenceEqual(known))
                 {

@@ -90,13 +90,14 @@ public static class ConfigOverrides
         }
     }
 
-    /// <summary>A limit's error inside the value, placed in the whole override text.</summary>
+    /// <summary>A limit's error inside the value, placed in the whole override text. (Built anew, not with <c>with</c>:
+    /// an error's message is made when it is constructed.)</summary>
     private static Error InWholeText(Error error, int eq) => error switch
     {
-        ConfigTooDeep e when e.Line == 1 => e with { Column = e.Column + eq + 1 },
-        ConfigScalarTooLong e when e.Line == 1 => e with { Column = e.Column + eq + 1 },
-        ConfigAliasesExceeded e when e.Line == 1 => e with { Column = e.Column + eq + 1 },
-        ConfigExpansionTooLarge e when e.Line == 1 => e with { Column = e.Column + eq + 1 },
+        ConfigTooDeep { Line: 1 } e => new ConfigTooDeep(e.Source, 1, e.Column + eq + 1, e.Found, e.Limit),
+        ConfigScalarTooLong { Line: 1 } e => new ConfigScalarTooLong(e.Source, 1, e.Column + eq + 1, e.Length, e.Limit),
+        ConfigAliasesExceeded { Line: 1 } e => new ConfigAliasesExceeded(e.Source, 1, e.Column + eq + 1, e.Limit),
+        ConfigExpansionTooLarge { Line: 1 } e => new ConfigExpansionTooLarge(e.Source, 1, e.Column + eq + 1, e.Measure, e.Found, e.Limit),
         _ => error,
     };
 
