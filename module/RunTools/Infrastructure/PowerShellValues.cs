@@ -23,7 +23,9 @@ public static class PowerShellValues
     {
         try
         {
-            return FinSucc(Convert(value, key, limits, new Budget(key, limits), 1));
+            // The maps the dotted key creates count towards the depth, as they will in the config.
+            var keyDepth = key.Length == 0 ? 0 : key.AsSpan().Count('.') + 1;
+            return FinSucc(Convert(value, key, limits, new Budget(key, limits), keyDepth + 1));
         }
         catch (LimitException e)
         {
@@ -65,7 +67,7 @@ public static class PowerShellValues
         public RunError Error { get; } = error;
     }
 
-    /// <param name="depth">The depth a collection here would have (the entry's value is at 1).</param>
+    /// <param name="depth">The depth a collection here would have in the config.</param>
     static ConfigValue Convert(object? value, string key, InputLimits limits, Budget budget, int depth)
     {
         budget.Count();
