@@ -9,6 +9,7 @@ namespace RunTools.Benchmarks;
 /// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*CsvRead*'
 /// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*FoldPlan*'
 /// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*MetricWrite*'
+/// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*LargeConfig*'
 /// (no arguments: choose interactively; --list flat lists them). Results land in BenchmarkDotNet.Artifacts/.
 /// </summary>
 public static class Program

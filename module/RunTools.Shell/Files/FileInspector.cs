@@ -4,6 +4,8 @@ using System.Text;
 using Parquet;
 using RunTools.Domain;
 using RunTools.Manifests;
+using RunTools.Shell.Hosting;
+using RunTools.Shell.Tables;
 using RunTools.Tables;
 
 namespace RunTools.Shell.Files;
@@ -29,9 +31,17 @@ public static class FileInspector
 
     /// <summary>Describes a data file for the manifest. CSV/TSV: data rows (records after the header, quotes
     /// respected, blank lines ignored) and header names. Parquet: rows and column names from the footer.</summary>
-    public static Fin<InputFile> Inspect(string givenPath, string fullPath)
+    /// <remarks>Bounded by <paramref name="limits"/> (those of the environment when null): a CSV record longer than
+    /// <see cref="InputLimits.DataRecordBytes"/> (the header included, which is kept to parse it), a header with more than
+    /// <see cref="InputLimits.DataColumns"/> columns or a name longer than <see cref="InputLimits.DataFieldBytes"/>; a
+    /// Parquet footer that fails the checks the table reader makes. Data rows are only counted, never kept, so their
+    /// fields are checked when a table is read.</remarks>
+    public static Fin<InputFile> Inspect(string givenPath, string fullPath, InputLimits? limits = null)
     {
         if (!File.Exists(fullPath)) return FinFail<InputFile>(new DataFileNotFound(givenPath));
+        var resolved = ShellLimits.Or(limits);
+        if (resolved.IsFail) return resolved.Map(_ => default(InputFile)!);
+        var bounds = (InputLimits)resolved;
         var format = FormatOf(fullPath);
         try
         {
@@ -39,9 +49,18 @@ public static class FileInspector
             {
                 case DataFormat.Csv:
                 {
-                    var scanner = new CsvScanner(DelimiterOf(fullPath));
+                    var scanner = new CsvScanner(DelimiterOf(fullPath), bounds.DataRecordBytes);
                     var (sha, bytes) = HashWith(fullPath, scanner);
                     var header = scanner.Header();
+                    if (header.Count > bounds.DataColumns)
+                        return FinFail<InputFile>(new DataColumnsExceeded(givenPath, header.Count, bounds.DataColumns));
+                    var index = 0;
+                    foreach (var name in header)
+                    {
+                        if (Encoding.UTF8.GetByteCount(name) is var length && length > bounds.DataFieldBytes)
+                            return FinFail<InputFile>(new DataFieldTooLong(givenPath, LineAt(fullPath, scanner.HeaderStart), $"column {index + 1}", length, bounds.DataFieldBytes));
+                        index++;
+                    }
                     return header.IsEmpty
                         ? FinFail<InputFile>(new DataFileInvalid(givenPath, "the file has no header row"))
                         : FinSucc(new InputFile(givenPath, fullPath, sha, bytes, format, Math.Max(0, scanner.Records - 1), new NameList(header)));
@@ -49,7 +68,7 @@ public static class FileInspector
                 case DataFormat.Parquet:
                 {
                     var (sha, bytes) = HashWith(fullPath, null);
-                    var (rows, columns) = ParquetShape(fullPath);
+                    var (rows, columns) = ParquetShape(givenPath, fullPath, bounds);
                     return FinSucc(new InputFile(givenPath, fullPath, sha, bytes, format, rows, new NameList(columns)));
                 }
                 default:
@@ -58,6 +77,14 @@ public static class FileInspector
                     return FinSucc(new InputFile(givenPath, fullPath, sha, bytes, format, null, NameList.Empty));
                 }
             }
+        }
+        catch (CsvRecordTooLong e)
+        {
+            return FinFail<InputFile>(new DataRecordTooLong(givenPath, LineAt(fullPath, e.Offset), bounds.DataRecordBytes));
+        }
+        catch (TableFileException e)
+        {
+            return FinFail<InputFile>(e.Error);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or CsvFormatException)
         {
@@ -79,10 +106,17 @@ public static class FileInspector
 
     public static byte DelimiterOf(string path) => Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? (byte)'\t' : (byte)',';
 
-    static (long Rows, Seq<string> Columns) ParquetShape(string path)
+    /// <summary>The line (from 1) of a byte offset, for an error.</summary>
+    static long LineAt(string path, long offset)
+    {
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        return CsvTables.LineAt(file, offset);
+    }
+
+    static (long Rows, Seq<string> Columns) ParquetShape(string givenPath, string path, InputLimits limits)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        var reader = ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
+        var reader = ParquetTables.OpenChecked(givenPath, stream, limits);
         try
         {
             long rows = 0;
@@ -144,15 +178,28 @@ public static class FileInspector
 
 public sealed class CsvFormatException(string message) : Exception(message);
 
-/// <summary>Counts CSV records (RFC 4180: a newline inside quotes is data; blank lines do not count) and keeps
-/// the first record's bytes to parse the header. Vectorised search for quote/newline keeps it near memory speed.</summary>
-sealed class CsvScanner(byte delimiter)
+/// <summary>A CSV record, from <see cref="Offset"/> (where the previous line ended), longer than the bound.</summary>
+sealed class CsvRecordTooLong(long offset) : Exception("a CSV record is longer than the limit")
 {
-    const int MaxHeaderBytes = 16 << 20;
+    public long Offset { get; } = offset;
+}
+
+/// <summary>Counts CSV records (RFC 4180: a newline inside quotes is data; blank lines do not count) and keeps
+/// the first record's bytes to parse the header. Vectorised search for quote/newline keeps it near memory speed.
+/// A line (a record, with the line breaks inside its quotes) longer than <c>recordLimit</c> bytes is
+/// <see cref="CsvRecordTooLong"/>, found at the line break that ends it or at the end of the chunk it runs past, so
+/// the header it keeps never grows past the bound either.</summary>
+sealed class CsvScanner(byte delimiter, int recordLimit)
+{
     readonly List<byte> header = [];
     bool inQuotes, headerDone, lineHasContent, started;
+    long position; // bytes fed so far
+    long lineStart; // where the current line began
 
     public long Records { get; private set; }
+
+    /// <summary>Where the header's line begins (blank lines before it are separate lines).</summary>
+    public long HeaderStart { get; private set; }
 
     public void Feed(ReadOnlySpan<byte> chunk)
     {
@@ -161,7 +208,7 @@ sealed class CsvScanner(byte delimiter)
         {
             // A UTF-8 byte order mark is not content: a BOM followed by a blank line is not the header.
             started = true;
-            if (chunk.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) offset = 3;
+            if (chunk.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) (offset, lineStart, HeaderStart) = (3, 3, 3);
         }
         while (offset < chunk.Length)
         {
@@ -170,7 +217,7 @@ sealed class CsvScanner(byte delimiter)
             var upTo = hit < 0 ? rest.Length : hit;
             if (!lineHasContent && HasContent(rest[..upTo])) lineHasContent = true;
             if (!headerDone) AppendHeader(rest[..(hit < 0 ? rest.Length : hit + 1)]);
-            if (hit < 0) return;
+            if (hit < 0) break;
             if (rest[hit] == (byte)'"')
             {
                 inQuotes = !inQuotes; // a doubled quote "" toggles twice: still correct
@@ -178,12 +225,18 @@ sealed class CsvScanner(byte delimiter)
             }
             else
             {
+                var end = position + offset + hit + 1;
+                if (end - lineStart > recordLimit) throw new CsvRecordTooLong(lineStart);
                 if (lineHasContent) Records++;
+                else if (!headerDone) HeaderStart = end;
+                lineStart = end;
                 lineHasContent = false;
                 headerDone |= Records > 0;
             }
             offset += hit + 1;
         }
+        position += chunk.Length;
+        if (position - lineStart > recordLimit) throw new CsvRecordTooLong(lineStart);
     }
 
     public void Finish()
@@ -196,8 +249,8 @@ sealed class CsvScanner(byte delimiter)
 
     void AppendHeader(ReadOnlySpan<byte> bytes)
     {
-        if (header.Count + bytes.Length > MaxHeaderBytes) throw new CsvFormatException("the header row is longer than 16 MiB");
-        foreach (var b in bytes) header.Add(b);
+        if (header.Count + bytes.Length > recordLimit) throw new CsvRecordTooLong(HeaderStart);
+        header.AddRange(bytes);
     }
 
     /// <summary>The header's field names (BOM stripped, blank lines before it skipped, quotes removed, doubled quotes

@@ -10,6 +10,7 @@ namespace RunTools.Shell.Store;
 /// <summary>What New-Run was asked for, with every path already resolved to a full path by the cmdlet.</summary>
 /// <param name="AllowSecretLiteral">Record literal values under keys that look like secrets instead of refusing them.</param>
 /// <param name="SecretKeys">Which keys look like secrets (null: <see cref="SecretKeyPattern.Default"/>).</param>
+/// <param name="Limits">The bounds on config and data files (null: those the environment sets, see <see cref="ShellLimits"/>).</param>
 public sealed record NewRunRequest(
     string Root,
     string Key,
@@ -21,7 +22,8 @@ public sealed record NewRunRequest(
     string WorkingDirectory,
     string PowerShellVersion,
     bool AllowSecretLiteral = false,
-    SecretKeyPattern? SecretKeys = null);
+    SecretKeyPattern? SecretKeys = null,
+    InputLimits? Limits = null);
 
 /// <summary>A run ready to be written: every file's content is decided; only the directory name's collision
 /// suffix is left to the moment of creation. -WhatIf stops here.</summary>
@@ -40,16 +42,17 @@ public static class RunFactory
     public static Fin<NewRunPlan> Plan(NewRunRequest request)
     {
         var now = DateTimeOffset.UtcNow;
-        return from key in Names.RunKey(request.Key)
+        return from limits in ShellLimits.Or(request.Limits)
+               from key in Names.RunKey(request.Key)
                from root in CheckRoot(request.Root)
-               from configs in request.ConfigFiles.Map(ReadConfig).Sequence()
+               from configs in request.ConfigFiles.Map(f => ReadConfig(f, limits)).Sequence()
                from resolved in ConfigMerge.Resolve(configs.Map(c => c.Value), request.Overrides)
                let secretKeys = request.SecretKeys ?? SecretKeyPattern.Default
                from uses in ConfigSecrets.Scan(resolved, secretKeys, request.AllowSecretLiteral)
                from secrets in ConfigSecrets.Record(uses, SystemInfo.EnvironmentVariables(),
                    uses.Map(_ => RandomNumberGenerator.GetBytes(ConfigSecrets.SaltBytes)).Strict())
                // Data is read through symbolic links and recorded by its real path (where the bytes are).
-               from inputs in request.DataFiles.Map(d => FileInspector.Inspect(d.Given, RealPathOf(d.Full))).Sequence()
+               from inputs in request.DataFiles.Map(d => FileInspector.Inspect(d.Given, RealPathOf(d.Full), limits)).Sequence()
                from lineage in request.Upstream.Map(Upstream).Sequence()
                let spec = new NewRunSpec(Guid.NewGuid(), key, SystemInfo.PackageVersion, inputs, resolved,
                    ConfigSecrets.Redact(SystemInfo.CaptureEnvironment(request.EnvironmentVariables, request.PowerShellVersion), uses, secretKeys),
@@ -120,21 +123,30 @@ public static class RunFactory
         return root;
     }
 
-    /// <summary>A config file parsed, and the SHA-256 of the very bytes that were parsed (one read).</summary>
-    static Fin<(ConfigValue Value, string Sha256)> ReadConfig((string Given, string Full) file)
+    /// <summary>A config file parsed, and the SHA-256 of the very bytes that were parsed (one read). Its size is checked
+    /// before it is read, and again on the bytes read (it may have grown in between).</summary>
+    static Fin<(ConfigValue Value, string Sha256)> ReadConfig((string Given, string Full) file, InputLimits limits)
     {
         if (!File.Exists(file.Full)) return FinFail<(ConfigValue, string)>(new ConfigFileNotFound(file.Given));
         try
         {
-            var bytes = File.ReadAllBytes(file.Full);
-            using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            return ConfigParser.Parse(reader.ReadToEnd(), file.Given, ConfigParser.FormatOf(file.Full))
-                .Map(value => (value, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))));
+            return from before in ConfigParser.CheckFileSize(file.Given, new FileInfo(file.Full).Length, limits)
+                   let bytes = File.ReadAllBytes(file.Full)
+                   from after in ConfigParser.CheckFileSize(file.Given, bytes.Length, limits)
+                   from value in ConfigParser.Parse(Decode(bytes), file.Given, ConfigParser.FormatOf(file.Full), limits)
+                   select (value, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return FinFail<(ConfigValue, string)>(new StorageFailed(file.Given, "read", e.Message));
         }
+    }
+
+    /// <summary>UTF-8 unless a byte order mark says otherwise.</summary>
+    static string Decode(byte[] bytes)
+    {
+        using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
     }
 
     /// <summary>An upstream run with the head of its hash chain: its history up to now is vouched for by the new run.</summary>

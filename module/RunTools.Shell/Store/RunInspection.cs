@@ -187,7 +187,8 @@ public static class RunInspection
     {
         var path = Path.Combine(full, RunLayout.ResolvedConfig);
         if (!File.Exists(path)) return null;
-        var parsed = ConfigParser.Parse(File.ReadAllText(path), path, ConfigFormat.Yaml);
+        // The run's own file, written within the limits in force when the run was created: read within the ceilings.
+        var parsed = ConfigParser.Parse(File.ReadAllText(path), path, ConfigFormat.Yaml, InputLimits.Ceiling);
         return parsed.IsSucc ? (ConfigValue)parsed : null;
     }
 

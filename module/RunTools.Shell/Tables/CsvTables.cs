@@ -49,22 +49,27 @@ static class CsvTables
     /// meaningless: it was never looked at).</param>
     sealed record Survey(Shape Shape, Segment[] Segments, ColumnSurvey?[] Columns);
 
-    public static Shape Scan(string path, char delimiter, int blockSize = BlockSize)
+    /// <param name="limits">The bounds on columns, fields and records (<see cref="InputLimits.Default"/> when null).</param>
+    public static Shape Scan(string path, char delimiter, int blockSize = BlockSize, InputLimits? limits = null)
     {
-        if (!IsByteDelimiter(delimiter)) return CsvTextTables.Scan(path, delimiter);
+        var bounds = limits ?? InputLimits.Default;
+        if (!IsByteDelimiter(delimiter)) return CsvTextTables.Scan(path, delimiter, bounds);
         using var file = Open(path);
-        return SurveyOf(path, file, (byte)delimiter, keep: 0, blockSize)?.Shape ?? CsvTextTables.Scan(path, delimiter);
+        return SurveyOf(path, file, (byte)delimiter, keep: 0, blockSize, bounds)?.Shape ?? CsvTextTables.Scan(path, delimiter, bounds);
     }
 
     /// <param name="only">When given, only these columns are parsed and returned (in the file's order; a name the
     /// file lacks is simply absent); the other columns' cells are still delimited and counted, never parsed.</param>
-    public static Table Read(string path, char delimiter, int? firstRows, int blockSize = BlockSize, IReadOnlySet<string>? only = null)
+    /// <param name="limits">The bounds on columns, fields and records (<see cref="InputLimits.Default"/> when null).</param>
+    public static Table Read(string path, char delimiter, int? firstRows, int blockSize = BlockSize, IReadOnlySet<string>? only = null,
+        InputLimits? limits = null)
     {
-        if (!IsByteDelimiter(delimiter)) return Project(CsvTextTables.Read(path, delimiter, firstRows), only, path);
+        var bounds = limits ?? InputLimits.Default;
+        if (!IsByteDelimiter(delimiter)) return Project(CsvTextTables.Read(path, delimiter, firstRows, bounds), only, path);
         using var file = Open(path);
         var keep = firstRows is { } limit ? Math.Max(limit, 0) : System.Array.MaxLength;
-        if (SurveyOf(path, file, (byte)delimiter, keep, blockSize, only) is not { } survey)
-            return Project(CsvTextTables.Read(path, delimiter, firstRows), only, path);
+        if (SurveyOf(path, file, (byte)delimiter, keep, blockSize, bounds, only) is not { } survey)
+            return Project(CsvTextTables.Read(path, delimiter, firstRows, bounds), only, path);
 
         var shape = survey.Shape;
         var wanted = firstRows is { } first ? Math.Min(Math.Max(first, 0), shape.Rows) : shape.Rows;
@@ -109,18 +114,44 @@ static class CsvTables
 
     /// <summary>The shape, the segments and the columns' values as far as they could be kept (the first
     /// <paramref name="keep"/> rows); null when the file is not entirely valid UTF-8 (the text reader decides then).
-    /// A malformed record throws its error, once the rest of the file is known to be UTF-8.</summary>
-    static Survey? SurveyOf(string path, SafeFileHandle file, byte delimiter, int keep, int blockSize, IReadOnlySet<string>? only = null)
+    /// A malformed record throws its error, once the rest of the file is known to be UTF-8, as does a bound crossed
+    /// (<see cref="InputLimits.DataRecordBytes"/>, <see cref="InputLimits.DataFieldBytes"/>,
+    /// <see cref="InputLimits.DataColumns"/>): a record is refused as soon as it is longer than the bound, so no buffer
+    /// ever grows past it.</summary>
+    static Survey? SurveyOf(string path, SafeFileHandle file, byte delimiter, int keep, int blockSize, InputLimits limits, IReadOnlySet<string>? only = null)
     {
-        var blocks = new Blocks(file, blockSize);
+        var blocks = new Blocks(file, blockSize, limits.DataRecordBytes);
+        try
+        {
+            return SurveyOf(path, file, delimiter, keep, blocks, limits, only);
+        }
+        catch (RecordTooLong e)
+        {
+            return blocks.AllValid() ? throw new TableFileException(new DataRecordTooLong(path, LineAt(file, e.Offset), limits.DataRecordBytes)) : null;
+        }
+    }
 
+    static Survey? SurveyOf(string path, SafeFileHandle file, byte delimiter, int keep, Blocks blocks, InputLimits limits, IReadOnlySet<string>? only)
+    {
         var headerFields = new CsvFieldSpan[64];
         CsvUtf8Record header;
         while (true)
         {
             header = blocks.Read(delimiter, headerFields);
             if (header.Step != CsvUtf8Step.Record || header.Fields <= headerFields.Length) break;
+            if (header.Fields > limits.DataColumns)
+                return blocks.AllValid() ? throw new TableFileException(new DataColumnsExceeded(path, header.Fields, limits.DataColumns)) : null;
             headerFields = new CsvFieldSpan[header.Fields];
+        }
+        if (header.Step == CsvUtf8Step.Record)
+        {
+            if (header.Consumed > limits.DataRecordBytes) throw new RecordTooLong(blocks.Position);
+            if (header.Fields > limits.DataColumns)
+                return blocks.AllValid() ? throw new TableFileException(new DataColumnsExceeded(path, header.Fields, limits.DataColumns)) : null;
+            if (LongField(blocks.Pending, headerFields.AsSpan(0, header.Fields), limits.DataFieldBytes) is var (index, bytes))
+                return blocks.AllValid()
+                    ? throw new TableFileException(new DataFieldTooLong(path, LineAt(file, blocks.Position + header.Start), $"column {index + 1}", bytes, limits.DataFieldBytes))
+                    : null;
         }
         switch (header.Step)
         {
@@ -139,7 +170,7 @@ static class CsvTables
                 : null;
 
         var width = names.Count;
-        var columns = names.Map(name => only is null || only.Contains(name) ? new ColumnSurvey(keep) : null).ToArray();
+        var columns = names.Map(name => only is null || only.Contains(name) ? new ColumnSurvey(keep, width) : null).ToArray();
         var segments = new List<Segment>();
         long rows = 0;
         // While the columns take one block's cells (in the background), the next block is read and its records found:
@@ -157,17 +188,23 @@ static class CsvTables
                 CsvUtf8Step step;
                 while (true)
                 {
-                    var record = CsvUtf8.ReadRecord(blocks.Pending, delimiter, blocks.AtEnd, batch.Next());
+                    var fields = batch.Next();
+                    var record = CsvUtf8.ReadRecord(blocks.Pending, delimiter, blocks.AtEnd, fields);
                     step = record.Step;
                     if (step is CsvUtf8Step.NeedMore or CsvUtf8Step.End) break;
                     if (step == CsvUtf8Step.UnclosedQuote)
                         return blocks.AllValid() ? throw Unclosed(path, file, blocks.Position + record.Start) : null;
+                    if (record.Consumed > limits.DataRecordBytes) throw new RecordTooLong(blocks.Position);
                     if (record.Fields != width)
                     {
                         if (!blocks.AllValid()) return null;
                         throw new TableFileException(new CsvRecordInvalid(path, LineAt(file, blocks.Position + record.Start),
                             $"the record has {record.Fields} field{(record.Fields == 1 ? "" : "s")}; the header has {width}"));
                     }
+                    if (record.Consumed > limits.DataFieldBytes && LongField(blocks.Pending, fields, limits.DataFieldBytes) is var (index, bytes))
+                        return blocks.AllValid()
+                            ? throw new TableFileException(new DataFieldTooLong(path, LineAt(file, blocks.Position + record.Start), names[index], bytes, limits.DataFieldBytes))
+                            : null;
                     batch.Add(blocks.Start);
                     blocks.Consume(record.Consumed);
                 }
@@ -200,11 +237,31 @@ static class CsvTables
         return new Survey(new Shape(names, toSeq(columns.Select(c => c?.Evidence.Kind ?? ColumnKind.Text).ToArray()), rows), [.. segments], columns);
     }
 
+    /// <summary>The first field whose text is longer than <paramref name="limit"/> UTF-8 bytes, and its length. A
+    /// field's bytes bound its text's (quotes only add), so only a long one is decoded.</summary>
+    static (int Index, long Bytes)? LongField(ReadOnlySpan<byte> text, ReadOnlySpan<CsvFieldSpan> fields, int limit)
+    {
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var field = fields[i];
+            if (field.End - field.Start <= limit) continue;
+            var bytes = field.Form == CsvFieldForm.Escaped ? Encoding.UTF8.GetByteCount(CsvUtf8.Text(text, field) ?? "") : field.End - field.Start;
+            if (bytes > limit) return (i, bytes);
+        }
+        return null;
+    }
+
+    /// <summary>A record (from <see cref="Offset"/>, where the previous one ended) that is longer than the bound.</summary>
+    sealed class RecordTooLong(long offset) : Exception("a CSV record is longer than the limit")
+    {
+        public long Offset { get; } = offset;
+    }
+
     static TableFileException Unclosed(string path, SafeFileHandle file, long recordStart) =>
         new(new CsvRecordInvalid(path, LineAt(file, recordStart), "a quoted field is not closed before the end of the file"));
 
     /// <summary>The line (from 1) of a byte offset: one more than the line feeds before it. Only errors need it.</summary>
-    static long LineAt(SafeFileHandle file, long offset)
+    internal static long LineAt(SafeFileHandle file, long offset)
     {
         var buffer = new byte[BlockSize];
         long line = 1, at = 0;
@@ -222,8 +279,10 @@ static class CsvTables
     /// where each record starts in the block's buffer.</summary>
     sealed class Batch(int width)
     {
-        CsvFieldSpan[] fields = new CsvFieldSpan[width * 1024];
-        int[] starts = new int[1024];
+        // Room for 1,024 rows of a narrow file, or for one row of a wide one (never more than 64 Ki spans to start
+        // with: a header of 65,536 columns must not cost a gigabyte before the first row); grown as rows come.
+        CsvFieldSpan[] fields = new CsvFieldSpan[width * Math.Clamp((1 << 16) / Math.Max(width, 1), 1, 1024)];
+        int[] starts = new int[Math.Clamp((1 << 16) / Math.Max(width, 1), 1, 1024)];
 
         public int Rows { get; private set; }
 
@@ -232,9 +291,9 @@ static class CsvTables
         /// <summary>Room for the next record's fields.</summary>
         public Span<CsvFieldSpan> Next()
         {
-            if ((Rows + 1) * width > fields.Length)
+            if ((Rows + 1) * width > fields.Length || Rows + 1 > starts.Length)
             {
-                System.Array.Resize(ref fields, fields.Length * 2);
+                System.Array.Resize(ref fields, Math.Max(fields.Length * 2, (Rows + 1) * width));
                 System.Array.Resize(ref starts, starts.Length * 2);
             }
             return fields.AsSpan(Rows * width, width);
@@ -273,14 +332,17 @@ static class CsvTables
     sealed class Blocks
     {
         readonly SafeFileHandle file;
+        readonly int recordLimit;
         byte[]? spare; // the buffer before this one, which the columns may still be reading
         long offset; // where Buffer[0] is in the file
         int end, checkedTo;
         bool valid = true;
 
-        public Blocks(SafeFileHandle file, int blockSize)
+        /// <param name="recordLimit">The longest record: a buffer never grows to hold a longer one (RecordTooLong).</param>
+        public Blocks(SafeFileHandle file, int blockSize, int recordLimit)
         {
             this.file = file;
+            this.recordLimit = recordLimit;
             Buffer = new byte[blockSize];
             while (end < 3 && !AtEnd) Fill();
             // Like StreamReader: a UTF-8 byte order mark is not text. (Other marks are not valid UTF-8.)
@@ -313,14 +375,17 @@ static class CsvTables
 
         public void Consume(int bytes) => Start += bytes;
 
-        /// <summary>Drops what has been read and reads on (into a larger buffer when nothing could be read).</summary>
+        /// <summary>Drops what has been read and reads on (into a larger buffer when nothing could be read). The unread
+        /// part is a record that needs more bytes: when it is already longer than the bound, RecordTooLong.</summary>
         public void Fill()
         {
             // What has been read is whole records, which end at a line feed (ASCII) or the end of the file: check it
             // as UTF-8 before it goes. The unread part moves to the front of the other buffer, so that this one stays
             // as it is until the next fill: the columns may still be reading the block's cells from it.
             valid = valid && Utf8.IsValid(Buffer.AsSpan(checkedTo, Start - checkedTo));
-            var size = end - Start == Buffer.Length ? Buffer.Length * 2 : Buffer.Length; // one record fills the block
+            if (end - Start > recordLimit) throw new RecordTooLong(Position);
+            // One record fills the block: grow it, but never past what the bound needs to be seen crossed.
+            var size = end - Start == Buffer.Length ? (int)Math.Max(Buffer.Length, Math.Min(2L * Buffer.Length, recordLimit + 1L)) : Buffer.Length;
             var buffer = spare is not null && spare.Length >= size ? spare : new byte[size];
             System.Array.Copy(Buffer, Start, buffer, 0, end - Start);
             (spare, Buffer) = (Buffer, buffer);
@@ -366,7 +431,8 @@ static class CsvTables
     /// text (a text column keeps them as they are; any other kind makes them missing). A cell that is not of the
     /// guessed kind breaks the guess: the values are dropped and the column is left to the fill.
     /// </summary>
-    sealed class ColumnSurvey(int keep)
+    /// <param name="width">The file's columns: the text caches of all columns together stay small.</param>
+    sealed class ColumnSurvey(int keep, int width)
     {
         ColumnKind? guess;
         bool broken;
@@ -376,7 +442,7 @@ static class CsvTables
         readonly Pages<long?> integers = new();
         readonly Pages<bool?> booleans = new();
         readonly Pages<string?> texts = new(); // the leading cells, then the values of a text column
-        readonly TextCache cache = new();
+        readonly TextCache cache = new(width);
 
         public KindEvidence Evidence { get; private set; } = KindEvidence.None;
 
@@ -469,12 +535,14 @@ static class CsvTables
         /// <see cref="CsvUtf8.Text"/>, reusing the string of an equal recent cell: categories repeat, and a million
         /// rows then hold a few strings instead of a million (which the collector would copy as they age). Direct-mapped
         /// by hash over short cells; a column whose cells seldom repeat stops looking after a trial. Strings are
-        /// compared by value everywhere, so sharing one is invisible.
+        /// compared by value everywhere, so sharing one is invisible. The slots are made when a column first uses
+        /// them, fewer for a wide file (64 Ki slots for all its columns together, at least 16 each).
         /// </summary>
-        sealed class TextCache
+        sealed class TextCache(int width)
         {
-            const int Slots = 1024, MaxBytes = 64, Trial = 4096;
-            readonly string?[] slots = new string?[Slots];
+            const int MaxBytes = 64, Trial = 4096;
+            readonly int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Clamp((1 << 16) / Math.Max(width, 1), 16, 1024));
+            string?[]? slots;
             int lookups, hits;
 
             public string? Text(ReadOnlySpan<byte> text, CsvFieldSpan field)
@@ -484,7 +552,8 @@ static class CsvTables
                     return CsvUtf8.Text(text, field);
                 Span<char> chars = stackalloc char[MaxBytes];
                 var span = chars[..Encoding.UTF8.GetChars(text[field.Start..field.End], chars)];
-                ref var slot = ref slots[string.GetHashCode(span) & (Slots - 1)];
+                slots ??= new string?[size];
+                ref var slot = ref slots[string.GetHashCode(span) & (size - 1)];
                 if (lookups < Trial) lookups++;
                 if (slot is { } known && span.SequenceEqual(known))
                 {

@@ -18,15 +18,19 @@ static class CsvTextTables
 {
     static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static CsvTables.Shape Scan(string path, char delimiter)
+    /// <param name="limits">The bounds on columns, fields and records (<see cref="InputLimits.Default"/> when null),
+    /// applied as <see cref="CsvTables"/> applies them, in UTF-8 bytes.</param>
+    public static CsvTables.Shape Scan(string path, char delimiter, InputLimits? limits = null)
     {
-        using var reader = new CsvRecordReader(path, delimiter);
-        var names = Header(path, reader);
+        var bounds = limits ?? InputLimits.Default;
+        using var reader = new CsvRecordReader(path, delimiter, bounds.DataRecordBytes);
+        var names = Header(path, reader, bounds);
         var evidence = Enumerable.Repeat(KindEvidence.None, names.Count).ToArray();
         long rows = 0;
         while (reader.Next() is { } record)
         {
             CheckWidth(path, record, names.Count);
+            CheckFields(path, record, bounds.DataFieldBytes, i => names[i]);
             var i = 0;
             foreach (var cell in record.Fields)
             {
@@ -38,9 +42,9 @@ static class CsvTextTables
         return new CsvTables.Shape(names, toSeq(evidence.Select(e => e.Kind).ToArray()), rows);
     }
 
-    public static Table Read(string path, char delimiter, int? firstRows)
+    public static Table Read(string path, char delimiter, int? firstRows, InputLimits? limits = null)
     {
-        var shape = Scan(path, delimiter);
+        var shape = Scan(path, delimiter, limits);
         var wanted = firstRows is { } first ? Math.Min(Math.Max(first, 0), shape.Rows) : shape.Rows;
         if (wanted > System.Array.MaxLength)
             throw new TableFileException(new DataFileInvalid(path, $"{shape.Rows} rows are more than a table holds ({System.Array.MaxLength})"));
@@ -49,7 +53,7 @@ static class CsvTextTables
         var names = shape.Names.ToArray();
         var builders = kinds.Select(kind => ColumnBuilder.For(kind, rows)).ToArray();
 
-        using var reader = new CsvRecordReader(path, delimiter);
+        using var reader = new CsvRecordReader(path, delimiter, int.MaxValue); // the scan checked every record
         if (reader.Next() is null) throw CsvTables.Changed(path);
         for (var row = 0; row < rows; row++)
         {
@@ -67,13 +71,29 @@ static class CsvTextTables
             .Match(t => t, e => throw new TableFileException(new DataFileInvalid(path, e.Message)));
     }
 
-    static Seq<string> Header(string path, CsvRecordReader reader)
+    static Seq<string> Header(string path, CsvRecordReader reader, InputLimits limits)
     {
         var header = reader.Next() ?? throw new TableFileException(new DataFileInvalid(path, "the file is empty: it has no header row"));
+        if (header.Fields.Count > limits.DataColumns)
+            throw new TableFileException(new DataColumnsExceeded(path, header.Fields.Count, limits.DataColumns));
+        CheckFields(path, header, limits.DataFieldBytes, i => $"column {i + 1}");
         var names = header.Fields.Map(f => (f ?? "").Trim());
         return Table.CheckNames(names).Match(
             n => n,
             e => throw new TableFileException(new CsvRecordInvalid(path, header.Line, $"the header row is not valid: {e.Message}")));
+    }
+
+    /// <summary>No field's text is longer than <paramref name="limit"/> UTF-8 bytes (at most 3 per UTF-16 unit, so only
+    /// a long one is counted).</summary>
+    static void CheckFields(string path, CsvRow record, int limit, Func<int, string> column)
+    {
+        var i = 0;
+        foreach (var field in record.Fields)
+        {
+            if (field is { Length: var length } && (long)length * 3 > limit && Encoding.UTF8.GetByteCount(field) is var bytes && bytes > limit)
+                throw new TableFileException(new DataFieldTooLong(path, record.Line, column(i), bytes, limit));
+            i++;
+        }
     }
 
     static void CheckWidth(string path, CsvRow record, int width)
@@ -151,21 +171,25 @@ static class CsvTextTables
     }
 
     /// <summary>Streams a file's records through <see cref="CsvText.ReadRecord"/>: a char buffer that is refilled (and
-    /// grown when one record is larger than it) until the step finds a whole record.</summary>
+    /// grown when one record is larger than it) until the step finds a whole record. A record longer than
+    /// <c>recordLimit</c> UTF-8 bytes (counted from the end of the previous record) is DataRecordTooLong, and the
+    /// buffer never grows past what it takes to see that.</summary>
     sealed class CsvRecordReader : IDisposable
     {
         readonly StreamReader reader;
         readonly string path;
         readonly char delimiter;
+        readonly int recordLimit;
         char[] buffer = new char[1 << 16];
         int start, end;
         bool eof;
         long line = 1;
 
-        public CsvRecordReader(string path, char delimiter)
+        public CsvRecordReader(string path, char delimiter, int recordLimit)
         {
             this.path = path;
             this.delimiter = delimiter;
+            this.recordLimit = recordLimit;
             var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
             reader = new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         }
@@ -178,6 +202,7 @@ static class CsvTextTables
                 switch (CsvText.ReadRecord(buffer.AsSpan(start, end - start), delimiter, eof))
                 {
                     case CsvRecord r:
+                        if (TooLong(r.Consumed)) throw TooLongHere();
                         var row = new CsvRow(line + r.BlankLines, r.Fields);
                         line += r.Newlines;
                         start += r.Consumed;
@@ -193,15 +218,23 @@ static class CsvTextTables
             }
         }
 
+        /// <summary>Whether the first <paramref name="chars"/> unread characters are more UTF-8 bytes than the bound.</summary>
+        bool TooLong(int chars) =>
+            (long)chars * 3 > recordLimit && Encoding.UTF8.GetByteCount(buffer.AsSpan(start, chars)) > recordLimit;
+
+        TableFileException TooLongHere() => new(new DataRecordTooLong(path, line, recordLimit));
+
         void Fill()
         {
+            if (TooLong(end - start)) throw TooLongHere();
             if (start > 0)
             {
                 System.Array.Copy(buffer, start, buffer, 0, end - start);
                 end -= start;
                 start = 0;
             }
-            if (end == buffer.Length) System.Array.Resize(ref buffer, buffer.Length * 2);
+            // A character is at least one byte: more than recordLimit + 1 characters are never needed to see the bound crossed.
+            if (end == buffer.Length) System.Array.Resize(ref buffer, (int)Math.Max(buffer.Length, Math.Min(2L * buffer.Length, recordLimit + 1L)));
             var read = reader.Read(buffer, end, buffer.Length - end);
             if (read == 0) eof = true;
             else end += read;

@@ -38,10 +38,10 @@ static class ParquetTables
     }
 
     /// <param name="only">Read only these columns (in file order); null reads every column.</param>
-    public static Table Read(string path, int? firstRows, IReadOnlySet<string>? only = null)
+    public static Table Read(string path, int? firstRows, InputLimits limits, IReadOnlySet<string>? only = null)
     {
         using var stream = Open(path);
-        var reader = Wait(ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true));
+        var reader = OpenChecked(path, stream, limits);
         try
         {
             var plan = Plan(path, reader.Schema).Where(p => only is null || only.Contains(p.Field.Name)).ToArray();
@@ -49,6 +49,7 @@ static class ParquetTables
             var wanted = firstRows is { } first ? Math.Min(Math.Max(first, 0), total) : total;
             if (wanted > System.Array.MaxLength)
                 throw new TableFileException(new DataFileInvalid(path, $"{total} rows are more than a table holds ({System.Array.MaxLength})"));
+            CheckMemory(path, reader, total, wanted, plan.Length);
             var rows = (int)wanted;
             var columns = plan.Select(p => p.Reader(rows)).ToArray();
             var offset = 0;
@@ -69,10 +70,10 @@ static class ParquetTables
     }
 
     /// <summary>Names, kinds and row count from the footer; no column data is read.</summary>
-    public static TableSchema ReadSchema(string path)
+    public static TableSchema ReadSchema(string path, InputLimits limits)
     {
         using var stream = Open(path);
-        var reader = Wait(ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true));
+        var reader = OpenChecked(path, stream, limits);
         try
         {
             var plan = Plan(path, reader.Schema);
@@ -85,6 +86,93 @@ static class ParquetTables
     }
 
     static FileStream Open(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+
+    // ---- the footer's checks ------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// A Parquet.Net reader over the file, once its footer has been checked: the declared footer length against the
+    /// file and <see cref="InputLimits.DataFooterBytes"/>, the footer's encoding (no declared list or string longer than
+    /// the bytes left, a schema that nests at most 64 levels and has at most <see cref="InputLimits.DataColumns"/>
+    /// columns; see <see cref="ParquetFooter"/>), then, on the metadata Parquet.Net read, that every row and value count
+    /// is positive and every column chunk lies inside the file. Parquet.Net allocates what a footer declares and builds
+    /// the schema recursively, so none of this may reach it unchecked. A file without the Parquet tail is left to
+    /// Parquet.Net to refuse. Failures throw <see cref="TableFileException"/>.
+    /// </summary>
+    internal static ParquetReader OpenChecked(string path, Stream stream, InputLimits limits)
+    {
+        var footerBytes = CheckFooter(path, stream, limits);
+        var reader = Wait(ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true));
+        try
+        {
+            if (footerBytes is { } footer && reader.Metadata is { } meta)
+                CheckChunks(path, meta, stream.Length - ParquetFooter.TailBytes - footer);
+            return reader;
+        }
+        catch
+        {
+            Wait(reader.DisposeAsync().AsTask());
+            throw;
+        }
+    }
+
+    /// <summary>The footer's length, once its length and encoding are checked; null when the file has no Parquet tail.</summary>
+    static int? CheckFooter(string path, Stream stream, InputLimits limits)
+    {
+        var length = stream.Length;
+        if (length < ParquetFooter.Magic.Length + ParquetFooter.TailBytes) return null;
+        Span<byte> tail = stackalloc byte[ParquetFooter.TailBytes];
+        stream.Seek(-ParquetFooter.TailBytes, SeekOrigin.End);
+        stream.ReadExactly(tail);
+        if (!tail[4..].SequenceEqual(ParquetFooter.Magic)) return null;
+        var footerBytes = ParquetFooter.CheckLength(path, length, System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(tail), limits)
+            .Match(n => n, e => throw new TableFileException((RunError)e));
+        var footer = new byte[footerBytes];
+        stream.Seek(-ParquetFooter.TailBytes - footerBytes, SeekOrigin.End);
+        stream.ReadExactly(footer);
+        ParquetFooter.CheckThrift(path, footer, limits).IfFail(e => throw new TableFileException((RunError)e));
+        stream.Seek(0, SeekOrigin.Begin);
+        return footerBytes;
+    }
+
+    /// <summary>Every row group's rows and every column chunk's values and bytes, against the data the file holds
+    /// (between the leading magic and the footer).</summary>
+    static void CheckChunks(string path, Parquet.Meta.FileMetaData meta, long dataEnd)
+    {
+        for (var g = 0; g < meta.RowGroups.Count; g++)
+        {
+            var group = meta.RowGroups[g];
+            if (group.NumRows < 0) throw Invalid($"row group {g} declares {group.NumRows} rows.");
+            foreach (var chunk in group.Columns)
+            {
+                if (chunk.MetaData is not { } column) continue; // Parquet.Net refuses it when it reads the column
+                var name = Excerpt.Of(string.Join(".", column.PathInSchema));
+                if (column.NumValues < 0) throw Invalid($"the column '{name}' of row group {g} declares {column.NumValues} values.");
+                var start = column.DictionaryPageOffset is { } dictionary && dictionary > 0 && dictionary < column.DataPageOffset
+                    ? dictionary
+                    : column.DataPageOffset;
+                if (start < ParquetFooter.Magic.Length || column.TotalCompressedSize < 0 || start + column.TotalCompressedSize > dataEnd)
+                    throw Invalid($"the column '{name}' of row group {g} declares {Excerpt.Count(column.TotalCompressedSize)} bytes "
+                                  + $"from offset {Excerpt.Count(start)}, but the data ends at {Excerpt.Count(dataEnd)}.");
+            }
+        }
+
+        TableFileException Invalid(string detail) => new(new DataFooterInvalid(path, detail));
+    }
+
+    /// <summary>
+    /// The table's arrays (and one row group's read buffer per column) must fit in the memory this process may use: a
+    /// footer that declares two billion rows in a file of a few kilobytes (run-length encoding makes that possible, and
+    /// legitimate for a small table) is refused here rather than by an OutOfMemoryException half way through.
+    /// </summary>
+    static void CheckMemory(string path, ParquetReader reader, long declared, long wanted, int columns)
+    {
+        const long BytesPerValue = 16; // a nullable 64-bit value, or a reference and its share of a string
+        var largestGroup = reader.RowGroups.Count == 0 ? 0 : reader.RowGroups.Max(g => g.RowCount);
+        var bytes = ((double)wanted + largestGroup) * BytesPerValue * Math.Max(columns, 1); // no overflow for any declaration
+        var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (bytes > available)
+            throw new TableFileException(new DataTableTooLarge(path, declared, columns, (long)Math.Min(bytes, long.MaxValue), available));
+    }
 
     // ---- writing ---------------------------------------------------------------------------------------------
 

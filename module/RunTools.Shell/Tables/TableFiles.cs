@@ -2,6 +2,7 @@ using System.Text;
 using RunTools.Domain;
 using RunTools.Manifests;
 using RunTools.Shell.Files;
+using RunTools.Shell.Hosting;
 using RunTools.Tables;
 
 namespace RunTools.Shell.Tables;
@@ -26,29 +27,32 @@ public static class TableFiles
     /// <summary>The whole table. CSV/TSV (UTF-8, BOM optional): the first non-blank record is the header (names
     /// trimmed); each column's kind is inferred from all of its cells (<see cref="CsvInference"/>); every record must
     /// have as many fields as the header. Parquet: flat columns of floating-point, integer, string and boolean types.</summary>
-    public static Fin<Table> Read(string path) => Read(path, null);
+    /// <remarks>Every read is bounded by <see cref="InputLimits"/> (the <paramref name="limits"/> given, or those the
+    /// environment sets): columns, the length of a CSV field and record, the size of a Parquet footer, and what a Parquet
+    /// footer may declare; each bound crossed is its own error with the file as target.</remarks>
+    public static Fin<Table> Read(string path, InputLimits? limits = null) => Read(path, null, limits);
 
     /// <summary>Only the named columns, in the file's order (the others are not decoded: a CSV file's other cells are
     /// only delimited, a Parquet file's other columns not read). A name the file lacks is simply absent from the
     /// result.</summary>
-    public static Fin<Table> ReadColumns(string path, Seq<string> columns)
+    public static Fin<Table> ReadColumns(string path, Seq<string> columns, InputLimits? limits = null)
     {
         var only = new System.Collections.Generic.HashSet<string>(columns, StringComparer.Ordinal);
-        return Guard(path, format => format switch
+        return Guard(path, limits, (format, bounds) => format switch
         {
-            DataFormat.Csv => CsvTables.Read(path, DelimiterOf(path), null, only: only),
-            _ => ParquetTables.Read(path, null, only),
+            DataFormat.Csv => CsvTables.Read(path, DelimiterOf(path), null, only: only, limits: bounds),
+            _ => ParquetTables.Read(path, null, bounds, only),
         });
     }
 
     /// <summary>The first <paramref name="firstRows"/> rows (all when null). Column kinds are those of the whole
     /// file, so the result equals <c>Read(path)</c> cut to that many rows. A CSV file is still scanned to its end
     /// (for the kinds); a Parquet file is read only as far as the row groups that hold those rows.</summary>
-    public static Fin<Table> Read(string path, int? firstRows) =>
-        Guard(path, format => format switch
+    public static Fin<Table> Read(string path, int? firstRows, InputLimits? limits = null) =>
+        Guard(path, limits, (format, bounds) => format switch
         {
-            DataFormat.Csv => CsvTables.Read(path, DelimiterOf(path), firstRows),
-            _ => ParquetTables.Read(path, firstRows),
+            DataFormat.Csv => CsvTables.Read(path, DelimiterOf(path), firstRows, limits: bounds),
+            _ => ParquetTables.Read(path, firstRows, bounds),
         });
 
     /// <summary>
@@ -58,11 +62,11 @@ public static class TableFiles
     /// the kinds and row count that <see cref="Read(string)"/> would; it also fails where Read would on a malformed
     /// record.
     /// </summary>
-    public static Fin<TableSchema> ReadSchema(string path) =>
-        Guard(path, format => format switch
+    public static Fin<TableSchema> ReadSchema(string path, InputLimits? limits = null) =>
+        Guard(path, limits, (format, bounds) => format switch
         {
-            DataFormat.Csv => CsvTables.Scan(path, DelimiterOf(path)).Schema,
-            _ => ParquetTables.ReadSchema(path),
+            DataFormat.Csv => CsvTables.Scan(path, DelimiterOf(path), limits: bounds).Schema,
+            _ => ParquetTables.ReadSchema(path, bounds),
         });
 
     /// <summary>Writes the table as Parquet with <see cref="ParquetSettings.Default"/>, atomically.</summary>
@@ -95,14 +99,16 @@ public static class TableFiles
         }
     }
 
-    static Fin<T> Guard<T>(string path, Func<DataFormat, T> read)
+    static Fin<T> Guard<T>(string path, InputLimits? limits, Func<DataFormat, InputLimits, T> read)
     {
         var format = FileInspector.FormatOf(path);
         if (format == DataFormat.Other) return FinFail<T>(new TableFormatUnsupported(path));
         if (!File.Exists(path)) return FinFail<T>(new DataFileNotFound(path));
+        var resolved = ShellLimits.Or(limits);
+        if (resolved.IsFail) return resolved.Map(_ => default(T)!);
         try
         {
-            return read(format);
+            return read(format, (InputLimits)resolved);
         }
         catch (TableFileException e)
         {

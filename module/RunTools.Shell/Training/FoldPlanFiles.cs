@@ -191,7 +191,7 @@ public static class FoldPlanFiles
 }
 
 public sealed record FoldPlanNotFound(string Name, string Run)
-    : RunError($"The run has no fold plan '{Name}': create it with New-RunFoldPlan first.", 1610)
+    : RunError($"The run has no fold plan '{Excerpt.Of(Name)}': create it with New-RunFoldPlan first.", 1610)
 {
     public override ErrorKind Kind => ErrorKind.NotFound;
     public override object? Target => Name;

@@ -118,7 +118,7 @@ public static class InferenceWorkflow
                 ("inference.model", new ConfigString(modelDirectory)),
                 ("data.features", new ConfigList(features.Map(f => (ConfigValue)new ConfigString(f)))))
             .Concat(idColumn is null ? Seq<(string, ConfigValue)>() : Seq1(("data.id", (ConfigValue)new ConfigString(idColumn))))
-            .Map(kv => ConfigOverrides.Of(kv.Item1, kv.Item2))
+            .Map(kv => ConfigOverrides.Of(kv.Item1, kv.Item2, InputLimits.Ceiling)) // values RunTools made, from a checked run
             .Sequence()
             .Match(o => o, e => throw new InvalidOperationException(e.Message));
         return new NewRunRequest(

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using RunTools.Domain;
 using RunTools.Module.Infrastructure;
+using RunTools.Shell.Hosting;
 using RunTools.Shell.Store;
 using RunTools.Views;
 
@@ -59,7 +60,8 @@ public sealed class NewRunCommand : RunCmdlet
     protected override void Process()
     {
         var root = Root is null ? DefaultRoot : FullPath(Root);
-        if (!Succeeded(PowerShellValues.Overrides(Set), out var overrides)) return;
+        if (!Succeeded(ShellLimits.FromEnvironment(), out var limits)) return;
+        if (!Succeeded(PowerShellValues.Overrides(Set, limits), out var overrides)) return;
         if (!Succeeded(SecretKeys(), out var secretKeys)) return;
         var request = new NewRunRequest(
             root,
@@ -72,7 +74,8 @@ public sealed class NewRunCommand : RunCmdlet
             CurrentDirectory,
             PowerShellVersion,
             AllowSecretLiteral.IsPresent,
-            secretKeys);
+            secretKeys,
+            limits);
         if (!Succeeded(RunFactory.Plan(request), out var plan, Name)) return;
         if (!ShouldProcess(plan.IntendedDirectory, "Create run")) return;
         Emit(RunFactory.Execute(plan).Map(m => RunInfo.Of(m, m.Path!, m.Status, Seq<RunTools.Manifests.ProcessInfo>())), Name);

@@ -9,24 +9,106 @@ namespace RunTools.Module.Infrastructure;
 /// <summary>PowerShell values to config values, for -Set @{ 'model.trees' = 200 } and friends.</summary>
 public static class PowerShellValues
 {
-    public static Fin<ConfigValue> ToConfig(object? value, string key) => (value is PSObject ps ? ps.BaseObject : value) switch
+    /// <summary><see cref="ToConfig(object?, string, InputLimits)"/> within <see cref="InputLimits.Default"/>.</summary>
+    public static Fin<ConfigValue> ToConfig(object? value, string key) => ToConfig(value, key, InputLimits.Default);
+
+    /// <summary>
+    /// A PowerShell value as a config value. The conversion is bounded by the limits while it runs: a hashtable that
+    /// contains itself, or arrays that share their elements a thousand times over, would otherwise recurse or expand
+    /// without end. So collections nested deeper than <see cref="InputLimits.ConfigDepth"/> are ConfigTooDeep and more
+    /// than <see cref="InputLimits.ConfigNodes"/> nodes are ConfigExpansionTooLarge, both naming <paramref name="key"/>;
+    /// the rest of the limits are checked on the result (<see cref="ConfigOverrides.Of(string, ConfigValue, InputLimits)"/>).
+    /// </summary>
+    public static Fin<ConfigValue> ToConfig(object? value, string key, InputLimits limits)
     {
-        null => ConfigNull.Instance,
-        bool b => new ConfigBool(b),
-        SwitchParameter s => new ConfigBool(s.IsPresent),
-        byte or sbyte or short or ushort or int or uint or long => new ConfigInt(Convert.ToInt64(value is PSObject p ? p.BaseObject : value, CultureInfo.InvariantCulture)),
-        ulong u when u <= long.MaxValue => new ConfigInt((long)u),
-        float or double or decimal or ulong => new ConfigFloat(Convert.ToDouble(value is PSObject p ? p.BaseObject : value, CultureInfo.InvariantCulture)),
-        string s => new ConfigString(s),
-        char c => new ConfigString(c.ToString()),
-        Enum e => new ConfigString(e.ToString()),
-        DateTime t => new ConfigString(t.ToString("O", CultureInfo.InvariantCulture)),
-        DateTimeOffset t => new ConfigString(t.ToString("O", CultureInfo.InvariantCulture)),
-        IDictionary d => ToMap(d, key),
-        IEnumerable items => items.Cast<object?>().Select((item, i) => ToConfig(item, $"{key}[{i}]")).ToSeq().Sequence().Map(xs => (ConfigValue)new ConfigList(xs)),
-        PSCustomObject => ToMap(((PSObject)value!).Properties.ToDictionary(p => (object)p.Name, p => p.Value), key),
-        var other => FinFail<ConfigValue>(new ConfigValueInvalid(key, $"a {other.GetType().Name} cannot be a config value; use a number, string, boolean, array or hashtable")),
-    };
+        try
+        {
+            // The maps the dotted key creates count towards the depth, as they will in the config.
+            var keyDepth = key.Length == 0 ? 0 : key.AsSpan().Count('.') + 1;
+            return FinSucc(Convert(value, key, limits, new Budget(key, limits), keyDepth + 1));
+        }
+        catch (LimitException e)
+        {
+            return FinFail<ConfigValue>(e.Error);
+        }
+        catch (ValueException e)
+        {
+            return FinFail<ConfigValue>(e.Error);
+        }
+    }
+
+    /// <summary>The nodes converted so far; one per conversion.</summary>
+    sealed class Budget(string key, InputLimits limits)
+    {
+        long nodes;
+
+        public void Count()
+        {
+            if (++nodes > limits.ConfigNodes)
+                throw new LimitException(new ConfigExpansionTooLarge(key, 0, 0, "nodes", nodes, limits.ConfigNodes));
+        }
+
+        public void Enter(int depth)
+        {
+            if (depth > limits.ConfigDepth)
+                throw new LimitException(new ConfigTooDeep(key, 0, 0, depth, limits.ConfigDepth));
+        }
+    }
+
+    /// <summary>A limit crossed inside the recursive conversion, carried out to <see cref="ToConfig(object?, string, InputLimits)"/>.</summary>
+    sealed class LimitException(RunError error) : Exception(error.Message)
+    {
+        public RunError Error { get; } = error;
+    }
+
+    /// <summary>A value that has no config form, carried out the same way.</summary>
+    sealed class ValueException(RunError error) : Exception(error.Message)
+    {
+        public RunError Error { get; } = error;
+    }
+
+    /// <param name="depth">The depth a collection here would have in the config.</param>
+    static ConfigValue Convert(object? value, string key, InputLimits limits, Budget budget, int depth)
+    {
+        budget.Count();
+        var raw = value is PSObject ps ? ps.BaseObject : value;
+        switch (raw)
+        {
+            case null: return ConfigNull.Instance;
+            case bool b: return new ConfigBool(b);
+            case SwitchParameter s: return new ConfigBool(s.IsPresent);
+            case byte or sbyte or short or ushort or int or uint or long: return new ConfigInt(System.Convert.ToInt64(raw, CultureInfo.InvariantCulture));
+            case ulong u when u <= long.MaxValue: return new ConfigInt((long)u);
+            case float or double or decimal or ulong: return new ConfigFloat(System.Convert.ToDouble(raw, CultureInfo.InvariantCulture));
+            case string s: return new ConfigString(s);
+            case char c: return new ConfigString(c.ToString());
+            case Enum e: return new ConfigString(e.ToString());
+            case DateTime t: return new ConfigString(t.ToString("O", CultureInfo.InvariantCulture));
+            case DateTimeOffset t: return new ConfigString(t.ToString("O", CultureInfo.InvariantCulture));
+            case IDictionary d:
+                budget.Enter(depth);
+                return ToMap(Entries(d), key, limits, budget, depth);
+            case IEnumerable items:
+                budget.Enter(depth);
+                var list = new List<ConfigValue>();
+                var i = 0;
+                foreach (var item in items) list.Add(Convert(item, $"{key}[{i++}]", limits, budget, depth + 1));
+                return new ConfigList(toSeq(list.ToArray()));
+            case PSCustomObject:
+                budget.Enter(depth);
+                return ToMap(((PSObject)value!).Properties.Select(p => (p.Name, (object?)p.Value)), key, limits, budget, depth);
+            default:
+                throw new ValueException(new ConfigValueInvalid(key, $"a {raw.GetType().Name} cannot be a config value; use a number, string, boolean, array or hashtable"));
+        }
+    }
+
+    static ConfigValue ToMap(IEnumerable<(string Key, object? Value)> entries, string key, InputLimits limits, Budget budget, int depth)
+    {
+        var result = new List<ConfigEntry>();
+        foreach (var (entryKey, entryValue) in entries)
+            result.Add(new ConfigEntry(entryKey, Convert(entryValue, key.Length == 0 ? entryKey : $"{key}.{entryKey}", limits, budget, depth + 1)));
+        return new ConfigMap(toSeq(result.ToArray()));
+    }
 
     /// <summary>A dictionary's entries with their keys as text. A plain hashtable has no order (it differs between
     /// processes): its entries are sorted by key, so the same hashtable always gives the same result. [ordered] and
@@ -37,12 +119,9 @@ public static class PowerShellValues
         return d is Hashtable or Dictionary<object, object?> ? entries.OrderBy(e => e.Key, StringComparer.Ordinal) : entries;
     }
 
-    static Fin<ConfigValue> ToMap(IDictionary d, string key) =>
-        Entries(d).Select(e => ToConfig(e.Value, key.Length == 0 ? e.Key : $"{key}.{e.Key}").Map(v => new ConfigEntry(e.Key, v)))
-            .ToSeq().Sequence().Map(es => (ConfigValue)new ConfigMap(es));
-
-    /// <summary>-Set accepts hashtables (dotted keys to values) and 'key=value' strings, in order.</summary>
-    public static Fin<Seq<ConfigOverride>> Overrides(object[]? items)
+    /// <summary>-Set accepts hashtables (dotted keys to values) and 'key=value' strings, in order, within
+    /// <paramref name="limits"/>.</summary>
+    public static Fin<Seq<ConfigOverride>> Overrides(object[]? items, InputLimits limits)
     {
         var result = new List<Fin<Seq<ConfigOverride>>>();
         foreach (var item in items ?? [])
@@ -50,10 +129,10 @@ public static class PowerShellValues
             switch (item is PSObject ps ? ps.BaseObject : item)
             {
                 case string text:
-                    result.Add(ConfigOverrides.Parse(text).Map(o => Seq1(o)));
+                    result.Add(ConfigOverrides.Parse(text, limits).Map(o => Seq1(o)));
                     break;
                 case IDictionary d:
-                    result.Add(Entries(d).Select(e => ToConfig(e.Value, e.Key).Bind(v => ConfigOverrides.Of(e.Key, v))).ToSeq().Sequence());
+                    result.Add(Entries(d).Select(e => ToConfig(e.Value, e.Key, limits).Bind(v => ConfigOverrides.Of(e.Key, v, limits))).ToSeq().Sequence());
                     break;
                 case var other:
                     result.Add(FinFail<Seq<ConfigOverride>>(new ConfigOverrideInvalid(other?.ToString() ?? "null", "use 'key=value' strings or a hashtable of dotted keys")));

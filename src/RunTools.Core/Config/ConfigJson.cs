@@ -179,7 +179,9 @@ public static class ConfigJson
     {
         sb.Append('{');
         var first = true;
-        foreach (var e in map.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+        var sorted = map.Entries.ToArray();
+        System.Array.Sort(sorted, (x, y) => string.CompareOrdinal(x.Key, y.Key));
+        foreach (var e in sorted)
         {
             if (!first)
                 sb.Append(',');
@@ -189,11 +191,25 @@ public static class ConfigJson
         return sb.Append('}');
     }
 
+    /// <summary>The characters a canonical string writes as they are (everything but quote, backslash, controls and
+    /// surrogates): runs of them are appended at once.</summary>
+    private static readonly System.Buffers.SearchValues<char> Verbatim = System.Buffers.SearchValues.Create(
+        string.Concat(Enumerable.Range(0x20, 0xD800 - 0x20).Concat(Enumerable.Range(0xE000, 0x10000 - 0xE000))
+            .Where(c => c is not ('"' or '\\')).Select(c => (char)c)));
+
     private static StringBuilder CanonicalString(StringBuilder sb, string text)
     {
         sb.Append('"');
         for (var i = 0; i < text.Length; i++)
         {
+            var run = text.AsSpan(i).IndexOfAnyExcept(Verbatim);
+            if (run < 0)
+            {
+                sb.Append(text.AsSpan(i));
+                break;
+            }
+            sb.Append(text.AsSpan(i, run));
+            i += run;
             var c = text[i];
             switch (c)
             {

@@ -8,15 +8,22 @@ public static class ConfigPaths
     /// leaf with the key "". A key that itself contains a dot reads the same as a nested key (<c>{"a.b": 1}</c> and
     /// <c>{a: {b: 1}}</c> both give <c>a.b</c>).
     /// </summary>
-    public static Seq<(string Key, ConfigValue Value)> Flatten(ConfigValue root) =>
-        root is ConfigMap map
-            ? map.Entries.Bind(e => Leaves(e.Key, e.Value))
-            : Seq1(("", root));
+    public static Seq<(string Key, ConfigValue Value)> Flatten(ConfigValue root)
+    {
+        if (root is not ConfigMap map) return Seq1(("", root));
+        // Into one list (a config of a million leaves would otherwise build a Seq per map and join them level by level).
+        var leaves = new List<(string Key, ConfigValue Value)>();
+        foreach (var e in map.Entries) Leaves(e.Key, e.Value, leaves);
+        return toSeq(leaves.ToArray());
+    }
 
-    private static Seq<(string Key, ConfigValue Value)> Leaves(string key, ConfigValue value) =>
-        value is ConfigMap { Entries.IsEmpty: false } map
-            ? map.Entries.Bind(e => Leaves(key + "." + e.Key, e.Value))
-            : Seq1((key, value));
+    private static void Leaves(string key, ConfigValue value, List<(string Key, ConfigValue Value)> leaves)
+    {
+        if (value is ConfigMap { Entries.IsEmpty: false } map)
+            foreach (var e in map.Entries) Leaves(string.Concat(key, ".", e.Key), e.Value, leaves);
+        else
+            leaves.Add((key, value));
+    }
 
     /// <summary>
     /// The value at a dotted path (the empty path is the root). Each step prefers the nested key; when that does not

@@ -74,8 +74,8 @@ public static class ConfigRead
     private static string Found(ConfigValue value) => value switch
     {
         ConfigNull => "null",
-        ConfigList l => $"the list {l.Display}",
-        ConfigMap m => $"the map {m.Display}",
-        _ => $"'{value.Display}'",
+        ConfigList l => $"the list {ConfigLimits.Brief(l)}",
+        ConfigMap m => $"the map {ConfigLimits.Brief(m)}",
+        _ => $"'{ConfigLimits.Brief(value)}'",
     };
 }

@@ -21,6 +21,15 @@ internal static class ConfigScalar
 
     /// <summary>The type a plain (unquoted, untagged) scalar has under the core schema.</summary>
     public static ConfigValue ResolvePlain(string text) =>
+        text.Length > 0 && !MayBeTyped(text[0]) ? new ConfigString(text) : Resolve(text);
+
+    /// <summary>Whether a plain scalar starting with <paramref name="first"/> can be anything but a string: every null,
+    /// boolean and number of the core schema starts with one of these. (Most config strings do not, and skip the
+    /// patterns.)</summary>
+    private static bool MayBeTyped(char first) =>
+        first is (>= '0' and <= '9') or '+' or '-' or '.' or '~' or 'n' or 'N' or 't' or 'T' or 'f' or 'F';
+
+    private static ConfigValue Resolve(string text) =>
         (Null(text).Map(_ => (ConfigValue)ConfigNull.Instance)
             | Bool(text).Map(b => (ConfigValue)new ConfigBool(b))
             | Integer(text).Map(n => n >= long.MinValue && n <= long.MaxValue

@@ -26,88 +26,160 @@ public static class ConfigYaml
     };
 
     /// <summary>The value as YAML text ending with a newline.</summary>
+    /// <remarks>One pass into one buffer: a collection's lines are written where they go, and the first line of a
+    /// collection that is a list item starts with the item's dash instead of its indentation (<c>- key: v</c>,
+    /// <c>- - x</c>). The recursion is as deep as the value, which the parser's depth limit bounds.</remarks>
     public static string Write(ConfigValue value)
     {
-        var lines = value switch
+        var sb = new StringBuilder();
+        switch (value)
         {
-            ConfigMap { Entries.IsEmpty: false } map => MapLines(map, 0),
-            ConfigList { Items.IsEmpty: false } list => ListLines(list, 0),
-            _ => Seq1(Inline(value)),
-        };
-        return string.Concat(lines.Map(l => l + "\n"));
+            case ConfigMap { Entries.IsEmpty: false } map:
+                WriteMap(sb, map, 0, "");
+                break;
+            case ConfigList { Items.IsEmpty: false } list:
+                WriteList(sb, list, 0, "");
+                break;
+            default:
+                AppendInline(sb, value).Append('\n');
+                break;
+        }
+        return sb.ToString();
     }
 
     /// <summary>
     /// The value on one line in YAML flow style (<c>[1, "x y"]</c>, <c>{a: 1}</c>), which the override parser reads
     /// back as the same value.
     /// </summary>
-    internal static string Flow(ConfigValue value) => value switch
-    {
-        ConfigList l => "[" + string.Join(", ", l.Items.Map(Flow)) + "]",
-        ConfigMap m => "{" + string.Join(", ", m.Entries.Map(e => Scalar(e.Key) + ": " + Flow(e.Value))) + "}",
-        _ => Inline(value),
-    };
+    internal static string Flow(ConfigValue value) => AppendFlow(new StringBuilder(), value).ToString();
 
-    private static Seq<string> MapLines(ConfigMap map, int indent) =>
-        map.Entries.Bind(e => EntryLines(e, indent));
-
-    private static Seq<string> EntryLines(ConfigEntry entry, int indent)
+    private static StringBuilder AppendFlow(StringBuilder sb, ConfigValue value)
     {
-        var pad = new string(' ', indent);
-        var key = Scalar(entry.Key);
-        var nested = Nested(entry.Value, indent + 2);
-        return key.Length > MaxImplicitKey
-            ? nested.Match(
-                Some: lines => Seq(pad + "? " + key, pad + ":") + lines,
-                None: () => Seq(pad + "? " + key, pad + ": " + Inline(entry.Value)))
-            : nested.Match(
-                Some: lines => Seq1(pad + key + ":") + lines,
-                None: () => Seq1(pad + key + ": " + Inline(entry.Value)));
+        switch (value)
+        {
+            case ConfigList l:
+                sb.Append('[');
+                var first = true;
+                foreach (var item in l.Items)
+                {
+                    if (!first) sb.Append(", ");
+                    first = false;
+                    AppendFlow(sb, item);
+                }
+                return sb.Append(']');
+            case ConfigMap m:
+                sb.Append('{');
+                var firstEntry = true;
+                foreach (var e in m.Entries)
+                {
+                    if (!firstEntry) sb.Append(", ");
+                    firstEntry = false;
+                    AppendFlow(AppendScalar(sb, e.Key).Append(": "), e.Value);
+                }
+                return sb.Append('}');
+            default:
+                return AppendInline(sb, value);
+        }
     }
 
-    /// <summary>
-    /// A list item: a scalar follows the dash; a collection is rendered two columns deeper and its first line's
-    /// indentation takes the dash (<c>- key: v</c>, <c>- - x</c>).
-    /// </summary>
-    private static Seq<string> ListLines(ConfigList list, int indent) =>
-        list.Items.Bind(item => Nested(item, indent + 2).Match(
-            Some: lines => Seq1(new string(' ', indent) + "- " + lines.Head[(indent + 2)..]) + lines.Tail,
-            None: () => Seq1(new string(' ', indent) + "- " + Inline(item))));
-
-    /// <summary>The lines of a non-empty collection at <paramref name="indent"/>, or None for what fits on one line.</summary>
-    private static Option<Seq<string>> Nested(ConfigValue value, int indent) => value switch
+    /// <summary>A map's lines at <paramref name="indent"/>; the first starts with <paramref name="first"/> (as long as
+    /// the indentation: spaces, or a list item's spaces and dash).</summary>
+    private static void WriteMap(StringBuilder sb, ConfigMap map, int indent, string first)
     {
-        ConfigMap { Entries.IsEmpty: false } map => Some(MapLines(map, indent)),
-        ConfigList { Items.IsEmpty: false } list => Some(ListLines(list, indent)),
-        _ => None,
-    };
+        var isFirst = true;
+        foreach (var entry in map.Entries)
+        {
+            if (isFirst) sb.Append(first);
+            else sb.Append(' ', indent);
+            isFirst = false;
+            var keyStart = sb.Length;
+            AppendScalar(sb, entry.Key);
+            var explicitKey = sb.Length - keyStart > MaxImplicitKey;
+            if (explicitKey)
+            {
+                sb.Insert(keyStart, "? ");
+                sb.Append('\n').Append(' ', indent).Append(':');
+            }
+            else
+            {
+                sb.Append(':');
+            }
+            if (IsNested(entry.Value))
+            {
+                sb.Append('\n');
+                WriteNested(sb, entry.Value, indent + 2, new string(' ', indent + 2));
+            }
+            else
+            {
+                AppendInline(sb.Append(' '), entry.Value).Append('\n');
+            }
+        }
+    }
 
-    private static string Inline(ConfigValue value) => value switch
+    /// <summary>A list's lines at <paramref name="indent"/>: a scalar follows the dash; a collection is written two
+    /// columns deeper with the dash in its first line.</summary>
+    private static void WriteList(StringBuilder sb, ConfigList list, int indent, string first)
     {
-        ConfigNull => "null",
-        ConfigBool b => b.Value ? "true" : "false",
-        ConfigInt i => ConfigScalar.FormatInt(i.Value),
-        ConfigFloat f => ConfigScalar.FormatFloat(f.Value),
-        ConfigString s => Scalar(s.Value),
-        ConfigList => "[]",
-        _ => "{}",
+        var isFirst = true;
+        foreach (var item in list.Items)
+        {
+            var prefix = isFirst ? first : new string(' ', indent);
+            isFirst = false;
+            if (IsNested(item))
+            {
+                WriteNested(sb, item, indent + 2, prefix + "- ");
+            }
+            else
+            {
+                AppendInline(sb.Append(prefix).Append("- "), item).Append('\n');
+            }
+        }
+    }
+
+    private static void WriteNested(StringBuilder sb, ConfigValue value, int indent, string first)
+    {
+        if (value is ConfigMap map) WriteMap(sb, map, indent, first);
+        else WriteList(sb, (ConfigList)value, indent, first);
+    }
+
+    /// <summary>A non-empty collection, which takes lines of its own; everything else fits on one line.</summary>
+    private static bool IsNested(ConfigValue value) =>
+        value is ConfigMap { Entries.IsEmpty: false } or ConfigList { Items.IsEmpty: false };
+
+    private static StringBuilder AppendInline(StringBuilder sb, ConfigValue value) => value switch
+    {
+        ConfigNull => sb.Append("null"),
+        ConfigBool b => sb.Append(b.Value ? "true" : "false"),
+        ConfigInt i => sb.Append(ConfigScalar.FormatInt(i.Value)),
+        ConfigFloat f => sb.Append(ConfigScalar.FormatFloat(f.Value)),
+        ConfigString s => AppendScalar(sb, s.Value),
+        ConfigList => sb.Append("[]"),
+        _ => sb.Append("{}"),
     };
 
     /// <summary>A string (value or key) plain when that is safe, double-quoted otherwise.</summary>
     internal static string Scalar(string text) => IsPlainSafe(text) ? text : Quote(text);
 
+    private static StringBuilder AppendScalar(StringBuilder sb, string text) =>
+        IsPlainSafe(text) ? sb.Append(text) : AppendQuoted(sb, text);
+
+    private static readonly System.Buffers.SearchValues<char> PlainChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./- ");
+
     private static bool IsPlainSafe(string text) =>
         text.Length > 0
         && (char.IsAsciiLetter(text[0]) || text[0] is '_' or '/')
         && text[^1] != ' '
-        && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '/' or '-' or ' ')
+        && !text.AsSpan().ContainsAnyExcept(PlainChars)
         && !Yaml11Words.Contains(text)
         && ConfigScalar.ResolvePlain(text) is ConfigString;
 
     /// <summary>A YAML double-quoted scalar. Lone surrogates cannot be represented in YAML and are escaped anyway.</summary>
-    internal static string Quote(string text)
+    internal static string Quote(string text) => AppendQuoted(new StringBuilder(text.Length + 2), text).ToString();
+
+    private static StringBuilder AppendQuoted(StringBuilder sb, string text)
     {
-        var sb = new StringBuilder(text.Length + 2).Append('"');
+        sb.Append('"');
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
@@ -145,6 +217,6 @@ public static class ConfigYaml
                     break;
             }
         }
-        return sb.Append('"').ToString();
+        return sb.Append('"');
     }
 }

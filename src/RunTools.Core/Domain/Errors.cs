@@ -38,21 +38,21 @@ public abstract record RunError(string Text, int ErrorCode) : Expected(Text, Err
 // ---- identifiers and paths ----------------------------------------------------------------------------------
 
 public sealed record InvalidName(string What, string Value, string Reason)
-    : RunError($"'{Value}' is not a valid {What}: {Reason}", 1001)
+    : RunError($"'{Excerpt.Of(Value)}' is not a valid {What}: {Reason}", 1001)
 {
     public override ErrorKind Kind => ErrorKind.InvalidArgument;
     public override object? Target => Value;
 }
 
 public sealed record PathReserved(string Path)
-    : RunError($"'{Path}' is one of the run's own files (run.json, events.jsonl, config files, sidecars, logs, hidden files); write artifacts and outputs elsewhere.", 1003)
+    : RunError($"'{Excerpt.Path(Path)}' is one of the run's own files (run.json, events.jsonl, config files, sidecars, logs, hidden files); write artifacts and outputs elsewhere.", 1003)
 {
     public override ErrorKind Kind => ErrorKind.Security;
     public override object? Target => Path;
 }
 
 public sealed record PathOutsideRun(string Path, string RunPath)
-    : RunError($"The path '{Path}' resolves outside the run directory '{RunPath}'.", 1002)
+    : RunError($"The path '{Excerpt.Path(Path)}' resolves outside the run directory '{Excerpt.Path(RunPath)}'.", 1002)
 {
     public override ErrorKind Kind => ErrorKind.Security;
     public override object? Target => Path;
@@ -61,35 +61,35 @@ public sealed record PathOutsideRun(string Path, string RunPath)
 // ---- configuration -------------------------------------------------------------------------------------------
 
 public sealed record ConfigFileNotFound(string Path)
-    : RunError($"The config file '{Path}' does not exist.", 1101)
+    : RunError($"The config file '{Excerpt.Path(Path)}' does not exist.", 1101)
 {
     public override ErrorKind Kind => ErrorKind.NotFound;
     public override object? Target => Path;
 }
 
 public sealed record ConfigParseError(string Source, int Line, int Column, string Detail)
-    : RunError($"{Source}({Line},{Column}): {Detail}", 1102)
+    : RunError($"{Excerpt.Path(Source)}({Line},{Column}): {Excerpt.Detail(Detail)}", 1102)
 {
     public override ErrorKind Kind => ErrorKind.ParseError;
     public override object? Target => Source;
 }
 
 public sealed record ConfigOverrideInvalid(string Override, string Detail)
-    : RunError($"The config override '{Override}' is not valid: {Detail}", 1103)
+    : RunError($"The config override '{Excerpt.Of(Override)}' is not valid: {Excerpt.Detail(Detail)}", 1103)
 {
     public override ErrorKind Kind => ErrorKind.InvalidArgument;
     public override object? Target => Override;
 }
 
 public sealed record ConfigPathConflict(string Key, string Detail)
-    : RunError($"The config key '{Key}' cannot be set: {Detail}", 1104)
+    : RunError($"The config key '{Excerpt.Of(Key)}' cannot be set: {Excerpt.Detail(Detail)}", 1104)
 {
     public override ErrorKind Kind => ErrorKind.InvalidData;
     public override object? Target => Key;
 }
 
 public sealed record ConfigValueInvalid(string Key, string Detail)
-    : RunError($"The config value at '{Key}' is not valid: {Detail}", 1105)
+    : RunError($"The config value at '{Excerpt.Of(Key)}' is not valid: {Excerpt.Detail(Detail)}", 1105)
 {
     public override ErrorKind Kind => ErrorKind.InvalidData;
     public override object? Target => Key;
@@ -159,21 +159,21 @@ public sealed record SecretKeyPatternInvalid(string Pattern, string Detail)
 // ---- data files -----------------------------------------------------------------------------------------------
 
 public sealed record DataFileNotFound(string Path)
-    : RunError($"The data file '{Path}' does not exist.", 1201)
+    : RunError($"The data file '{Excerpt.Path(Path)}' does not exist.", 1201)
 {
     public override ErrorKind Kind => ErrorKind.NotFound;
     public override object? Target => Path;
 }
 
 public sealed record DataFileInvalid(string Path, string Detail)
-    : RunError($"The data file '{Path}' cannot be read: {Detail}", 1202)
+    : RunError($"The data file '{Excerpt.Path(Path)}' cannot be read: {Excerpt.Detail(Detail)}", 1202)
 {
     public override ErrorKind Kind => ErrorKind.InvalidData;
     public override object? Target => Path;
 }
 
 public sealed record DataFileChanged(string Path, string Recorded, string Now)
-    : RunError($"The data file '{Path}' changed since the run was created (sha256 {Recorded[..12]}… recorded, {Now[..12]}… now). Create a new run for new data.", 1210)
+    : RunError($"The data file '{Excerpt.Path(Path)}' changed since the run was created (sha256 {Recorded[..12]}… recorded, {Now[..12]}… now). Create a new run for new data.", 1210)
 {
     public override ErrorKind Kind => ErrorKind.InvalidData;
     public override object? Target => Path;
@@ -182,28 +182,28 @@ public sealed record DataFileChanged(string Path, string Recorded, string Now)
 // ---- runs -----------------------------------------------------------------------------------------------------
 
 public sealed record RunNotFound(string Reference)
-    : RunError($"No run was found at or named '{Reference}'.", 1301)
+    : RunError($"No run was found at or named '{Excerpt.Path(Reference)}'.", 1301)
 {
     public override ErrorKind Kind => ErrorKind.NotFound;
     public override object? Target => Reference;
 }
 
 public sealed record RunCorrupted(string Path, string Detail)
-    : RunError($"The run directory '{Path}' is damaged: {Detail}", 1302)
+    : RunError($"The run directory '{Excerpt.Path(Path)}' is damaged: {Excerpt.Detail(Detail)}", 1302)
 {
     public override ErrorKind Kind => ErrorKind.InvalidData;
     public override object? Target => Path;
 }
 
 public sealed record RunLocked(string Path, TimeSpan Waited)
-    : RunError($"The run '{Path}' stayed locked by another writer for {Waited.TotalSeconds:0.#} s.", 1303)
+    : RunError($"The run '{Excerpt.Path(Path)}' stayed locked by another writer for {Waited.TotalSeconds:0.#} s.", 1303)
 {
     public override ErrorKind Kind => ErrorKind.ResourceBusy;
     public override object? Target => Path;
 }
 
 public sealed record RunRootInvalid(string Path, string Detail)
-    : RunError($"'{Path}' cannot hold runs: {Detail}", 1304)
+    : RunError($"'{Excerpt.Path(Path)}' cannot hold runs: {Excerpt.Detail(Detail)}", 1304)
 {
     public override ErrorKind Kind => ErrorKind.InvalidArgument;
     public override object? Target => Path;
@@ -220,14 +220,14 @@ public sealed record IllegalTransition(string Subject, string From, string To)
 }
 
 public sealed record SchemaVersionUnsupported(string Path, int Found, int Supported)
-    : RunError($"'{Path}' has schema version {Found}; this RunTools reads up to {Supported}.", 1306)
+    : RunError($"'{Excerpt.Path(Path)}' has schema version {Found}; this RunTools reads up to {Supported}.", 1306)
 {
     public override ErrorKind Kind => ErrorKind.InvalidData;
     public override object? Target => Path;
 }
 
 public sealed record StorageFailed(string Path, string Operation, string Detail)
-    : RunError($"Could not {Operation} '{Path}': {Detail}", 1307)
+    : RunError($"Could not {Operation} '{Excerpt.Path(Path)}': {Excerpt.Detail(Detail)}", 1307)
 {
     public override ErrorKind Kind => ErrorKind.WriteError;
     public override object? Target => Path;
@@ -243,49 +243,49 @@ public sealed record NothingToCompare(int Runs)
 // ---- stages ---------------------------------------------------------------------------------------------------
 
 public sealed record StageDependencyNotCompleted(string Stage, string Dependency, string Status)
-    : RunError($"Stage '{Stage}' depends on '{Dependency}', which is {Status}, not completed.", 1401)
+    : RunError($"Stage '{Excerpt.Of(Stage)}' depends on '{Excerpt.Of(Dependency)}', which is {Status}, not completed.", 1401)
 {
     public override ErrorKind Kind => ErrorKind.InvalidOperation;
     public override object? Target => Dependency;
 }
 
 public sealed record StageInputNotFound(string Stage, string Path)
-    : RunError($"Stage '{Stage}' declares the input '{Path}', which does not exist.", 1402)
+    : RunError($"Stage '{Excerpt.Of(Stage)}' declares the input '{Excerpt.Path(Path)}', which does not exist.", 1402)
 {
     public override ErrorKind Kind => ErrorKind.NotFound;
     public override object? Target => Path;
 }
 
 public sealed record StageOutputMissing(string Stage, string Path)
-    : RunError($"Stage '{Stage}' declared the output '{Path}' but did not write it.", 1403)
+    : RunError($"Stage '{Excerpt.Of(Stage)}' declared the output '{Excerpt.Path(Path)}' but did not write it.", 1403)
 {
     public override ErrorKind Kind => ErrorKind.NotFound;
     public override object? Target => Path;
 }
 
 public sealed record StageScriptFailed(string Stage, string ExceptionType, string Detail)
-    : RunError($"Stage '{Stage}' failed: {Detail}", 1404)
+    : RunError($"Stage '{Excerpt.Of(Stage)}' failed: {Excerpt.Detail(Detail)}", 1404)
 {
     public override ErrorKind Kind => ErrorKind.OperationFailed;
     public override object? Target => Stage;
 }
 
 public sealed record StageCommandFailed(string Stage, string Command, int ExitCode)
-    : RunError($"Stage '{Stage}': '{Command}' exited with code {ExitCode}.", 1405)
+    : RunError($"Stage '{Excerpt.Of(Stage)}': '{Excerpt.Path(Command)}' exited with code {ExitCode}.", 1405)
 {
     public override ErrorKind Kind => ErrorKind.OperationFailed;
     public override object? Target => Stage;
 }
 
 public sealed record StageCommandNotStarted(string Stage, string Command, string Detail)
-    : RunError($"Stage '{Stage}': '{Command}' could not be started: {Detail}", 1406)
+    : RunError($"Stage '{Excerpt.Of(Stage)}': '{Excerpt.Path(Command)}' could not be started: {Excerpt.Detail(Detail)}", 1406)
 {
     public override ErrorKind Kind => ErrorKind.NotFound;
     public override object? Target => Command;
 }
 
 public sealed record StageCancelled(string Stage)
-    : RunError($"Stage '{Stage}' was cancelled.", 1407)
+    : RunError($"Stage '{Excerpt.Of(Stage)}' was cancelled.", 1407)
 {
     public override ErrorKind Kind => ErrorKind.Cancelled;
     public override object? Target => Stage;
@@ -294,35 +294,35 @@ public sealed record StageCancelled(string Stage)
 // ---- artifacts and metrics ------------------------------------------------------------------------------------
 
 public sealed record ArtifactSourceNotFound(string Path)
-    : RunError($"The file '{Path}' does not exist.", 1501)
+    : RunError($"The file '{Excerpt.Path(Path)}' does not exist.", 1501)
 {
     public override ErrorKind Kind => ErrorKind.NotFound;
     public override object? Target => Path;
 }
 
 public sealed record ArtifactExists(string Path)
-    : RunError($"The run already has an artifact at '{Path}'; use -Force to replace it.", 1502)
+    : RunError($"The run already has an artifact at '{Excerpt.Path(Path)}'; use -Force to replace it.", 1502)
 {
     public override ErrorKind Kind => ErrorKind.ResourceExists;
     public override object? Target => Path;
 }
 
 public sealed record OutputExists(string Path)
-    : RunError($"The file '{Path}' already exists; use -Force to replace it.", 1504)
+    : RunError($"The file '{Excerpt.Path(Path)}' already exists; use -Force to replace it.", 1504)
 {
     public override ErrorKind Kind => ErrorKind.ResourceExists;
     public override object? Target => Path;
 }
 
 public sealed record MetricInvalid(string Name, string Detail)
-    : RunError($"The metric '{Name}' is not valid: {Detail}", 1503)
+    : RunError($"The metric '{Excerpt.Of(Name)}' is not valid: {Excerpt.Detail(Detail)}", 1503)
 {
     public override ErrorKind Kind => ErrorKind.InvalidArgument;
     public override object? Target => Name;
 }
 
 public sealed record ColumnsMissing(string Path, Seq<string> Columns)
-    : RunError($"'{Path}' has no column{(Columns.Count == 1 ? "" : "s")} {string.Join(", ", Columns.Map(c => $"'{c}'"))}.", 1203)
+    : RunError($"'{Excerpt.Path(Path)}' has no column{(Columns.Count == 1 ? "" : "s")} {Excerpt.Names(Columns)}.", 1203)
 {
     public override ErrorKind Kind => ErrorKind.InvalidData;
     public override object? Target => Path;
@@ -408,11 +408,132 @@ public sealed record RunInUse(string Path, string Detail)
     public override object? Target => Path;
 }
 
+// ---- input limits -------------------------------------------------------------------------------------------
+// Hostile or huge input is refused before it can overflow the stack or exhaust memory (see InputLimits). Each bound
+// has its own error; the message names the bound, what was found and the environment variable that raises it.
+
+/// <summary>An environment variable that sets a limit holds something that is not a usable limit.</summary>
+public sealed record InputLimitInvalid(string Variable, string Value, string Reason)
+    : RunError($"The environment variable {Variable} is '{Excerpt.Of(Value)}', which is not a valid limit: {Reason}.", 1110)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidArgument;
+    public override object? Target => Variable;
+}
+
+public sealed record ConfigFileTooLarge(string Path, long Bytes, long Limit)
+    : RunError($"The config file '{Excerpt.Path(Path)}' has {Excerpt.Count(Bytes)} bytes, more than the limit of {Excerpt.Count(Limit)}; "
+               + InputLimits.ConfigFileBytesLimit.HowToRaise(Limit) + ".", 1121)
+{
+    public override ErrorKind Kind => ErrorKind.LimitsExceeded;
+    public override object? Target => Path;
+}
+
+/// <summary>Maps and lists nested deeper than the limit (aliases expanded, an override's dotted key counted).</summary>
+/// <param name="Source">The config file, the <c>-Set</c> override text, or an override's dotted key.</param>
+/// <param name="Line">1-based; 0 when the value came from no text (a hashtable).</param>
+/// <param name="Found">The depth reached where the check stopped.</param>
+public sealed record ConfigTooDeep(string Source, int Line, int Column, int Found, int Limit)
+    : RunError($"{LimitText.Where(Source, Line, Column)}: the config is nested {Found} levels deep here, more than the limit of {Limit} levels; "
+               + InputLimits.ConfigDepthLimit.HowToRaise(Limit) + ".", 1122)
+{
+    public override ErrorKind Kind => ErrorKind.LimitsExceeded;
+    public override object? Target => Source;
+}
+
+public sealed record ConfigScalarTooLong(string Source, int Line, int Column, long Length, long Limit)
+    : RunError($"{LimitText.Where(Source, Line, Column)}: a scalar of {Excerpt.Count(Length)} characters is longer than the limit of {Excerpt.Count(Limit)}; "
+               + InputLimits.ConfigScalarCharsLimit.HowToRaise(Limit) + ".", 1123)
+{
+    public override ErrorKind Kind => ErrorKind.LimitsExceeded;
+    public override object? Target => Source;
+}
+
+public sealed record ConfigAliasesExceeded(string Source, int Line, int Column, long Limit)
+    : RunError($"{LimitText.Where(Source, Line, Column)}: this alias is one more than the limit of {Excerpt.Count(Limit)} alias uses; "
+               + InputLimits.ConfigAliasesLimit.HowToRaise(Limit) + ".", 1124)
+{
+    public override ErrorKind Kind => ErrorKind.LimitsExceeded;
+    public override object? Target => Source;
+}
+
+/// <summary>The config with its aliases expanded (as every writer and hash sees it) is larger than a limit.</summary>
+/// <param name="Measure">"nodes" or "characters".</param>
+/// <param name="Found">The size counted where the check stopped (at least one more than the limit).</param>
+public sealed record ConfigExpansionTooLarge(string Source, int Line, int Column, string Measure, long Found, long Limit)
+    : RunError($"{LimitText.Where(Source, Line, Column)}: with its aliases expanded the config has reached {Excerpt.Count(Found)} {Measure} here, more than the limit of {Excerpt.Count(Limit)}; "
+               + (Measure == "nodes" ? InputLimits.ConfigNodesLimit : InputLimits.ConfigCharsLimit).HowToRaise(Limit) + ".", 1125)
+{
+    public override ErrorKind Kind => ErrorKind.LimitsExceeded;
+    public override object? Target => Source;
+}
+
+public sealed record DataColumnsExceeded(string Path, long Columns, long Limit)
+    : RunError($"The data file '{Excerpt.Path(Path)}' has {Excerpt.Count(Columns)} columns, more than the limit of {Excerpt.Count(Limit)}; "
+               + InputLimits.DataColumnsLimit.HowToRaise(Limit) + ".", 1211)
+{
+    public override ErrorKind Kind => ErrorKind.LimitsExceeded;
+    public override object? Target => Path;
+}
+
+/// <param name="Line">The physical line (from 1) where the field's record starts.</param>
+/// <param name="Column">The column's name when the header is known, otherwise its position ("column 3").</param>
+public sealed record DataFieldTooLong(string Path, long Line, string Column, long Bytes, long Limit)
+    : RunError($"{Excerpt.Path(Path)}({Line}): the field of {Excerpt.Of(Column)} has {Excerpt.Count(Bytes)} bytes, more than the limit of {Excerpt.Count(Limit)}; "
+               + InputLimits.DataFieldBytesLimit.HowToRaise(Limit) + ".", 1212)
+{
+    public override ErrorKind Kind => ErrorKind.LimitsExceeded;
+    public override object? Target => Path;
+}
+
+/// <summary>A record longer than the limit: refused as soon as that many bytes are read, before the record is whole.</summary>
+public sealed record DataRecordTooLong(string Path, long Line, long Limit)
+    : RunError($"{Excerpt.Path(Path)}({Line}): the record that starts here is longer than the limit of {Excerpt.Count(Limit)} bytes "
+               + "(a quote that is never closed makes the rest of the file one record); "
+               + InputLimits.DataRecordBytesLimit.HowToRaise(Limit) + ".", 1213)
+{
+    public override ErrorKind Kind => ErrorKind.LimitsExceeded;
+    public override object? Target => Path;
+}
+
+public sealed record DataFooterTooLarge(string Path, long Bytes, long Limit)
+    : RunError($"The Parquet file '{Excerpt.Path(Path)}' declares a footer of {Excerpt.Count(Bytes)} bytes, more than the limit of {Excerpt.Count(Limit)}; "
+               + InputLimits.DataFooterBytesLimit.HowToRaise(Limit) + ".", 1214)
+{
+    public override ErrorKind Kind => ErrorKind.LimitsExceeded;
+    public override object? Target => Path;
+}
+
+/// <summary>A Parquet footer that declares sizes the file cannot hold (a footer or column chunk past its end, a list
+/// longer than the bytes left): the file is damaged or hostile, and is refused before anything is allocated for it.</summary>
+public sealed record DataFooterInvalid(string Path, string Detail)
+    : RunError($"The Parquet file '{Excerpt.Path(Path)}' has a footer that cannot be right: {Detail}", 1215)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidData;
+    public override object? Target => Path;
+}
+
+/// <summary>A table whose declared size would not fit in the memory this process may use.</summary>
+public sealed record DataTableTooLarge(string Path, long Rows, long Columns, long Bytes, long Available)
+    : RunError($"The data file '{Excerpt.Path(Path)}' declares {Excerpt.Count(Rows)} rows of {Excerpt.Count(Columns)} columns, about "
+               + $"{Excerpt.Count(Bytes >> 20)} MiB in memory, more than the {Excerpt.Count(Available >> 20)} MiB this process can use; read fewer rows or columns.", 1216)
+{
+    public override ErrorKind Kind => ErrorKind.LimitsExceeded;
+    public override object? Target => Path;
+}
+
+/// <summary>Wording shared by the limit errors.</summary>
+internal static class LimitText
+{
+    /// <summary><c>source(line,column)</c>, or the source alone when there is no position.</summary>
+    public static string Where(string source, int line, int column) =>
+        line > 0 ? $"{Excerpt.Path(source)}({line},{column})" : Excerpt.Path(source);
+}
+
 /// <summary>A fault RunTools did not anticipate (a bug, or the platform failing in an unexpected way). It is still
 /// reported as an ErrorRecord, and a stage it interrupts is recorded as failed rather than left running. It has no
 /// target of its own: whoever reports it names the input it was working on.</summary>
 public sealed record UnexpectedFailure(string Where, string ExceptionType, string Detail)
-    : RunError($"{Where} failed unexpectedly ({ExceptionType}): {Detail}", 1999)
+    : RunError($"{Where} failed unexpectedly ({ExceptionType}): {Excerpt.Detail(Detail)}", 1999)
 {
     public override ErrorKind Kind => ErrorKind.OperationFailed;
     public override object? Target => null;

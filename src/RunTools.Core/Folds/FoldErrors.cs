@@ -9,7 +9,7 @@ namespace RunTools.Folds;
 
 /// <summary>A fold setting that cannot be used, whatever the data: <see cref="Key"/> is its config key.</summary>
 public sealed record FoldSpecInvalid(string Key, string Detail)
-    : RunError($"The fold setting '{Key}' is not valid: {Detail}", 1601)
+    : RunError($"The fold setting '{Excerpt.Of(Key)}' is not valid: {Excerpt.Detail(Detail)}", 1601)
 {
     public override ErrorKind Kind => ErrorKind.InvalidArgument;
     public override object? Target => Key;
@@ -33,7 +33,7 @@ public sealed record FoldColumnLength(string Column, int Values, int Rows)
 
 /// <summary>A row key occurs more than once (the first such key, in row order, and how many rows have it).</summary>
 public sealed record DuplicateRowKey(string Key, int Rows)
-    : RunError($"The row key '{Key}' is on {Rows} rows; every row needs its own key so the fold plan can name it.", 1604)
+    : RunError($"The row key '{Excerpt.Of(Key)}' is on {Rows} rows; every row needs its own key so the fold plan can name it.", 1604)
 {
     public override ErrorKind Kind => ErrorKind.InvalidData;
     public override object? Target => Key;
@@ -43,7 +43,7 @@ public sealed record DuplicateRowKey(string Key, int Rows)
 /// that is NaN or infinite. <see cref="FirstRow"/> is the first such row: its key in quotes, or #n (1-based) when
 /// the key itself is missing.</summary>
 public sealed record MissingValues(string Column, int Rows, string FirstRow)
-    : RunError($"{Rows} row{(Rows == 1 ? " has" : "s have")} no {Column}{(Column == "time" ? " (NaN or infinite)" : "")}; the first is {FirstRow}. Fill in or drop {(Rows == 1 ? "it" : "them")} before planning folds.", 1605)
+    : RunError($"{Rows} row{(Rows == 1 ? " has" : "s have")} no {Column}{(Column == "time" ? " (NaN or infinite)" : "")}; the first is {Excerpt.Of(FirstRow)}. Fill in or drop {(Rows == 1 ? "it" : "them")} before planning folds.", 1605)
 {
     public override ErrorKind Kind => ErrorKind.InvalidData;
     public override object? Target => Column;
@@ -67,7 +67,7 @@ public sealed record TooFewGroups(int Groups, int Folds, string Setting, string 
 
 /// <summary>A class with fewer rows than folds, so stratified folds cannot all contain it.</summary>
 public sealed record ClassTooSmall(string Class, int Count, int Folds, string Setting, string Where)
-    : RunError($"The class '{Class}' has {Count} row{(Count == 1 ? "" : "s")} in {Where}, fewer than the {Folds} stratified folds ({Setting}), so some folds would have none. Lower {Setting}, merge or drop the class, or use kind: kfold.", 1608)
+    : RunError($"The class '{Excerpt.Of(Class)}' has {Count} row{(Count == 1 ? "" : "s")} in {Where}, fewer than the {Folds} stratified folds ({Setting}), so some folds would have none. Lower {Setting}, merge or drop the class, or use kind: kfold.", 1608)
 {
     public override ErrorKind Kind => ErrorKind.InvalidData;
     public override object? Target => Class;

@@ -113,7 +113,7 @@ public static class FoldSpecs
                 : from windowText in ConfigRead.String(config, Sub(path, "window"), Text(WindowKind.Expanding))
                   from window in ParseWindow(windowText).Match(
                       Some: FinSucc,
-                      None: () => FinFail<WindowKind>(new FoldSpecInvalid(Sub(path, "window"), $"'{windowText}' is not a window; use expanding or sliding")))
+                      None: () => FinFail<WindowKind>(new FoldSpecInvalid(Sub(path, "window"), $"'{Excerpt.Of(windowText)}' is not a window; use expanding or sliding")))
                   from horizon in OptionalInt32(config, Sub(path, "horizon"))
                   from gap in Int32(config, Sub(path, "gap"), 0)
                   from trainSize in OptionalInt32(config, Sub(path, "train_size"))
@@ -126,7 +126,7 @@ public static class FoldSpecs
         from kind in text.Match(
             Some: t => ParseKind(t).Match(
                 Some: FinSucc,
-                None: () => FinFail<FoldKind>(new FoldSpecInvalid(Sub(path, "kind"), $"'{t}' is not a fold kind; use one of {KindList}"))),
+                None: () => FinFail<FoldKind>(new FoldSpecInvalid(Sub(path, "kind"), $"'{Excerpt.Of(t)}' is not a fold kind; use one of {KindList}"))),
             None: () => FinFail<FoldKind>(new FoldSpecInvalid(Sub(path, "kind"), $"is required; use one of {KindList}")))
         select kind;
 
@@ -138,7 +138,7 @@ public static class FoldSpecs
         ConfigPaths.Get(config, path).Filter(v => v is not ConfigNull).Match(
             Some: v => v is ConfigMap map
                 ? FinSucc(Some(map))
-                : FinFail<Option<ConfigMap>>(new FoldSpecInvalid(path, $"expected a map of fold settings, found '{v.Display}'")),
+                : FinFail<Option<ConfigMap>>(new FoldSpecInvalid(path, $"expected a map of fold settings, found '{ConfigLimits.Brief(v)}'")),
             None: () => required
                 ? FinFail<Option<ConfigMap>>(new FoldSpecInvalid(path, "there are no fold settings here; add at least 'kind'"))
                 : FinSucc(Option<ConfigMap>.None));

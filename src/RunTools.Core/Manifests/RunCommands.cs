@@ -155,7 +155,9 @@ public sealed record DataSchema(string? Label, Seq<string> Features, string? Id,
 
     static Fin<Unit> CheckColumns(InputFile table, Seq<string> required)
     {
-        var missing = required.Filter(c => !table.Columns.Items.Contains(c)).Distinct();
+        // A set, not a search of the list per name: every column of a wide file is required (as a feature).
+        var columns = new System.Collections.Generic.HashSet<string>(table.Columns.Items, StringComparer.Ordinal);
+        var missing = required.Filter(c => !columns.Contains(c)).Distinct();
         return missing.IsEmpty ? FinSucc(unit) : FinFail<Unit>(new ColumnsMissing(table.Path, missing));
     }
 }

@@ -39,6 +39,11 @@ public static class RunJson
     /// <summary>A config whose compact JSON is longer than this goes to a sidecar.</summary>
     public const int InlineConfigLimit = 16 * 1024;
 
+    /// <summary>The deepest JSON read: a config at the depth ceiling with every map wrapped (<c>{"$map": ...}</c>
+    /// doubles the levels), inside a manifest or an event. A deeper file is damaged or hostile, and is refused before
+    /// anything walks it.</summary>
+    const int MaxJsonDepth = 2 * InputLimits.DepthCeiling + 16;
+
     /// <summary>Lower-case hex SHA-256.</summary>
     public static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
@@ -355,8 +360,7 @@ public static class RunJson
     {
         try
         {
-            // Deep enough for any config the config reader accepts, nested inside a manifest.
-            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 1024 });
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
             return read(JsonFields.Of(doc.RootElement, "$"));
         }
         catch (JsonException e)
@@ -440,17 +444,24 @@ public static class RunJson
 
     static ConfigValue ReadConfig(JsonFields f, HashMap<string, string> sidecars)
     {
-        if (f.OptionalString("config_sidecar") is not { } relative) return ConfigJson.Read(f.Raw("config"));
+        if (f.OptionalString("config_sidecar") is not { } relative) return WithinCeiling(ConfigJson.Read(f.Raw("config")));
         var prefix = Sidecar.Directory + "/";
         if (!relative.StartsWith(prefix, StringComparison.Ordinal) || !relative.EndsWith(".json", StringComparison.Ordinal))
             throw new JsonShapeException($"'config_sidecar' is not a sidecar path: '{relative}'");
         var content = SidecarContent(relative[prefix.Length..^".json".Length], sidecars);
         return DecodedConfigs.GetValue(content, text =>
         {
-            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 1024 });
-            return ConfigJson.Read(doc.RootElement);
+            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
+            return WithinCeiling(ConfigJson.Read(doc.RootElement));
         });
     }
+
+    /// <summary>Every config RunTools writes is within the depth ceiling; one that is not was not written by it, and
+    /// would be walked recursively by every reader after this one.</summary>
+    static ConfigValue WithinCeiling(ConfigValue config) =>
+        ConfigLimits.Depth(config) <= InputLimits.DepthCeiling
+            ? config
+            : throw new JsonShapeException($"the config is nested deeper than {InputLimits.DepthCeiling} levels");
 
     static void WriteSecret(Utf8JsonWriter w, SecretRef s)
     {

@@ -6,7 +6,7 @@ namespace RunTools.Tables;
 // reader that meets them in a file reports DataFileInvalid with the file as target and this error's text as detail.
 
 public sealed record TableShapeInvalid(string Column, int Rows, int Expected)
-    : RunError($"The column '{Column}' has {Rows} row{(Rows == 1 ? "" : "s")}; the table's first column has {Expected}.", 1801)
+    : RunError($"The column '{Excerpt.Of(Column)}' has {Rows} row{(Rows == 1 ? "" : "s")}; the table's first column has {Expected}.", 1801)
 {
     public override ErrorKind Kind => ErrorKind.InvalidData;
     public override object? Target => Column;
@@ -14,22 +14,22 @@ public sealed record TableShapeInvalid(string Column, int Rows, int Expected)
 
 /// <summary>Two columns whose names differ only in case collide: they become PowerShell properties, which ignore case.</summary>
 public sealed record ColumnNameDuplicate(string Column)
-    : RunError($"The column name '{Column}' appears more than once (names are compared ignoring case).", 1802)
+    : RunError($"The column name '{Excerpt.Of(Column)}' appears more than once (names are compared ignoring case).", 1802)
 {
     public override ErrorKind Kind => ErrorKind.InvalidData;
     public override object? Target => Column;
 }
 
 public sealed record ColumnNameInvalid(string Column, int Position, string Reason)
-    : RunError($"Column {Position} has an invalid name '{Column}': {Reason}", 1803)
+    : RunError($"Column {Position} has an invalid name '{Excerpt.Of(Column)}': {Reason}", 1803)
 {
     public override ErrorKind Kind => ErrorKind.InvalidData;
     public override object? Target => Column;
 }
 
 public sealed record ColumnNotFound(Seq<string> Columns, Seq<string> Available)
-    : RunError($"The table has no column{(Columns.Count == 1 ? "" : "s")} {string.Join(", ", Columns.Map(c => $"'{c}'"))}; "
-               + $"it has {(Available.IsEmpty ? "none" : string.Join(", ", Available.Map(c => $"'{c}'")))}.", 1804)
+    : RunError($"The table has no column{(Columns.Count == 1 ? "" : "s")} {Excerpt.Names(Columns)}; "
+               + $"it has {(Available.IsEmpty ? "none" : Excerpt.Names(Available))}.", 1804)
 {
     public override ErrorKind Kind => ErrorKind.NotFound;
     public override object? Target => Columns.HeadOrNone().ToNullable();
@@ -46,7 +46,7 @@ public sealed record RowIndexOutOfRange(int Row, int RowCount)
 /// <param name="Path">The file, when the column came from one.</param>
 /// <param name="Row">The row (a CSV line number when read from CSV), when one value is at fault.</param>
 public sealed record ColumnTypeMismatch(string? Path, string Column, ColumnKind Expected, ColumnKind? Found, long? Row)
-    : RunError($"{(Path is null ? "" : $"'{Path}': ")}the column '{Column}' "
+    : RunError($"{(Path is null ? "" : $"'{Excerpt.Path(Path)}': ")}the column '{Excerpt.Of(Column)}' "
                + (Found is { } found ? $"holds {found} values, not {Expected}" : $"has a value that is not {Expected}")
                + (Row is { } row ? $" (row {row})." : "."), 1806)
 {
@@ -55,7 +55,7 @@ public sealed record ColumnTypeMismatch(string? Path, string Column, ColumnKind 
 }
 
 public sealed record TableFormatUnsupported(string Path)
-    : RunError($"'{Path}' is not a table file RunTools reads: use .csv, .tsv or .parquet.", 1807)
+    : RunError($"'{Excerpt.Path(Path)}' is not a table file RunTools reads: use .csv, .tsv or .parquet.", 1807)
 {
     public override ErrorKind Kind => ErrorKind.InvalidArgument;
     public override object? Target => Path;
@@ -64,7 +64,7 @@ public sealed record TableFormatUnsupported(string Path)
 /// <summary>A Parquet column that has no table column kind: nested (struct, list, map), repeated, or a type such as
 /// a timestamp, decimal or binary.</summary>
 public sealed record TableColumnUnsupported(string Path, string Column, string Type)
-    : RunError($"'{Path}': the column '{Column}' has the type {Type}, which RunTools tables do not hold "
+    : RunError($"'{Excerpt.Path(Path)}': the column '{Excerpt.Of(Column)}' has the type {Excerpt.Of(Type)}, which RunTools tables do not hold "
                + "(they hold numbers, integers, text and booleans, one value per row).", 1808)
 {
     public override ErrorKind Kind => ErrorKind.InvalidData;
@@ -73,14 +73,14 @@ public sealed record TableColumnUnsupported(string Path, string Column, string T
 
 /// <summary>A malformed CSV record. <paramref name="Line"/> is the physical line (from 1) where the record starts.</summary>
 public sealed record CsvRecordInvalid(string Path, long Line, string Detail)
-    : RunError($"{Path}({Line}): {Detail}", 1809)
+    : RunError($"{Excerpt.Path(Path)}({Line}): {Excerpt.Detail(Detail)}", 1809)
 {
     public override ErrorKind Kind => ErrorKind.InvalidData;
     public override object? Target => Path;
 }
 
 public sealed record ArtifactNotRegistered(string Path, string Run)
-    : RunError($"The run '{Run}' has no registered artifact '{Path}'.", 1810)
+    : RunError($"The run '{Excerpt.Path(Run)}' has no registered artifact '{Excerpt.Path(Path)}'.", 1810)
 {
     public override ErrorKind Kind => ErrorKind.NotFound;
     public override object? Target => Path;
@@ -88,7 +88,7 @@ public sealed record ArtifactNotRegistered(string Path, string Run)
 
 /// <summary>The artifact exists but is not a table (its kind is not table, predictions or fold_plan).</summary>
 public sealed record ArtifactNotTable(string Path, string Found)
-    : RunError($"The artifact '{Path}' is a {Found} artifact, not a table (table, predictions or fold_plan).", 1811)
+    : RunError($"The artifact '{Excerpt.Path(Path)}' is a {Excerpt.Of(Found)} artifact, not a table (table, predictions or fold_plan).", 1811)
 {
     public override ErrorKind Kind => ErrorKind.InvalidArgument;
     public override object? Target => Path;

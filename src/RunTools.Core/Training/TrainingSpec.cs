@@ -137,12 +137,12 @@ public static class TrainingSpecs
                from modeText in ConfigRead.String(config, Key("mode"), "direct")
                from mode in ParseEnum<TrainingMode>(Key("mode"), modeText)
                from _ in mode != TrainingMode.Direct && task != TrainingTask.Multiclass
-                   ? FinFail<Unit>(new ConfigValueInvalid(Key("mode"), $"'{modeText}' is only for multiclass tasks"))
+                   ? FinFail<Unit>(new ConfigValueInvalid(Key("mode"), $"'{Excerpt.Of(modeText)}' is only for multiclass tasks"))
                    : FinSucc(unit)
                from metric in ConfigRead.String(config, Key("metric"), DefaultMetric(task))
                from __ in Metrics[task].Contains(metric)
                    ? FinSucc(unit)
-                   : FinFail<Unit>(new ConfigValueInvalid(Key("metric"), $"'{metric}' is not a {Text(task)} metric; use one of {string.Join(", ", Metrics[task])}"))
+                   : FinFail<Unit>(new ConfigValueInvalid(Key("metric"), $"'{Excerpt.Of(metric)}' is not a {Text(task)} metric; use one of {string.Join(", ", Metrics[task])}"))
                from threads in ConfigRead.Int(config, Key("threads"), 0)
                from ___ in threads is < 0 or > 4096 ? FinFail<Unit>(new ConfigValueInvalid(Key("threads"), "must be 0 (all cores) to 4096")) : FinSucc(unit)
                from folderSeed in ConfigRead.Int(config, "folds.seed", 42)
@@ -180,7 +180,7 @@ public static class TrainingSpecs
     static Fin<T> ParseEnum<T>(string key, string text) where T : struct, Enum =>
         toSeq(Enum.GetValues<T>()).Find(v => string.Equals(v.ToString(), text.Trim().Replace("_", ""), StringComparison.OrdinalIgnoreCase)).Case is T value
             ? FinSucc(value)
-            : FinFail<T>(new ConfigValueInvalid(key, $"'{text}' is not one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}"));
+            : FinFail<T>(new ConfigValueInvalid(key, $"'{Excerpt.Of(text)}' is not one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}"));
 
     /// <summary>Expands each candidate's grid (the cartesian product of its parameter lists, in the order given) into
     /// candidates with ids <c>trainer#1</c>, <c>trainer#2</c>, ... Unknown keys of the candidates and their grids are
@@ -205,7 +205,7 @@ public static class TrainingSpecs
         if (item is not ConfigMap map) return FinFail<Seq<Candidate>>(new ConfigValueInvalid(key, "must be a map with 'trainer' and optional 'grid'"));
         return from name in Under(key, ConfigRead.String(map, "trainer", ""))
                from trainer in TrainerParameters.Parse(name).ToFin(new ConfigValueInvalid($"{key}.trainer",
-                   $"'{name}' is not a trainer; use one of {string.Join(", ", Enum.GetValues<TrainerKind>().Select(TrainerParameters.Name))}"))
+                   $"'{Excerpt.Of(name)}' is not a trainer; use one of {string.Join(", ", Enum.GetValues<TrainerKind>().Select(TrainerParameters.Name))}"))
                from axes in Axes(map.Find("grid").IfNone(ConfigMap.Empty), $"{key}.grid")
                let points = axes.Fold(Seq1(Map<string, double>()), (acc, axis) => acc.Bind(p => axis.Values.Map(v => p.Add(axis.Name, v))))
                select toSeq(points.Select((p, i) => new Candidate($"{TrainerParameters.Name(trainer)}#{i + 1}", trainer, p)));
