@@ -128,10 +128,13 @@ public sealed class PowerShellHost : IDisposable
     {
         var root = under ?? Directory;
         if (!System.IO.Directory.Exists(root)) return new Dictionary<string, string>();
+        // A symbolic link is recorded by where it points (a dangling one cannot be read).
         return System.IO.Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}.heartbeats{Path.DirectorySeparatorChar}"))
             .ToDictionary(f => Path.GetRelativePath(root, f),
-                f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
+                f => new FileInfo(f).LinkTarget is { } target
+                    ? "link:" + target
+                    : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
     }
 
     public void Dispose()

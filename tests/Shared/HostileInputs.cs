@@ -117,7 +117,7 @@ public static class HostileInputs
         new("a JSON string of 1,048,577 characters", HostileKind.ConfigFile, "string.json", Utf8(() => "{\"a\": \"" + new string('x', (1 << 20) + 1) + "\"}"),
             "ConfigScalarTooLong", Limits, Scalar, Raised: "2M"),
         new("a 2 KB config over a lowered file size limit", HostileKind.ConfigFile, "big.yaml",
-            Utf8(() => string.Concat(Enumerable.Range(0, 100).Select(i => $"key_{i:000}: value {i:000}\n"))), "ConfigFileTooLarge", Limits, FileBytes,
+            Utf8(() => string.Concat(Enumerable.Range(0, 100).Select(i => $"item_{i:000}: value {i:000}\n"))), "ConfigFileTooLarge", Limits, FileBytes,
             Setting: "1k", Raised: "4k"),
     ];
 

@@ -205,7 +205,10 @@ public static class StageRunner
     public static Fin<string> ToRunRelative(string run, string path)
     {
         var relative = Path.IsPathRooted(path) ? Path.GetRelativePath(run, Path.GetFullPath(path)) : path;
-        return RunRelativePath.Create(relative, run).Map(r => r.Value);
+        // An error names the path as it was given, not the relative form it was turned into.
+        return RunRelativePath.Create(relative, run).Match(
+            Succ: r => FinSucc(r.Value),
+            Fail: e => FinFail<string>(e is PathOutsideRun ? new PathOutsideRun(path, run) : e));
     }
 
     /// <summary>A path something will write inside the run: inside it by its text and by its real path (no symbolic

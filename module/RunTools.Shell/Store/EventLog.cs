@@ -144,7 +144,7 @@ public static class EventLog
                     problem = new RunCorrupted($"{path}:{raw.Number}", keep.Note!);
                     return false;
                 case DropLine drop:
-                    problem = new RunCorrupted($"{path}:{raw.Number}", drop.Reason);
+                    problem = drop.Cause as SchemaVersionUnsupported ?? (RunError)new RunCorrupted($"{path}:{raw.Number}", drop.Reason);
                     return false;
                 default:
                     return false;

@@ -14,8 +14,9 @@ public abstract record LineVerdict;
 public sealed record KeepLine(RunEvent Event, long Seq, string? Note) : LineVerdict;
 
 /// <summary>The line cannot be part of the log: it does not decode, repeats a sequence number, or cannot follow what
-/// came before (an event the lifecycle rules refuse). <see cref="Kind"/> is the Test-Run finding.</summary>
-public sealed record DropLine(CheckStatus Kind, string Reason) : LineVerdict;
+/// came before (an event the lifecycle rules refuse). <see cref="Kind"/> is the Test-Run finding; <see cref="Cause"/>
+/// the decoder's error when the line does not decode (a newer schema is not damage, and is reported as such).</summary>
+public sealed record DropLine(CheckStatus Kind, string Reason, RunError? Cause = null) : LineVerdict;
 
 /// <summary>
 /// Reading an event log line by line, deciding for each whether it continues the log. One set of rules for every
@@ -43,7 +44,10 @@ public sealed record LogTriage(long Expected, string? LastLineHash, long? Chaine
     {
         var moved = this with { LastLineHash = hash };
         if (decoded.IsFail)
-            return (moved, new DropLine(CheckStatus.Modified, $"line {line} is not an event: {decoded.Match(_ => "", e => e.Message)}"));
+        {
+            var error = decoded.Match(_ => null!, e => e);
+            return (moved, new DropLine(CheckStatus.Modified, $"line {line} is not an event: {error.Message}", error as RunError));
+        }
         var d = (RunJson.DecodedEvent)decoded;
         if (d.Seq < Expected)
             return (moved, new DropLine(CheckStatus.ChainBroken, $"line {line} repeats sequence number {d.Seq} (expected {Expected})"));
