@@ -91,7 +91,15 @@ public static class RunStore
     public static Fin<RunManifest> Update(string runDirectory, Func<RunManifest, Fin<Seq<RunEvent>>> decide) =>
         Update(runDirectory, decide, RunLock.DefaultTimeout);
 
-    public static Fin<RunManifest> Update(string runDirectory, Func<RunManifest, Fin<Seq<RunEvent>>> decide, TimeSpan lockTimeout)
+    public static Fin<RunManifest> Update(string runDirectory, Func<RunManifest, Fin<Seq<RunEvent>>> decide, TimeSpan lockTimeout) =>
+        Update(runDirectory, decide, lockTimeout, null);
+
+    /// <param name="written">Called still under the lock once the decision's events are in the log and run.json is
+    /// rewritten (not when the decision made no events): the place for an effect that the events announce, such as
+    /// renaming a staged file into place. The log comes first so that a writer killed in between leaves an effect the
+    /// log describes and the next writer can finish, never an effect the log does not know.</param>
+    public static Fin<RunManifest> Update(string runDirectory, Func<RunManifest, Fin<Seq<RunEvent>>> decide, TimeSpan lockTimeout,
+        Action<RunManifest>? written)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory));
         if (!Directory.Exists(full) || !IsRun(full)) return FinFail<RunManifest>(new RunNotFound(runDirectory));
@@ -107,13 +115,21 @@ public static class RunStore
                    let _ = Leftovers.AfterLoad(full, stored)
                    from events in decide(stored.Manifest)
                    from next in Manifest.ApplyAll(stored.Manifest with { ChainHead = null }, events)
-                   from written in Persist(full, stored, events, next)
-                   select written with { Path = full };
+                   from persisted in Persist(full, stored, events, next)
+                   let result = persisted with { Path = full }
+                   let __ = events.IsEmpty || written is null ? unit : Effect(() => written(result))
+                   select result;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return FinFail<RunManifest>(new StorageFailed(full, "update", e.Message));
         }
+    }
+
+    static Unit Effect(Action action)
+    {
+        action();
+        return unit;
     }
 
     /// <summary>A run written by a newer RunTools is refused before anything of it is touched (not even its lock).</summary>

@@ -161,7 +161,16 @@ public static partial class RunVerification
             else Add("log", path, CheckStatus.Ok, recorded.Sha256, prefix.Sha256);
         }
 
-        foreach (var a in m.Artifacts) CheckFile("artifact", a.Path, a.Sha256);
+        // An artifact is registered before it is renamed into place: a writer killed in between leaves the registered
+        // content staged beside it, which the next writer (or Repair-Run) puts in place. That is a crash's trace.
+        foreach (var a in m.Artifacts)
+        {
+            var now = Found(a.Path);
+            if ((now is null || now.Link || now.Sha256 != a.Sha256) && StagedContent(seen.Files, a) is { } staged)
+                Add("artifact", a.Path, CheckStatus.Stale, a.Sha256, now?.Sha256,
+                    $"its registered content is staged in {staged.Path} by a write that was cut off before putting it in place; the next writer or Repair-Run puts it there");
+            else CheckFile("artifact", a.Path, a.Sha256);
+        }
 
         // Every other file must be recorded somewhere.
         var known = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal) { RunJsonFile, Events, RunLayout.ResolvedConfig, RunLayout.Overrides };
@@ -192,6 +201,17 @@ public static partial class RunVerification
 
         foreach (var r in seen.Relatives) CheckRelative(r, Add);
         return toSeq(checks);
+    }
+
+    /// <summary>A hidden temporary file beside an artifact, standing in for it, that holds the artifact's registered
+    /// content.</summary>
+    static FileSeen? StagedContent(Seq<FileSeen> files, Artifact a)
+    {
+        var folder = Path.GetDirectoryName(a.Path) ?? "";
+        var name = Path.GetFileName(a.Path);
+        return files.Find(f => !f.Link && f.Sha256 == a.Sha256 && (Path.GetDirectoryName(f.Path) ?? "") == folder
+                && RunLayout.TargetOf(Path.GetFileName(f.Path)) == name)
+            .IfNoneUnsafe((FileSeen?)null);
     }
 
     delegate void Adder(string kind, string item, CheckStatus status, string? expected = null, string? actual = null, string? detail = null);

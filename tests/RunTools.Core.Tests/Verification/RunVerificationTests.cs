@@ -249,6 +249,31 @@ public sealed class RunVerificationTests
     }
 
     [Fact]
+    public void An_artifact_whose_registered_content_is_staged_beside_it_is_Stale_until_the_next_writer_puts_it_in_place()
+    {
+        var m = Run();
+        var temp = $"models/{RunLayout.TempName("model.zip", new WriterId("host-a", 4242), Guid.Empty)}";
+        // A copy registered under the lock, its writer killed before the rename: the old file is still in place.
+        Seq<RunCheck> With(string? inPlace, string staged) => RunVerification.Check(Seen(m, s => s with
+        {
+            Files = s.Files.Filter(f => f.Path != Model.Path || inPlace is not null)
+                .Map(f => f.Path == Model.Path ? f with { Sha256 = inPlace } : f)
+                .Add(new FileSeen(temp, staged, 5)),
+        }));
+
+        var replaced = With(Sha('z'), Model.Sha256);
+        var first = With(null, Model.Sha256);
+        var other = With(Sha('z'), Sha('y'));
+
+        Assert.Equal((CheckStatus.Stale, Sha('m'), Sha('z')), (Only(replaced, "artifact", Model.Path).Status, Only(replaced, "artifact", Model.Path).Expected, Only(replaced, "artifact", Model.Path).Actual));
+        Assert.Equal($"its registered content is staged in {temp} by a write that was cut off before putting it in place; the next writer or Repair-Run puts it there",
+            Only(replaced, "artifact", Model.Path).Detail);
+        Assert.Equal(CheckStatus.Leftover, Only(replaced, "file", temp).Status);
+        Assert.Equal(CheckStatus.Stale, Only(first, "artifact", Model.Path).Status);
+        Assert.Equal(CheckStatus.Modified, Only(other, "artifact", Model.Path).Status);
+    }
+
+    [Fact]
     public void Stage_inputs_outputs_and_fold_plans_inside_the_run_are_recorded_files()
     {
         var m = Apply(Run(),
