@@ -132,7 +132,10 @@ public static partial class RunVerification
         foreach (var f in seen.Files.Filter(f => f.Path.StartsWith(RunLayout.Sidecars + "/", StringComparison.Ordinal)))
         {
             var file = f.Path[(RunLayout.Sidecars.Length + 1)..];
-            if (!SidecarName().IsMatch(file) || f.Link)
+            // A sidecar is written like any other file: a killed writer leaves its temporary file here too.
+            if (!f.Link && RunLayout.IsTemp(Path.GetFileName(file)))
+                Add("file", f.Path, CheckStatus.Leftover, actual: f.Sha256, detail: "a temporary file of an interrupted write; Repair-Run removes it");
+            else if (!SidecarName().IsMatch(file) || f.Link)
                 Add("sidecar", f.Path, f.Link ? CheckStatus.Modified : CheckStatus.Extra, detail: f.Link ? "a symbolic link" : "not a sidecar name (<sha256>.json)");
             else
                 Add("sidecar", f.Path, f.Sha256 == file[..64] ? CheckStatus.Ok : CheckStatus.Modified, file[..64], f.Sha256);

@@ -177,6 +177,16 @@ public sealed class RunVerificationTests
     }
 
     [Fact]
+    public void The_temporary_file_of_a_sidecar_whose_writer_was_killed_is_a_Leftover()
+    {
+        var temp = $"sidecars/{RunLayout.TempName($"{new string('a', 64)}.jsonl", new WriterId("host-a", 4242), Guid.Empty)}";
+        var checks = RunVerification.Check(Seen(Run(), s => s with { Files = s.Files.Add(new FileSeen(temp, Sha('t'), 10)) }));
+
+        Assert.Equal((CheckStatus.Leftover, "a temporary file of an interrupted write; Repair-Run removes it"), (Only(checks, "file", temp).Status, Only(checks, "file", temp).Detail));
+        Assert.DoesNotContain(checks, c => c.Kind == "sidecar");
+    }
+
+    [Fact]
     public void Sidecars_are_checked_by_their_names_and_anything_else_there_is_Extra()
     {
         var m = Run();
