@@ -159,6 +159,8 @@ public sealed class ContractTests(PowerShellHost ps) : IClassFixture<PowerShellH
         ["Set-RunStatus"] = ("$run = New-Run a", "$run | Set-RunStatus Cancelled 'not needed'"),
         ["Write-RunMetric"] = ("$run = New-Run a", "Write-RunMetric -Run $run -Name auc -Value 0.9"),
         ["Remove-Run"] = ("$run = New-Run a", "$run | Remove-Run"),
+        // A writer killed between appending its event and rewriting run.json: Repair-Run rewrites run.json.
+        ["Repair-Run"] = ("$run = New-Run a; Write-RunMetric -Run $run auc 0.9; [IO.File]::Delete(\"$($run.Path)/run.json\")", "$run | Repair-Run"),
         ["New-RunFoldPlan"] = (TrainingSetup, "$run | New-RunFoldPlan"),
         ["Invoke-RunTraining"] = (TrainingSetup + "; $run | New-RunFoldPlan | Out-Null", "$run | Invoke-RunTraining"),
         ["Invoke-RunInference"] = (TrainingSetup + "; $run | New-RunFoldPlan | Out-Null; $run | Invoke-RunTraining | Out-Null", "$run | Invoke-RunInference d.csv"),
