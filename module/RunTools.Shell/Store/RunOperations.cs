@@ -52,10 +52,11 @@ public static class RunOperations
 
     /// <summary>Copies (atomically) and registers a file. The existence check happens before anything is written,
     /// so refusing to replace an artifact leaves the run untouched. A copy is staged (written and hashed beside its
-    /// destination) outside the run's lock; under the lock it is registered, and only then renamed into place. Two
-    /// writers racing for one destination cannot leave a file whose hash the manifest does not record, and a writer
-    /// killed between the two steps leaves the registered content staged beside its destination (Test-Run: Stale),
-    /// which the next writer or Repair-Run puts in place.</summary>
+    /// destination) outside the run's lock; under the lock it is registered (the event appended), then renamed into
+    /// place, then run.json is rewritten. Two writers racing for one destination cannot leave a file whose hash the
+    /// manifest does not record, and a writer killed after registering the copy leaves its content staged beside the
+    /// destination (Test-Run: Stale) and run.json behind the log, so the next writer puts it in place (as does
+    /// Repair-Run).</summary>
     public static Fin<(RunManifest Manifest, Artifact Artifact)> AddArtifact(string run, string source, string relative, bool copy,
         ArtifactKind? kind, string? stage, bool force)
     {
