@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using RunTools.Domain;
+using RunTools.Manifests;
+using RunTools.Shell.Files;
 using RunTools.Shell.Hosting;
 
 namespace RunTools.Shell.Store;
@@ -11,9 +13,13 @@ public sealed record Leftover(string Path, string Kind, string Reason);
 
 /// <summary>Finds and removes leftovers whose writer is gone. A leftover is only ever removed when the process named
 /// in its name no longer runs on this host (or, from another host, after a day), so the work of a live writer is
-/// never touched.</summary>
+/// never touched. One kind is not thrown away but finished: a staged copy that holds the registered content of the
+/// artifact it stands in for (its writer died after registering it, before renaming it into place) is put in place.</summary>
 public static class Leftovers
 {
+    /// <summary>The kind of a leftover that is put in place rather than removed.</summary>
+    public const string StagedArtifact = "staged artifact";
+
     /// <summary>A temporary file or staging folder from another host is taken for a leftover after this long.</summary>
     public static readonly TimeSpan RemoteAfter = TimeSpan.FromDays(1);
 
@@ -24,12 +30,13 @@ public static class Leftovers
     /// Best effort: a leftover that cannot be removed now is removed later.</summary>
     public static Unit AfterLoad(string run, StoredRun stored)
     {
-        if (stored.Log.TornTail || !stored.ManifestCurrent || Cleaned.TryAdd(run, true)) Remove(InRun(run));
+        if (stored.Log.TornTail || !stored.ManifestCurrent || Cleaned.TryAdd(run, true)) Remove(InRun(run, stored.Manifest));
         return unit;
     }
 
-    /// <summary>Temporary files inside a run whose writer is gone.</summary>
-    public static Seq<Leftover> InRun(string run)
+    /// <summary>Temporary files inside a run whose writer is gone; with the run's <paramref name="manifest"/>, the ones
+    /// that hold the registered content of an artifact are <see cref="StagedArtifact"/>s.</summary>
+    public static Seq<Leftover> InRun(string run, RunManifest? manifest = null)
     {
         var found = new List<Leftover>();
         try
@@ -40,7 +47,7 @@ public static class Leftovers
                 if (RunLayout.WriterOf(name) is not { } writer) continue;
                 var touched = File.GetLastWriteTimeUtc(file);
                 if (!SystemInfo.MayBeWorking(writer, touched, RemoteAfter))
-                    found.Add(new Leftover(file, "temporary file", $"written by process {writer.Pid} on {writer.Host}, which is gone"));
+                    found.Add(Staged(run, file, writer, manifest) ?? new Leftover(file, "temporary file", $"written by process {writer.Pid} on {writer.Host}, which is gone"));
             }
             var queue = System.IO.Path.Combine(run, RunLayout.LockQueue);
             if (Directory.Exists(queue))
@@ -54,6 +61,21 @@ public static class Leftovers
         }
         return toSeq(found);
     }
+
+    /// <summary>A dead writer's staged copy holding the registered content of the artifact it stands in for, whose own
+    /// file does not hold it: the writer died between registering the artifact and renaming the copy into place.</summary>
+    static Leftover? Staged(string run, string file, WriterId writer, RunManifest? manifest)
+    {
+        if (manifest is null || RunLayout.TargetOf(System.IO.Path.GetFileName(file)) is not { } target) return null;
+        var destination = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(file)!, target);
+        var relative = System.IO.Path.GetRelativePath(run, destination).Replace('\\', '/');
+        if (manifest.Artifacts.Find(a => a.Path == relative).Case is not Artifact artifact || HashOf(file) != artifact.Sha256) return null;
+        if (File.Exists(destination) && !RealPaths.IsLink(destination) && HashOf(destination) == artifact.Sha256) return null;
+        return new Leftover(file, StagedArtifact,
+            $"the registered content of {relative}, staged by process {writer.Pid} on {writer.Host}, which died before putting it in place; it is put in place");
+    }
+
+    static string? HashOf(string path) => FileInspector.Hash(path, path).Match(h => h.Sha256, _ => (string?)null);
 
     /// <summary>Staging and trash folders under a root whose writer is gone.</summary>
     public static Seq<Leftover> InRoot(string root)
@@ -83,13 +105,15 @@ public static class Leftovers
         return toSeq(found);
     }
 
-    /// <summary>Removes leftovers; returns the ones removed.</summary>
+    /// <summary>Removes leftovers (puts staged artifacts in place); returns the ones done.</summary>
     public static Seq<Leftover> Remove(Seq<Leftover> leftovers) =>
         leftovers.Filter(l =>
         {
             try
             {
-                if (Directory.Exists(l.Path)) Directory.Delete(l.Path, recursive: true);
+                if (l.Kind == StagedArtifact && RunLayout.TargetOf(System.IO.Path.GetFileName(l.Path)) is { } target)
+                    File.Move(l.Path, System.IO.Path.Combine(System.IO.Path.GetDirectoryName(l.Path)!, target), overwrite: true);
+                else if (Directory.Exists(l.Path)) Directory.Delete(l.Path, recursive: true);
                 else File.Delete(l.Path);
                 return true;
             }

@@ -53,8 +53,11 @@ public static class RunOperations
 
     /// <summary>Copies (atomically) and registers a file. The existence check happens before anything is written,
     /// so refusing to replace an artifact leaves the run untouched. A copy is staged (written and hashed beside its
-    /// destination) outside the run's lock and renamed into place under it, after the manifest has accepted it: two
-    /// writers racing for one destination cannot leave a file whose hash the manifest does not record.</summary>
+    /// destination) outside the run's lock; under the lock it is registered (the event appended), then renamed into
+    /// place, then run.json is rewritten. Two writers racing for one destination cannot leave a file whose hash the
+    /// manifest does not record, and a writer killed after registering the copy leaves its content staged beside the
+    /// destination (Test-Run: Stale) and run.json behind the log, so the next writer puts it in place (as does
+    /// Repair-Run).</summary>
     public static Fin<(RunManifest Manifest, Artifact Artifact)> AddArtifact(string run, string source, string relative, bool copy,
         ArtifactKind? kind, string? stage, bool force)
     {
@@ -64,28 +67,38 @@ public static class RunOperations
         if (!copy)
             return from _ in PreviewArtifact(run, relative, force)
                    from hash in FileInspector.Hash(destination, relative)
-                   from registered in Register(hash.Sha256, hash.Bytes, () => { })
+                   from registered in Register(hash.Sha256, hash.Bytes, null)
                    select registered;
 
         return from _ in PreviewArtifact(run, relative, force)
                from staged in Storing(() => FinSucc(AtomicFile.StageCopy(source, destination)))
-               from registered in Using(staged, () => Register(staged.Sha256!, staged.Bytes, () => staged.Commit(overwrite: true)))
+               from registered in RegisterThenPutInPlace(staged)
                select registered;
 
-        Fin<(RunManifest, Artifact)> Register(string sha256, long bytes, Action putInPlace)
+        Fin<(RunManifest, Artifact)> Register(string sha256, long bytes, Action? putInPlace)
         {
             var artifact = new Artifact(relative, sha256, bytes, kind ?? RunTools.Stages.StagePlanner.KindOf(relative), stage, DateTimeOffset.UtcNow);
-            return RunStore.Update(run, m => RunCommands.AddArtifact(m, artifact, force).Map(events =>
-                {
-                    putInPlace(); // under the lock, before the events that describe the file are written
-                    return events;
-                }))
+            return RunStore.Update(run, m => RunCommands.AddArtifact(m, artifact, force), RunLock.DefaultTimeout, putInPlace is null ? null : _ => putInPlace())
                 .Map(m => (m, artifact));
         }
 
-        static Fin<T> Using<T>(IDisposable resource, Func<Fin<T>> use)
+        Fin<(RunManifest, Artifact)> RegisterThenPutInPlace(AtomicFile.StagedFile staged)
         {
-            using (resource) return use();
+            var registered = false;
+            try
+            {
+                return Register(staged.Sha256!, staged.Bytes, () =>
+                {
+                    registered = true;
+                    staged.Commit(overwrite: true);
+                });
+            }
+            finally
+            {
+                // Once the log registers the staged file, it is the artifact's content: if the rename failed, it stays
+                // for the next writer (or Repair-Run) to put in place once this process is gone.
+                if (!registered) staged.Dispose();
+            }
         }
     }
 

@@ -17,9 +17,13 @@ public static class RunRepair
 {
     /// <summary>What Repair-Run would do now (for -WhatIf and ShouldProcess); nothing is written.</summary>
     public static Fin<(string Run, Seq<RepairAction> Actions)> Plan(string run) =>
+        PlanWithLeftovers(run).Map(p => (p.Run, p.Actions));
+
+    static Fin<(string Run, Seq<RepairAction> Actions, Seq<Leftover> Leftovers)> PlanWithLeftovers(string run) =>
         from seen in RunInspection.Inspect(run, lineage: false)
-        from actions in RepairPlanner.Plan(seen.RunPath, seen.Log, seen.RunJson, LeftoversOf(seen.RunPath))
-        select (seen.RunPath, actions);
+        let leftovers = LeftoversOf(seen)
+        from actions in RepairPlanner.Plan(seen.RunPath, seen.Log, seen.RunJson, leftovers.Map(l => new LeftoverSeen(l.Path, l.Kind, l.Reason)))
+        select (seen.RunPath, actions, leftovers);
 
     /// <summary>Carries out the plan made afresh under the run's lock. <paramref name="approve"/> is asked once for the
     /// log's repair (all log actions and the rewrite of run.json together: they only make sense together) and once per
@@ -37,9 +41,9 @@ public static class RunRepair
         {
             try
             {
-                var planned = Plan(full);
+                var planned = PlanWithLeftovers(full);
                 if (planned.IsFail) return planned.Map(_ => Seq<RepairAction>());
-                var actions = ((string, Seq<RepairAction>))planned;
+                var actions = ((string, Seq<RepairAction>, Seq<Leftover> Found))planned;
                 var logPart = actions.Item2.Filter(a => a.TouchesLog || a.Action == RepairAction.RewriteManifest);
                 if (!logPart.IsEmpty && approve(Combined(logPart)))
                 {
@@ -48,7 +52,7 @@ public static class RunRepair
                     done.AddRange(logPart);
                 }
                 foreach (var leftover in actions.Item2.Filter(a => a.Action == RepairAction.RemoveLeftover))
-                    if (approve(leftover) && !Leftovers.Remove(Seq1(new Leftover(leftover.Item, "", ""))).IsEmpty)
+                    if (approve(leftover) && !Leftovers.Remove(actions.Found.Filter(l => l.Path == leftover.Item)).IsEmpty)
                         done.Add(leftover);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -59,10 +63,11 @@ public static class RunRepair
         return toSeq(done);
     }
 
-    /// <summary>The leftovers Repair-Run removes: temporary files in the run and dead lock tickets, staging and trash
-    /// folders under its root, each only when its writer is gone.</summary>
-    static Seq<LeftoverSeen> LeftoversOf(string run) =>
-        Leftovers.InRun(run).Concat(Leftovers.InRoot(Path.GetDirectoryName(run)!)).Map(l => new LeftoverSeen(l.Path, l.Kind, l.Reason));
+    /// <summary>The leftovers Repair-Run removes: temporary files in the run (staged artifacts it puts in place) and
+    /// dead lock tickets, staging and trash folders under its root, each only when its writer is gone.</summary>
+    static Seq<Leftover> LeftoversOf(RunSeen seen) =>
+        Leftovers.InRun(seen.RunPath, RunVerification.ReferenceManifest(seen.Log, seen.RunJson))
+            .Concat(Leftovers.InRoot(Path.GetDirectoryName(seen.RunPath)!)).Strict();
 
     static RepairAction Combined(Seq<RepairAction> part) =>
         part.Count == 1 ? part.Head : new RepairAction(string.Join(", ", part.Map(a => a.Action)), RunLayout.Events, string.Join("; ", part.Map(a => a.Detail)));

@@ -91,7 +91,16 @@ public static class RunStore
     public static Fin<RunManifest> Update(string runDirectory, Func<RunManifest, Fin<Seq<RunEvent>>> decide) =>
         Update(runDirectory, decide, RunLock.DefaultTimeout);
 
-    public static Fin<RunManifest> Update(string runDirectory, Func<RunManifest, Fin<Seq<RunEvent>>> decide, TimeSpan lockTimeout)
+    public static Fin<RunManifest> Update(string runDirectory, Func<RunManifest, Fin<Seq<RunEvent>>> decide, TimeSpan lockTimeout) =>
+        Update(runDirectory, decide, lockTimeout, null);
+
+    /// <param name="written">Called under the lock once the decision's events are in the log, before run.json is
+    /// rewritten (not when the decision made no events): the place for an effect that the events announce, such as
+    /// renaming a staged file into place. The log comes first, so a writer killed in between leaves an effect that the
+    /// log describes, never one it does not know; and run.json comes after, so it is then behind the log, and the next
+    /// writer, whichever it is, sees that a writer died and finishes the effect (see <see cref="Leftovers"/>).</param>
+    public static Fin<RunManifest> Update(string runDirectory, Func<RunManifest, Fin<Seq<RunEvent>>> decide, TimeSpan lockTimeout,
+        Action<RunManifest>? written)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory));
         if (!Directory.Exists(full) || !IsRun(full)) return FinFail<RunManifest>(new RunNotFound(runDirectory));
@@ -107,8 +116,8 @@ public static class RunStore
                    let _ = Leftovers.AfterLoad(full, stored)
                    from events in decide(stored.Manifest)
                    from next in Manifest.ApplyAll(stored.Manifest with { ChainHead = null }, events)
-                   from written in Persist(full, stored, events, next)
-                   select written with { Path = full };
+                   from persisted in Persist(full, stored, events, next with { Path = full }, written)
+                   select persisted with { Path = full };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -133,11 +142,12 @@ public static class RunStore
         }
     }
 
-    static Fin<RunManifest> Persist(string full, StoredRun stored, Seq<RunEvent> events, RunManifest next)
+    static Fin<RunManifest> Persist(string full, StoredRun stored, Seq<RunEvent> events, RunManifest next, Action<RunManifest>? written)
     {
         if (events.IsEmpty && !stored.Log.TornTail && stored.ManifestCurrent) return next with { ChainHead = stored.Log.Head };
         // No events but a cut-off line or a stale run.json: the write mends them (cuts the line, rewrites run.json).
         var log = events.IsEmpty && !stored.Log.TornTail ? stored.Log : EventLog.Append(full, stored.Log, events);
+        if (!events.IsEmpty) written?.Invoke(next with { ChainHead = log.Head });
         WriteManifest(full, next, log);
         Heartbeats.Touch(full, next);
         return next with { ChainHead = log.Head };

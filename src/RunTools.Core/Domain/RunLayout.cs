@@ -78,6 +78,15 @@ public static class RunLayout
         return host.Length == 0 ? null : new WriterId(host, pid);
     }
 
+    /// <summary>The name of the file a hidden temporary file stands in for (<c>.model.zip.host.12.&lt;random&gt;.tmp</c>:
+    /// <c>model.zip</c>); null for a name that is not a temporary file.</summary>
+    public static string? TargetOf(string tempName)
+    {
+        if (!IsTemp(tempName)) return null;
+        var parts = tempName[1..^4].Split('.');
+        return parts.Length > 3 ? string.Join('.', parts[..^3]) : null;
+    }
+
     /// <summary>Whether a file name is one of RunTools' hidden temporary files (of any writer).</summary>
     public static bool IsTemp(string fileName) => fileName.StartsWith('.') && fileName.EndsWith(".tmp", StringComparison.Ordinal) && WriterOf(fileName) is not null;
 }

@@ -132,7 +132,10 @@ public static partial class RunVerification
         foreach (var f in seen.Files.Filter(f => f.Path.StartsWith(RunLayout.Sidecars + "/", StringComparison.Ordinal)))
         {
             var file = f.Path[(RunLayout.Sidecars.Length + 1)..];
-            if (!SidecarName().IsMatch(file) || f.Link)
+            // A sidecar is written like any other file: a killed writer leaves its temporary file here too.
+            if (!f.Link && RunLayout.IsTemp(Path.GetFileName(file)))
+                Add("file", f.Path, CheckStatus.Leftover, actual: f.Sha256, detail: "a temporary file of an interrupted write; Repair-Run removes it");
+            else if (!SidecarName().IsMatch(file) || f.Link)
                 Add("sidecar", f.Path, f.Link ? CheckStatus.Modified : CheckStatus.Extra, detail: f.Link ? "a symbolic link" : "not a sidecar name (<sha256>.json)");
             else
                 Add("sidecar", f.Path, f.Sha256 == file[..64] ? CheckStatus.Ok : CheckStatus.Modified, file[..64], f.Sha256);
@@ -161,7 +164,16 @@ public static partial class RunVerification
             else Add("log", path, CheckStatus.Ok, recorded.Sha256, prefix.Sha256);
         }
 
-        foreach (var a in m.Artifacts) CheckFile("artifact", a.Path, a.Sha256);
+        // An artifact is registered before it is renamed into place: a writer killed in between leaves the registered
+        // content staged beside it, which the next writer (or Repair-Run) puts in place. That is a crash's trace.
+        foreach (var a in m.Artifacts)
+        {
+            var now = Found(a.Path);
+            if ((now is null || now.Link || now.Sha256 != a.Sha256) && StagedContent(seen.Files, a) is { } staged)
+                Add("artifact", a.Path, CheckStatus.Stale, a.Sha256, now?.Sha256,
+                    $"its registered content is staged in {staged.Path} by a write that was cut off before putting it in place; the next writer or Repair-Run puts it there");
+            else CheckFile("artifact", a.Path, a.Sha256);
+        }
 
         // Every other file must be recorded somewhere.
         var known = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal) { RunJsonFile, Events, RunLayout.ResolvedConfig, RunLayout.Overrides };
@@ -192,6 +204,17 @@ public static partial class RunVerification
 
         foreach (var r in seen.Relatives) CheckRelative(r, Add);
         return toSeq(checks);
+    }
+
+    /// <summary>A hidden temporary file beside an artifact, standing in for it, that holds the artifact's registered
+    /// content.</summary>
+    static FileSeen? StagedContent(Seq<FileSeen> files, Artifact a)
+    {
+        var folder = Path.GetDirectoryName(a.Path) ?? "";
+        var name = Path.GetFileName(a.Path);
+        return files.Find(f => !f.Link && f.Sha256 == a.Sha256 && (Path.GetDirectoryName(f.Path) ?? "") == folder
+                && RunLayout.TargetOf(Path.GetFileName(f.Path)) == name)
+            .IfNoneUnsafe((FileSeen?)null);
     }
 
     delegate void Adder(string kind, string item, CheckStatus status, string? expected = null, string? actual = null, string? detail = null);

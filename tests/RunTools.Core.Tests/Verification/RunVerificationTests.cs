@@ -177,6 +177,16 @@ public sealed class RunVerificationTests
     }
 
     [Fact]
+    public void The_temporary_file_of_a_sidecar_whose_writer_was_killed_is_a_Leftover()
+    {
+        var temp = $"sidecars/{RunLayout.TempName($"{new string('a', 64)}.jsonl", new WriterId("host-a", 4242), Guid.Empty)}";
+        var checks = RunVerification.Check(Seen(Run(), s => s with { Files = s.Files.Add(new FileSeen(temp, Sha('t'), 10)) }));
+
+        Assert.Equal((CheckStatus.Leftover, "a temporary file of an interrupted write; Repair-Run removes it"), (Only(checks, "file", temp).Status, Only(checks, "file", temp).Detail));
+        Assert.DoesNotContain(checks, c => c.Kind == "sidecar");
+    }
+
+    [Fact]
     public void Sidecars_are_checked_by_their_names_and_anything_else_there_is_Extra()
     {
         var m = Run();
@@ -246,6 +256,31 @@ public sealed class RunVerificationTests
         Assert.Equal(CheckStatus.Extra, Only(checks, "file", "models/extra.bin").Status);
         Assert.Equal(CheckStatus.Leftover, Only(checks, "file", $"models/{temp}").Status);
         Assert.Equal("a symbolic link recorded nowhere", Only(checks, "file", "artifacts/link").Detail);
+    }
+
+    [Fact]
+    public void An_artifact_whose_registered_content_is_staged_beside_it_is_Stale_until_the_next_writer_puts_it_in_place()
+    {
+        var m = Run();
+        var temp = $"models/{RunLayout.TempName("model.zip", new WriterId("host-a", 4242), Guid.Empty)}";
+        // A copy registered under the lock, its writer killed before the rename: the old file is still in place.
+        Seq<RunCheck> With(string? inPlace, string staged) => RunVerification.Check(Seen(m, s => s with
+        {
+            Files = s.Files.Filter(f => f.Path != Model.Path || inPlace is not null)
+                .Map(f => f.Path == Model.Path ? f with { Sha256 = inPlace } : f)
+                .Add(new FileSeen(temp, staged, 5)),
+        }));
+
+        var replaced = With(Sha('z'), Model.Sha256);
+        var first = With(null, Model.Sha256);
+        var other = With(Sha('z'), Sha('y'));
+
+        Assert.Equal((CheckStatus.Stale, Sha('m'), Sha('z')), (Only(replaced, "artifact", Model.Path).Status, Only(replaced, "artifact", Model.Path).Expected, Only(replaced, "artifact", Model.Path).Actual));
+        Assert.Equal($"its registered content is staged in {temp} by a write that was cut off before putting it in place; the next writer or Repair-Run puts it there",
+            Only(replaced, "artifact", Model.Path).Detail);
+        Assert.Equal(CheckStatus.Leftover, Only(replaced, "file", temp).Status);
+        Assert.Equal(CheckStatus.Stale, Only(first, "artifact", Model.Path).Status);
+        Assert.Equal(CheckStatus.Modified, Only(other, "artifact", Model.Path).Status);
     }
 
     [Fact]
