@@ -5,6 +5,8 @@ using RunTools.Manifests;
 using RunTools.Shell.Files;
 using RunTools.Shell.Stages;
 using RunTools.Shell.Store;
+using RunTools.Bundles;
+using RunTools.Shell.Bundles;
 using RunTools.Stages;
 
 namespace RunTools.FaultHarness;
@@ -23,6 +25,7 @@ public delegate Fin<Unit> Operation(int thread, long n, Action<string> ack);
 /// the output with that hash.</item>
 /// <item><c>artifact &lt;path&gt; &lt;sha256&gt;</c>: Add-RunArtifact registered that file with that hash.</item>
 /// <item><c>repair &lt;actions&gt;</c>: Repair-Run returned having done that many actions.</item>
+/// <item><c>import &lt;full path&gt;</c>: Import-RunBundle -Force put that run in place.</item>
 /// </list>
 /// </summary>
 public static class Operations
@@ -35,13 +38,7 @@ public static class Operations
             ["stage"] = Stage,
             ["artifact"] = Artifact,
             ["repair"] = Repair,
-            // ==== BUNDLE IMPORT GOES HERE ===============================================================================
-            // Export/Import-RunBundle is being built in parallel. Its operation is one more entry, e.g.
-            //     ["import"] = Import,
-            // where Import(o) exports o.Target's run once (at setup) and returns (_, n, ack) => import it under a root
-            // of o.Sources as the cmdlet does, then ack($"import {imported.Path}"). The kill test's check for it goes in
-            // tests/RunTools.Shell.Tests/Faults/KillTests.cs, at the place marked the same way.
-            // ===========================================================================================================
+            ["import"] = Import,
         };
 
     static Unit Ack(Action<string> ack, string what)
@@ -97,6 +94,17 @@ public static class Operations
                    from added in RunOperations.AddArtifact(o.Target, source, target.Relative, target.Copy, null, null, force: true)
                    select Ack(ack, $"artifact {added.Artifact.Path} {added.Artifact.Sha256}");
         };
+    }
+
+    /// <summary>Import-RunBundle -Force: imports <c>bundle.zip</c> of <c>--sources</c> under the root, over the run an
+    /// earlier import put there (the one replaced is exchanged with the new one in one step).</summary>
+    static Operation Import(HarnessOptions o)
+    {
+        var bundle = Path.Combine(o.Sources ?? throw new ArgumentException("--sources is required"), "bundle.zip");
+        return (_, _, ack) =>
+            from plan in BundleImport.Plan(new ImportRequest(bundle, o.Target, BundleLimits.Default, Force: true))
+            from runs in BundleImport.Execute(plan)
+            select Ack(ack, $"import {runs.Head.Path}");
     }
 
     /// <summary>Repair-Run after the traces a crash leaves, made here as a dying writer makes them: a metric is written,

@@ -251,10 +251,27 @@ public static class BundleImport
     static Fin<Seq<RunManifest>> Place(ImportRequest request, BundleManifest manifest, string staging, Seq<ReplacedRun> replaced)
     {
         var trash = Path.Combine(request.Root, RunLayout.RootWorkArea, RunLayout.Trash, Guid.NewGuid().ToString("N"));
-        var done = new Stack<(string From, string To)>();
+        var done = new Stack<(string From, string To, bool Exchanged)>();
         try
         {
-            foreach (var old in replaced)
+            // A run replaced by one of the same name is exchanged with it in one step where the file system can, so
+            // it is never absent from the root: the old run lands in the staging folder and goes with it.
+            var exchanged = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
+            foreach (var run in manifest.Runs)
+            {
+                var target = Path.Combine(request.Root, run.Name);
+                if (!replaced.Exists(r => r.Path == target)) continue;
+                var swapped = ExchangeLocked(Path.Combine(staging, run.Name), target);
+                if (swapped.IsFail)
+                {
+                    Undo(done);
+                    return swapped.Map(_ => Seq<RunManifest>());
+                }
+                if (!(bool)swapped) continue;
+                exchanged.Add(target);
+                done.Push((Path.Combine(staging, run.Name), target, true));
+            }
+            foreach (var old in replaced.Filter(r => !exchanged.Contains(r.Path)))
             {
                 var moved = MoveLocked(old.Path, Path.Combine(trash, old.Name));
                 if (moved.IsFail)
@@ -262,9 +279,9 @@ public static class BundleImport
                     Undo(done);
                     return moved.Map(_ => Seq<RunManifest>());
                 }
-                done.Push((old.Path, Path.Combine(trash, old.Name)));
+                done.Push((old.Path, Path.Combine(trash, old.Name), false));
             }
-            foreach (var run in manifest.Runs)
+            foreach (var run in manifest.Runs.Filter(r => !exchanged.Contains(Path.Combine(request.Root, r.Name))))
             {
                 var target = Path.Combine(request.Root, run.Name);
                 try
@@ -276,7 +293,7 @@ public static class BundleImport
                     Undo(done);
                     return FinFail<Seq<RunManifest>>(new RunExists(target, "another process created it during the import"));
                 }
-                done.Push((Path.Combine(staging, run.Name), target));
+                done.Push((Path.Combine(staging, run.Name), target, false));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -286,6 +303,16 @@ public static class BundleImport
         }
         TryDelete(trash);
         return manifest.Runs.Map(run => RunStore.Read(Path.Combine(request.Root, run.Name))).Sequence();
+    }
+
+    /// <summary>Exchanges a staged run with the run it replaces, under the old run's lock; false when the file system
+    /// cannot exchange (the caller moves the old run away first).</summary>
+    static Fin<bool> ExchangeLocked(string staged, string run)
+    {
+        var locked = RunLock.Acquire(run, RunLock.DefaultTimeout);
+        if (locked.IsFail) return locked.Map(_ => false);
+        using var held = (RunLock)locked;
+        return Files.Directories.TryExchange(staged, run);
     }
 
     /// <summary>Renames a run away under its lock, so that no writer is half way through an update (on Windows, where
@@ -308,14 +335,15 @@ public static class BundleImport
         }
     }
 
-    static void Undo(Stack<(string From, string To)> done)
+    static void Undo(Stack<(string From, string To, bool Exchanged)> done)
     {
         while (done.Count > 0)
         {
-            var (from, to) = done.Pop();
+            var (from, to, exchanged) = done.Pop();
             try
             {
-                Directory.Move(to, from);
+                if (exchanged) Files.Directories.TryExchange(from, to);
+                else Directory.Move(to, from);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

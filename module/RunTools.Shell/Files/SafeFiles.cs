@@ -237,3 +237,34 @@ public static class OwnFiles
 
 /// <summary>A path that was to be read as a plain file is a symbolic link, a FIFO or a socket.</summary>
 public sealed class NotPlainFileException(string message) : IOException(message);
+
+/// <summary>Directory operations that keep a run visible while it is replaced.</summary>
+public static class Directories
+{
+    /// <summary>Swaps two directories in one step where the file system can (Linux: renameat2 with RENAME_EXCHANGE), so
+    /// that a run being replaced is never absent from its root, whenever the process doing it is killed. Returns false
+    /// when this platform or file system cannot; the caller then moves them one after the other.</summary>
+    public static bool TryExchange(string a, string b)
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try
+        {
+            if (renameat2(AtFdCwd, a, AtFdCwd, b, RenameExchange) == 0) return true;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return false;
+        }
+        var errno = Marshal.GetLastPInvokeError();
+        // EINVAL: the file system does not support the exchange; ENOSYS: the kernel does not.
+        if (errno is 22 or 38) return false;
+        throw new IOException($"Could not exchange '{a}' and '{b}': {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+    }
+
+    const int AtFdCwd = -100;
+    const uint RenameExchange = 2;
+
+    [DllImport("libc", SetLastError = true)]
+    static extern int renameat2(int olddirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string oldpath, int newdirfd,
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string newpath, uint flags);
+}

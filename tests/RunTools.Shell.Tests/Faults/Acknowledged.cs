@@ -17,6 +17,9 @@ public sealed class Acknowledged
 
     public int Repairs { get; private set; }
 
+    /// <summary>Runs Import-RunBundle put in place.</summary>
+    public System.Collections.Generic.HashSet<string> Imports { get; } = new(StringComparer.Ordinal);
+
     public int Count { get; private set; }
 
     public void AddAll(IEnumerable<string> acks)
@@ -45,6 +48,9 @@ public sealed class Acknowledged
                 break;
             case "repair" when p.Length == 2:
                 Repairs++;
+                break;
+            case "import":
+                Imports.Add(ack["import ".Length..]);
                 break;
             default:
                 throw new Xunit.Sdk.XunitException($"not an acknowledgement: '{ack}'");

@@ -1,5 +1,6 @@
 using RunTools.Domain;
 using RunTools.Manifests;
+using RunTools.Shell.Bundles;
 using RunTools.Shell.Store;
 using RunTools.Views;
 using Xunit.Abstractions;
@@ -7,8 +8,8 @@ using Xunit.Abstractions;
 namespace RunTools.Shell.Tests.Faults;
 
 /// <summary>
-/// Writers killed (SIGKILL) at random moments of New-Run, Invoke-RunStage, Write-RunMetric, Add-RunArtifact and
-/// Repair-Run, over and over on the same run, so that each start must cope with the traces of the kill before it:
+/// Writers killed (SIGKILL) at random moments of New-Run, Invoke-RunStage, Write-RunMetric, Add-RunArtifact,
+/// Repair-Run and Import-RunBundle, over and over on the same run, so that each start must cope with the traces of the kill before it:
 /// nothing acknowledged is lost, nothing is torn, Test-Run finds only the traces of a crash (Stale, Leftover), the
 /// next writer or Repair-Run removes them, and nothing outside the root changes. Each campaign prints its seed, its
 /// kills and what Test-Run found.
@@ -102,13 +103,55 @@ public sealed class KillTests(ITestOutputHelper output)
         m.Stages.Exists(s => s.Status == StageStatus.Running && c.Item == $"out/{s.Name}.txt")
         && ((c.Kind == "artifact" && c.Status is CheckStatus.Modified or CheckStatus.Missing) || (c.Kind == "file" && c.Status == CheckStatus.Extra));
 
-    // ==== BUNDLE IMPORT GOES HERE ===================================================================================
-    // Import-RunBundle is being built in parallel. Once the harness has its "import" operation (see
-    // tests/RunTools.FaultHarness/Operations.cs), its campaign is a fact like New-Run's above: kill it on a root, then
-    // every run under the root must verify completely (an import appears whole or not at all), every acknowledged
-    // import must be there, the root's staging folders must all be a dead writer's, and the next import must remove
-    // them. Acknowledged.Add needs one more case for its "import <path>" line.
-    // ================================================================================================================
+    /// <summary>Import-RunBundle -Force over the run an earlier import put there, killed at random moments: the root
+    /// always has the run, whole (the new one or the old one: it is exchanged in one step), the staging folders left
+    /// are a dead writer's, and the next import removes them.</summary>
+    [Fact]
+    public void Import_RunBundle_killed_at_random_moments_never_leaves_the_root_without_the_run_nor_half_of_one()
+    {
+        using var c = new KillCampaign(output, "import");
+        using var source = new TempDirectory();
+        var bundles = Directory.CreateDirectory(source.File("bundles")).FullName;
+        var exported = Expect.Succ(RunFactory.Plan(new NewRunRequest(source.File("runs"), "shipped", [], [], [], [], [], source.Path, "tests"))
+            .Bind(RunFactory.Execute)).Path!;
+        Expect.Succ(RunOperations.WriteMetrics(exported, Seq(new MetricPoint("auc", 0.9, 1, null), new MetricPoint("loss", 0.2, 1, null))));
+        var weights = new byte[3 << 20];
+        new Random(3).NextBytes(weights); // random bytes: zeros would compress like a zip bomb
+        File.WriteAllBytes(source.File("weights.bin"), weights);
+        Expect.Succ(RunOperations.AddArtifact(exported, source.File("weights.bin"), "artifacts/weights.bin", copy: true, null, null, force: false));
+        Expect.Succ(BundleExport.Plan(Seq1(exported), Path.Combine(bundles, "bundle.zip"), force: false).Bind(BundleExport.Execute));
+        var root = c.Sandbox.Root;
+        var target = Path.Combine(root, Path.GetFileName(exported));
+
+        void CheckRoot()
+        {
+            if (!Directory.Exists(target)) c.Fail($"after kill {c.Kills}, the root has no {Path.GetFileName(target)}: the replaced run is gone");
+            var left = CrashInvariants.NotMended(target).ToList();
+            if (left.Count > 0) c.Fail($"after kill {c.Kills}, the imported run is not whole:\n  {string.Join("\n  ", left)}");
+            var strays = Directory.GetDirectories(root).Where(d => !Path.GetFileName(d).StartsWith('.') && d != target).ToList();
+            if (strays.Count > 0) c.Fail($"other folders appeared in the root: {string.Join(", ", strays)}");
+            c.Tally("Leftover staging folder", Leftovers.InRoot(root).Count(l => l.Kind == "staging folder"));
+            var live = CrashInvariants.LiveStaging(root).ToList();
+            if (live.Count > 0) c.Fail(string.Join("\n", live));
+            c.CheckOutsideRoot();
+        }
+
+        c.RunToEnd(root, 1, "--sources", bundles);
+        for (var k = 0; k < Kills / 2; k++)
+        {
+            c.KillOnce(root, "--sources", bundles);
+            CheckRoot();
+            if (k % 7 == 6)
+            {
+                c.RunToEnd(root, 1, "--sources", bundles);
+                c.MendedByWriter();
+                CheckRoot();
+                if (Leftovers.InRoot(root).Exists(l => l.Kind == "staging folder")) c.Fail("the next import left staging folders");
+            }
+        }
+        if (c.Acks.Imports.Any(p => p != target)) c.Fail($"an import acknowledged another run: {string.Join(", ", c.Acks.Imports)}");
+        c.Report();
+    }
 
     /// <summary>One run, killed <see cref="Kills"/> times in the middle of the campaign's operation, checked after
     /// every kill; at the end a writer that runs to its end must leave a run that Test-Run passes entirely.</summary>
