@@ -61,13 +61,17 @@ public sealed class RepairRunTests : IDisposable
         result.AssertNoErrors();
         Assert.Equal(["QuarantineLines", "RewriteManifest"], Actions(result));
         Expect.AllOk(ps.Run("Test-Run $run"));
-        var quarantine = Directory.EnumerateFiles(Path.Combine(dir, "sidecars"), "*.jsonl").Single();
-        var bytes = File.ReadAllBytes(quarantine);
-        Assert.Equal(Encoding.UTF8.GetBytes(garbage + "\n"), bytes);
-        Assert.Equal(Sha(bytes) + ".jsonl", Path.GetFileName(quarantine));
         using var last = JsonDocument.Parse(Lines()[^1]);
         Assert.Equal("events_repaired", last.RootElement.GetProperty("type").GetString());
         Assert.Equal(1, last.RootElement.GetProperty("lines").GetInt32());
+        var quarantine = Path.Combine(dir, last.RootElement.GetProperty("quarantine").GetProperty("path").GetString()!);
+        var bytes = File.ReadAllBytes(quarantine);
+        Assert.Equal(Encoding.UTF8.GetBytes(garbage + "\n"), bytes);
+        Assert.Equal(Sha(bytes) + ".jsonl", Path.GetFileName(quarantine));
+        // The whole log as it was is kept too, byte for byte; the lines before the garbage are unchanged.
+        var previous = Path.Combine(dir, last.RootElement.GetProperty("previous_log").GetProperty("path").GetString()!);
+        Assert.Equal(string.Join('\n', lines) + "\n", File.ReadAllText(previous));
+        Assert.Equal(lines.Take(5), Lines().Take(5));
         // Nothing of the history is lost: the three metric values are still there, and the repair is recorded.
         Assert.Equal(new object[] { 0.5, 0.4, 0.3 }, ps.Run("(Get-RunMetric -Run $run loss).Value").Output.Select(o => o.BaseObject));
         Assert.Equal("quarantined", ps.Run("(Get-RunManifest $run).Repairs[0].Kind").Output.Single().BaseObject);

@@ -38,3 +38,38 @@ public sealed class EventLogScaleTests : IDisposable
         Assert.All(Expect.Succ(RunInspection.Verify(run, lineage: false)), c => Assert.True(c.Passed, $"{c.Kind} {c.Item} {c.Status} {c.Detail}"));
     }
 }
+
+/// <summary>A writer killed in the middle of an append of several events leaves a part of them: readers and writers
+/// take an append all or none.</summary>
+public sealed class PartialAppendTests : IDisposable
+{
+    readonly TempDirectory temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public void An_append_cut_short_by_a_kill_is_left_out_by_readers_and_cut_by_the_next_writer()
+    {
+        var run = Expect.Succ(RunFactory.Plan(new NewRunRequest(temp.Path, "batch", [], [], [], [], [], temp.Path, "7.6.9")).Bind(RunFactory.Execute)).Path!;
+        Expect.Succ(RunOperations.WriteMetrics(run, Seq1(new MetricPoint("loss", 1, 1, null))));
+        var runJson = File.ReadAllBytes(Path.Combine(run, "run.json"));
+        var events = Path.Combine(run, "events.jsonl");
+        var before = new FileInfo(events).Length;
+        Expect.Succ(RunOperations.WriteMetrics(run, toSeq(Enumerable.Range(2, 3).Select(i => new MetricPoint("loss", i, i, null)).ToArray())));
+        // The kill: two of the three lines made it to disk, run.json was never rewritten.
+        var lines = File.ReadAllLines(events);
+        File.WriteAllText(events, string.Join('\n', lines[..^1]) + "\n");
+        File.WriteAllBytes(Path.Combine(run, "run.json"), runJson);
+
+        var read = Expect.Succ(RunStore.Read(run));
+        Assert.Equal((1L, 1.0), (read.Metric("loss")!.Count, read.Metric("loss")!.Last));
+        var checks = Expect.Succ(RunInspection.Verify(run, lineage: false));
+        Assert.Contains(checks, c => c.Kind == "events" && c.Status == CheckStatus.Stale);
+        Assert.DoesNotContain(checks, c => !c.Passed && c.Status != CheckStatus.Stale);
+
+        var written = Expect.Succ(RunOperations.WriteMetrics(run, Seq1(new MetricPoint("loss", 9, 9, null)))).Manifest;
+        Assert.Equal((2L, 9.0), (written.Metric("loss")!.Count, written.Metric("loss")!.Last));
+        Assert.Equal(before, File.ReadAllLines(events)[..^1].Sum(l => System.Text.Encoding.UTF8.GetByteCount(l) + 1));
+        Assert.All(Expect.Succ(RunInspection.Verify(run, lineage: false)), c => Assert.True(c.Passed, $"{c.Kind} {c.Item} {c.Status} {c.Detail}"));
+    }
+}

@@ -52,7 +52,8 @@ public sealed class RunLockTests : IDisposable
     {
         var elsewhere = dir.Write("elsewhere", "");
         File.CreateSymbolicLink(Path.Combine(dir.Path, RunLayout.Lock), elsewhere);
-        Assert.IsType<StorageFailed>(Expect.Fail(RunLock.Acquire(dir.Path, TimeSpan.FromSeconds(5))));
+        Assert.IsType<RunCorrupted>(Expect.Fail(RunLock.Acquire(dir.Path, TimeSpan.FromSeconds(5))));
+        Assert.Equal("", File.ReadAllText(elsewhere));
     }
 
     [Fact]

@@ -69,6 +69,14 @@ public sealed class SymlinkTests : IDisposable
     }
 
     [Fact]
+    public void A_link_whose_target_climbs_out_through_a_folder_that_does_not_exist_yet_is_outside()
+    {
+        Directory.CreateSymbolicLink(Path.Combine(run, "artifacts", "l"), Path.Combine("missing", "..", "..", "..", "outside"));
+        Expect.Error(new PathOutsideRun("artifacts/l/x.txt", run), StageRunner.WritableInRun(run, "artifacts/l/x.txt"));
+        Assert.Throws<ArgumentException>(() => Context().Resolve("artifacts/l/x.txt"));
+    }
+
+    [Fact]
     public void A_link_loop_is_outside_rather_than_an_endless_walk()
     {
         Directory.CreateSymbolicLink(Path.Combine(run, "a"), Path.Combine(run, "b"));

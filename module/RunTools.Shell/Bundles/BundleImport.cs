@@ -129,9 +129,10 @@ public static class BundleImport
     {
         var problems = new List<RunError>();
         var replaced = new List<ReplacedRun>();
-        var existing = RunStore.List(request.Root)
-            .Choose(dir => RunStore.Read(dir).Match(m => Some((Path: dir, m.RunId)), _ => None))
-            .ToDictionary(r => r.RunId, r => r.Path);
+        var readable = RunStore.List(request.Root).Choose(dir => RunStore.Read(dir).Match(m => Some((Path: dir, Manifest: m)), _ => None)).Strict();
+        // Copies of a run under one root share its id: each is a run the import would stand beside.
+        var existing = readable.GroupBy(r => r.Manifest.RunId).ToDictionary(g => g.Key, g => g.Select(r => r.Path).ToList());
+        var locked = readable.Filter(r => r.Manifest.Locked).Map(r => r.Path).ToHashSet();
         foreach (var run in manifest.Runs)
         {
             var target = Path.Combine(request.Root, run.Name);
@@ -139,13 +140,16 @@ public static class BundleImport
             {
                 if (!RunStore.IsRun(target))
                     problems.Add(new RunExists(target, $"'{run.Name}' in the bundle would take its place, and it is not a run; RunTools never replaces it"));
+                else if (locked.Contains(target))
+                    problems.Add(new RunRetentionLocked(target, run.Name, "the bundle would replace it"));
                 else if (!request.Force)
                     problems.Add(new RunExists(target, $"the bundle holds a run of the same name; use -Force to replace it"));
                 else replaced.Add(new ReplacedRun(target, run.Name, ReadId(target), run.Name));
             }
-            if (existing.TryGetValue(run.RunId, out var same) && !string.Equals(same, target, StringComparison.Ordinal))
+            foreach (var same in existing.GetValueOrDefault(run.RunId, []).Where(p => !string.Equals(p, target, StringComparison.Ordinal)))
             {
-                if (!request.Force) problems.Add(new RunExists(same, $"it has the run id {run.RunId} of '{run.Name}' in the bundle; use -Force to replace it"));
+                if (locked.Contains(same)) problems.Add(new RunRetentionLocked(same, Path.GetFileName(same), $"'{run.Name}' in the bundle has its run id"));
+                else if (!request.Force) problems.Add(new RunExists(same, $"it has the run id {run.RunId} of '{run.Name}' in the bundle; use -Force to replace it"));
                 else replaced.Add(new ReplacedRun(same, Path.GetFileName(same), run.RunId, run.Name));
             }
         }
@@ -163,9 +167,10 @@ public static class BundleImport
     {
         var work = Path.Combine(request.Root, RunLayout.RootWorkArea);
         var staging = Path.Combine(work, RunLayout.Staging, RunLayout.StagingName(SystemInfo.Writer, Guid.NewGuid()));
+        var undone = true;
         try
         {
-            Leftovers.Remove(Leftovers.InRoot(request.Root).Filter(l => l.Kind == "staging folder"));
+            Leftovers.Remove(Leftovers.InRoot(request.Root).Filter(l => l.Kind == Leftovers.StagingFolder));
             Directory.CreateDirectory(staging);
             foreach (var run in manifest.Runs) Directory.CreateDirectory(Path.Combine(staging, run.Name));
             var byName = archive.Entries.GroupBy(e => e.FullName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
@@ -176,7 +181,11 @@ public static class BundleImport
             }
             var verified = manifest.Runs.Map(run => Verify(run, Path.Combine(staging, run.Name))).Sequence();
             if (verified.IsFail) return verified.Map(_ => Seq<RunManifest>());
-            return Place(request, manifest, staging, replaced);
+            var placed = Place(request, manifest, staging, replaced, out undone);
+            return undone ? placed : placed.Match(
+                Succ: FinSucc,
+                Fail: e => FinFail<Seq<RunManifest>>(new StorageFailed(staging, "import",
+                    $"{e.Message}; a replaced run could not be put back and is kept in '{staging}' or the root's .runtools/trash")));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -184,7 +193,8 @@ public static class BundleImport
         }
         finally
         {
-            TryDelete(staging);
+            // A staging folder that may hold a replaced run that could not be put back is kept.
+            if (undone) TryDelete(staging);
         }
     }
 
@@ -224,82 +234,94 @@ public static class BundleImport
             : FinFail<Unit>(new BundleHashMismatch(item.Entry, $"its SHA-256 is {actual[..12]}…; bundle.json lists {item.Sha256[..12]}…"));
     }
 
-    /// <summary>A staged run reads as a run, and is the run bundle.json describes: same id and key, same chain head and
-    /// event count (its history is the one that was exported).</summary>
+    /// <summary>A staged run verifies as Test-Run verifies it (its log line by line and its hash chain, run.json byte for
+    /// byte against the replay, every file against its recorded hash; a crash's traces aside; its data inputs live
+    /// elsewhere and are not checked), and is the run bundle.json describes: same id and key, and the history that was
+    /// exported (the replayed log's chain head and event count).</summary>
     static Fin<RunManifest> Verify(BundleRun run, string staged)
     {
         var entry = $"{BundleEntries.RunsFolder}/{run.Name}/";
-        var read = RunStore.Read(staged);
-        if (read.Case is Error error)
+        var inspected = RunInspection.Inspect(staged, lineage: false);
+        if (inspected.Case is Error error)
             return FinFail<RunManifest>(error is SchemaVersionUnsupported newer
-                ? newer with { Path = entry + RunLayout.Manifest }
+                ? newer with { Path = entry + Path.GetRelativePath(staged, newer.Path.Split(':')[0]).Replace('\\', '/') }
                 : new BundleHashMismatch(entry, $"it does not read as a run: {error.Message}"));
+        var seen = (Verification.RunSeen)inspected;
+        var bad = Verification.RunVerification.Check(seen).Filter(c => c.Kind != "input" && !c.Passed && c.Status != Views.CheckStatus.Stale);
+        if (!bad.IsEmpty)
+            return FinFail<RunManifest>(new BundleHashMismatch(entry + bad.Head.Item, $"the run does not verify: {bad.Head.Status}{(bad.Head.Detail is { } d ? $" ({d})" : "")}"));
+        var read = RunStore.Read(staged);
+        if (read.Case is Error unreadable) return FinFail<RunManifest>(new BundleHashMismatch(entry, $"it does not read as a run: {unreadable.Message}"));
         var m = (RunManifest)read;
+        var (head, events) = (seen.Log.Head, seen.Log.Replayed?.EventCount ?? 0);
         if (m.RunId != run.RunId || m.Key != run.Key)
             return FinFail<RunManifest>(new BundleHashMismatch(entry, $"it is the run {m.RunId} ({m.Key}); bundle.json lists {run.RunId} ({run.Key})"));
-        if (m.ChainHead != run.ChainHead || m.EventCount != run.EventCount)
+        if (head != run.ChainHead || events != run.EventCount)
             return FinFail<RunManifest>(new BundleHashMismatch(entry,
-                $"its history ends at event {m.EventCount} with chain head {Short(m.ChainHead)}; bundle.json lists event {run.EventCount} with {Short(run.ChainHead)}"));
+                $"its history ends at event {events} with chain head {Short(head)}; bundle.json lists event {run.EventCount} with {Short(run.ChainHead)}"));
         return m;
     }
 
     static string Short(string? hash) => hash is null ? "none" : hash[..Math.Min(12, hash.Length)] + "…";
 
-    /// <summary>Moves the runs being replaced into the trash and each staged run into place, one rename each. If any
-    /// rename fails, the ones done are undone in reverse order, so the root is as it was. The replaced runs are
-    /// deleted only once every new run is in place.</summary>
-    static Fin<Seq<RunManifest>> Place(ImportRequest request, BundleManifest manifest, string staging, Seq<ReplacedRun> replaced)
+    /// <summary>Puts each staged run in place, so that a killed import never leaves the root without a run it had nor
+    /// with half of one: a run replaced by one of the same name is exchanged with it in one step where the file system
+    /// can (the old run lands in the staging folder); new runs go in next; runs replaced under another name (same id)
+    /// are moved to the trash only once the new runs are in place. Where no exchange is possible, a replaced run of the
+    /// same name is moved to the trash right before its replacement is moved in. A failure undoes what was done, in
+    /// reverse order; the trash is a folder of this writer's (see <see cref="RunLayout.StagingName"/>), so nobody else
+    /// deletes it while the import may still need it.</summary>
+    static Fin<Seq<RunManifest>> Place(ImportRequest request, BundleManifest manifest, string staging, Seq<ReplacedRun> replaced, out bool undone)
     {
-        var trash = Path.Combine(request.Root, RunLayout.RootWorkArea, RunLayout.Trash, Guid.NewGuid().ToString("N"));
+        undone = true;
+        var trash = Path.Combine(request.Root, RunLayout.RootWorkArea, RunLayout.Trash, RunLayout.StagingName(SystemInfo.Writer, Guid.NewGuid()));
         var done = new Stack<(string From, string To, bool Exchanged)>();
+        Fin<Seq<RunManifest>> Failed(Fin<Seq<RunManifest>> error, ref bool undoneAll)
+        {
+            undoneAll = Undo(done);
+            return error;
+        }
         try
         {
-            // A run replaced by one of the same name is exchanged with it in one step where the file system can, so
-            // it is never absent from the root: the old run lands in the staging folder and goes with it.
-            var exchanged = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
-            foreach (var run in manifest.Runs)
+            var targets = manifest.Runs.Map(run => (Run: run, Staged: Path.Combine(staging, run.Name), Target: Path.Combine(request.Root, run.Name))).Strict();
+            var inPlace = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
+            foreach (var (_, staged, target) in targets.Filter(t => replaced.Exists(r => r.Path == t.Target)))
             {
-                var target = Path.Combine(request.Root, run.Name);
-                if (!replaced.Exists(r => r.Path == target)) continue;
-                var swapped = ExchangeLocked(Path.Combine(staging, run.Name), target);
-                if (swapped.IsFail)
-                {
-                    Undo(done);
-                    return swapped.Map(_ => Seq<RunManifest>());
-                }
+                var swapped = ExchangeLocked(staged, target);
+                if (swapped.IsFail) return Failed(swapped.Map(_ => Seq<RunManifest>()), ref undone);
                 if (!(bool)swapped) continue;
-                exchanged.Add(target);
-                done.Push((Path.Combine(staging, run.Name), target, true));
+                inPlace.Add(target);
+                done.Push((staged, target, true));
             }
-            foreach (var old in replaced.Filter(r => !exchanged.Contains(r.Path)))
+            foreach (var (run, staged, target) in targets.Filter(t => !inPlace.Contains(t.Target)))
             {
-                var moved = MoveLocked(old.Path, Path.Combine(trash, old.Name));
-                if (moved.IsFail)
+                if (replaced.Find(r => r.Path == target).Case is ReplacedRun old)
                 {
-                    Undo(done);
-                    return moved.Map(_ => Seq<RunManifest>());
+                    var moved = MoveLocked(old.Path, Path.Combine(trash, old.Name));
+                    if (moved.IsFail) return Failed(moved.Map(_ => Seq<RunManifest>()), ref undone);
+                    done.Push((old.Path, Path.Combine(trash, old.Name), false));
                 }
-                done.Push((old.Path, Path.Combine(trash, old.Name), false));
-            }
-            foreach (var run in manifest.Runs.Filter(r => !exchanged.Contains(Path.Combine(request.Root, r.Name))))
-            {
-                var target = Path.Combine(request.Root, run.Name);
                 try
                 {
-                    Directory.Move(Path.Combine(staging, run.Name), target);
+                    Directory.Move(staged, target);
                 }
                 catch (IOException) when (Directory.Exists(target) || File.Exists(target))
                 {
-                    Undo(done);
-                    return FinFail<Seq<RunManifest>>(new RunExists(target, "another process created it during the import"));
+                    return Failed(FinFail<Seq<RunManifest>>(new RunExists(target, "another process created it during the import")), ref undone);
                 }
-                done.Push((Path.Combine(staging, run.Name), target, false));
+                done.Push((staged, target, false));
+                inPlace.Add(target);
+            }
+            foreach (var old in replaced.Filter(r => !inPlace.Contains(r.Path) && Directory.Exists(r.Path)))
+            {
+                var moved = MoveLocked(old.Path, Path.Combine(trash, old.Name));
+                if (moved.IsFail) return Failed(moved.Map(_ => Seq<RunManifest>()), ref undone);
+                done.Push((old.Path, Path.Combine(trash, old.Name), false));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Undo(done);
-            return FinFail<Seq<RunManifest>>(new StorageFailed(request.Root, "move the imported runs into", e.Message));
+            return Failed(FinFail<Seq<RunManifest>>(new StorageFailed(request.Root, "move the imported runs into", e.Message)), ref undone);
         }
         TryDelete(trash);
         return manifest.Runs.Map(run => RunStore.Read(Path.Combine(request.Root, run.Name))).Sequence();
@@ -335,21 +357,25 @@ public static class BundleImport
         }
     }
 
-    static void Undo(Stack<(string From, string To, bool Exchanged)> done)
+    /// <summary>Undoes the moves done, in reverse order; false when one could not be undone (a replaced run may then be
+    /// in the staging folder or the trash, which are then kept).</summary>
+    static bool Undo(Stack<(string From, string To, bool Exchanged)> done)
     {
+        var all = true;
         while (done.Count > 0)
         {
             var (from, to, exchanged) = done.Pop();
             try
             {
-                if (exchanged) Files.Directories.TryExchange(from, to);
+                if (exchanged) all &= Files.Directories.TryExchange(from, to);
                 else Directory.Move(to, from);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // Best effort: the run stays where it is (in the trash or the staging folder), found by Repair-Run.
+                all = false;
             }
         }
+        return all;
     }
 
     static void TryDelete(string directory)

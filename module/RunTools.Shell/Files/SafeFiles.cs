@@ -40,8 +40,9 @@ public static class RealPaths
             {
                 if (!File.Exists(next) && !Directory.Exists(next))
                 {
-                    // Nothing more exists on the way: the rest is where a file would be created.
-                    return Path.Combine([next, .. pending]);
+                    // Nothing more exists on the way: the rest is where a file would be created, its ".." folded as
+                    // they will be once the folders on the way are made.
+                    return Path.GetFullPath(Path.Combine([next, .. pending]));
                 }
                 current = next;
                 continue;

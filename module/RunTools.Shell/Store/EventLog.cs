@@ -131,14 +131,24 @@ public static class EventLog
         var path = PathOf(run);
         var from = manifest is null ? LogTriage.Start : LogTriage.After(start.Count, start.Head, start.ChainedFrom, manifest);
         RunError? problem = null;
+        // Where the log stands after the last whole append, and the events of the append being read: an append cut
+        // short by a kill counts as a cut-off tail, taken all or none.
         var state = start;
-        var read = Triage(run, sidecars, from, start.Bytes, (raw, verdict, _) =>
+        var committed = (State: start, Triage: from);
+        var pending = new List<RunEvent>();
+        var read = Triage(run, sidecars, from, start.Bytes, (raw, verdict, after) =>
         {
             switch (verdict)
             {
                 case KeepLine { Note: null } keep:
-                    seen?.Invoke(keep.Event);
+                    pending.Add(keep.Event);
                     state = state with { Bytes = raw.Offset + raw.Bytes.Length + 1, Count = raw.Number, Head = raw.Hash };
+                    if (after.Whole)
+                    {
+                        committed = (state, after);
+                        if (seen is not null) foreach (var e in pending) seen(e);
+                        pending.Clear();
+                    }
                     return true;
                 case KeepLine keep:
                     problem = new RunCorrupted($"{path}:{raw.Number}", keep.Note!);
@@ -151,8 +161,12 @@ public static class EventLog
             }
         });
         return read.Bind(r => problem is not null ? FinFail<(RunManifest, LogState)>(problem)
-            : r.Triage.Manifest is null ? FinFail<(RunManifest, LogState)>(new RunCorrupted(path, "there are no events"))
-            : FinSucc((r.Triage.Manifest, state with { ChainedFrom = r.Triage.ChainedFrom, TornTail = r.TornTail })));
+            : committed.Triage.Manifest is null ? FinFail<(RunManifest, LogState)>(new RunCorrupted(path, "there are no events"))
+            : FinSucc((committed.Triage.Manifest, committed.State with
+            {
+                ChainedFrom = committed.Triage.ChainedFrom,
+                TornTail = r.TornTail || committed.State.Bytes < r.End,
+            })));
     }
 
     /// <summary>Whether the complete line that ends at <paramref name="end"/> has the hash <paramref name="head"/>: a
@@ -204,10 +218,12 @@ public static class EventLog
         var text = new MemoryStream();
         var sidecars = new List<Sidecar>();
         var after = state with { TornTail = false };
+        var first = true;
         foreach (var e in events)
         {
             var seq = after.Count + 1;
-            var (line, referenced) = RunJson.EncodeEvent(seq, after.Head, e);
+            var (line, referenced) = RunJson.EncodeEvent(seq, after.Head, e, first ? events.Count : null);
+            first = false;
             sidecars.AddRange(referenced);
             var bytes = Encoding.UTF8.GetBytes(line);
             text.Write(bytes);

@@ -19,6 +19,8 @@ public static class Leftovers
 {
     /// <summary>The kind of a leftover that is put in place rather than removed.</summary>
     public const string StagedArtifact = "staged artifact";
+    public const string StagingFolder = "staging folder";
+    public const string TrashFolder = "trash folder";
 
     /// <summary>A temporary file or staging folder from another host is taken for a leftover after this long.</summary>
     public static readonly TimeSpan RemoteAfter = TimeSpan.FromDays(1);
@@ -92,12 +94,18 @@ public static class Leftovers
                     var writer = RunLayout.WriterOf(System.IO.Path.GetFileName(folder));
                     // A folder without a writer's name comes from an older RunTools: a day is long enough for any creation.
                     var gone = writer is null ? DateTime.UtcNow - touched > RemoteAfter : !SystemInfo.MayBeWorking(writer, touched, RemoteAfter);
-                    if (gone) found.Add(new Leftover(folder, "staging folder", writer is null ? "left by an interrupted creation" : $"left by process {writer.Pid} on {writer.Host}, which is gone"));
+                    if (gone) found.Add(new Leftover(folder, StagingFolder, writer is null ? "left by an interrupted creation" : $"left by process {writer.Pid} on {writer.Host}, which is gone"));
                 }
             var trash = System.IO.Path.Combine(work, RunLayout.Trash);
             if (Directory.Exists(trash))
                 foreach (var folder in Directory.EnumerateDirectories(trash))
-                    found.Add(new Leftover(folder, "trash folder", "a removed run whose files were not all deleted"));
+                {
+                    // A folder of a writer that may still be working (an import holding the run it replaces until its
+                    // replacement is in place) is never touched.
+                    var writer = RunLayout.WriterOf(System.IO.Path.GetFileName(folder));
+                    if (writer is null || !SystemInfo.MayBeWorking(writer, Directory.GetLastWriteTimeUtc(folder), RemoteAfter))
+                        found.Add(new Leftover(folder, TrashFolder, "a removed run whose files were not all deleted"));
+                }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -70,7 +70,7 @@ public static class RunFactory
         try
         {
             // Leftovers of creations that were killed half way (their process is gone) go first.
-            Leftovers.Remove(Leftovers.InRoot(plan.Root).Filter(l => l.Kind == "staging folder"));
+            Leftovers.Remove(Leftovers.InRoot(plan.Root).Filter(l => l.Kind == Leftovers.StagingFolder));
             Directory.CreateDirectory(Path.Combine(staging, RunLayout.Logs));
             var configFiles = RunStore.WriteConfigFiles(staging, plan.Resolved, plan.OverridesYaml);
             for (var attempt = 1; attempt <= 1000; attempt++)

@@ -23,7 +23,8 @@ public static class RunInspection
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(run));
         if (!Directory.Exists(full) || !RunStore.IsRun(full)) return FinFail<RunSeen>(new RunNotFound(run));
-        var links = OwnFiles.Check(full, RunLayout.Manifest, RunLayout.Events, RunLayout.Sidecars, RunLayout.Logs);
+        // A run written by a newer RunTools is not damage: it is reported as such, not judged by rules it does not follow.
+        var links = OwnFiles.Check(full, RunLayout.Manifest, RunLayout.Events, RunLayout.Sidecars, RunLayout.Logs).Bind(_ => RunStore.NotNewer(full));
         if (links.IsFail) return links.Map(_ => default(RunSeen)!);
         try
         {
@@ -97,6 +98,8 @@ public static class RunInspection
         RunManifest? atRunJson = null;
         long? chainedFromAtRunJson = null;
         LogProblem? first = null;
+        // The log up to its last whole append: an append cut short by a kill at the end is a cut-off tail.
+        var whole = (Lines: 0L, End: 0L, Events: 0L, Head: (string?)null, Triage: LogTriage.Start);
         void Problem(LogProblem p)
         {
             first ??= p;
@@ -125,11 +128,12 @@ public static class RunInspection
                 headAtRunJson = raw.Hash;
                 chainedFromAtRunJson = after.ChainedFrom;
             }
+            if (after.Whole) whole = (lines, raw.Offset + raw.Bytes.Length + 1, events, head, after);
             return true;
         });
         return read.Match(
-            Succ: r => (new LogSeen(true, lines, r.End, events, dropped, new FileInfo(path).Length - r.End, toSeq(problems), more, r.Triage.Manifest, head,
-                r.Triage.ChainedFrom, atRunJson, headAtRunJson, chainedFromAtRunJson), hashes, first),
+            Succ: r => (new LogSeen(true, whole.Lines, whole.End, whole.Events, dropped, new FileInfo(path).Length - whole.End, toSeq(problems), more,
+                whole.Triage.Manifest, whole.Head, whole.Triage.ChainedFrom, atRunJson, headAtRunJson, chainedFromAtRunJson), hashes, first),
             Fail: e => (new LogSeen(true, lines, 0, events, dropped, 0, Seq1(new LogProblem(lines + 1, CheckStatus.Modified, e.Message)), 0, null, head, null, null, null),
                 hashes, new LogProblem(lines + 1, CheckStatus.Modified, e.Message)));
     }

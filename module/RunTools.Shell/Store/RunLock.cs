@@ -37,6 +37,10 @@ public sealed class RunLock : IDisposable
         var path = Path.Combine(runDirectory, RunLayout.Lock);
         var queue = Path.Combine(runDirectory, RunLayout.LockQueue);
         var started = DateTime.UtcNow;
+        if (!Directory.Exists(runDirectory)) return FinFail<RunLock>(new RunNotFound(runDirectory));
+        // Neither the lock nor the queue may lead elsewhere: tickets would be made (and dead ones deleted) there.
+        var links = OwnFiles.Check(runDirectory, RunLayout.Lock, RunLayout.LockQueue);
+        if (links.IsFail) return links.Map(_ => default(RunLock)!);
         try
         {
             // Nobody waiting: take the lock if it is free.
@@ -52,9 +56,9 @@ public sealed class RunLock : IDisposable
                 delay = Math.Min(delay * 2, 40);
             }
         }
-        catch (DirectoryNotFoundException)
+        catch (Exception e) when (e is DirectoryNotFoundException || (e is IOException && !Directory.Exists(runDirectory)))
         {
-            return FinFail<RunLock>(new RunNotFound(runDirectory));
+            return FinFail<RunLock>(new RunNotFound(runDirectory)); // the run went away meanwhile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

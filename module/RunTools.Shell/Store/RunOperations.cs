@@ -28,8 +28,18 @@ public static class RunOperations
             var now = DateTimeOffset.UtcNow;
             var error = to == RunStatus.Failed ? new ErrorInfo("SetRunStatus", message ?? "marked failed", null, now) : null;
             var observed = RunStore.Observe(m, Liveness.DefaultStaleAfter);
-            return RunCommands.SetStatus(m, observed.Status, observed.Live, to, SystemInfo.CurrentProcess, now, message, error);
+            return RunCommands.SetStatus(m, observed.Status, observed.Live, to, SystemInfo.CurrentProcess, now, message, error, RunningStageLogs(m));
         });
+
+    /// <summary>The logs of the stages stored as running, hashed now (a stage closed with its run ends with its log).</summary>
+    static Map<string, FileHash> RunningStageLogs(RunManifest m) =>
+        toMap(m.Stages.Filter(s => s.Status == StageStatus.Running).Choose(s =>
+        {
+            var path = Path.Combine(m.Path!, RunLayout.LogFor(s.Name));
+            return File.Exists(path) && !RealPaths.IsLink(path)
+                ? FileInspector.Hash(path, RunLayout.LogFor(s.Name)).ToOption().Map(h => (s.Name, h))
+                : None;
+        }));
 
     // ---- artifacts -------------------------------------------------------------------------------------------
 
@@ -150,7 +160,7 @@ public static class RunOperations
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(run));
         var root = Path.GetDirectoryName(full)!;
-        var trash = Path.Combine(root, RunLayout.RootWorkArea, "trash", Guid.NewGuid().ToString("N"));
+        var trash = Path.Combine(root, RunLayout.RootWorkArea, RunLayout.Trash, RunLayout.StagingName(SystemInfo.Writer, Guid.NewGuid()));
         var locked = RunLock.Acquire(full, RunLock.DefaultTimeout);
         if (locked.IsFail) return locked.Map(_ => unit);
         var held = (RunLock)locked;
@@ -178,24 +188,10 @@ public static class RunOperations
         {
             // The run is gone from the root; a leftover in .runtools/trash is removed by the next Remove-Run.
         }
-        EmptyTrash(root);
+        // Other removals' leftovers, of writers that are gone (an import may hold a run in the trash until its
+        // replacement is in place).
+        Leftovers.Remove(Leftovers.InRoot(root).Filter(l => l.Kind == Leftovers.TrashFolder));
         return unit;
-    }
-
-    static void EmptyTrash(string root)
-    {
-        var trash = Path.Combine(root, RunLayout.RootWorkArea, "trash");
-        if (!Directory.Exists(trash)) return;
-        foreach (var leftover in Directory.EnumerateDirectories(trash))
-        {
-            try
-            {
-                Directory.Delete(leftover, recursive: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-            }
-        }
     }
 
 }

@@ -1,3 +1,4 @@
+using LanguageExt.Common;
 using RunTools.Domain;
 using RunTools.Manifests;
 using RunTools.Serialization;
@@ -34,6 +35,16 @@ public static class RunRepair
         if (!Directory.Exists(full) || !RunStore.IsRun(full)) return FinFail<Seq<RepairAction>>(new RunNotFound(run));
         var links = OwnFiles.Check(full, RunLayout.Lock, RunLayout.LockQueue, RunLayout.Manifest, RunLayout.Events, RunLayout.Sidecars, RunLayout.Logs);
         if (links.IsFail) return links.Map(_ => Seq<RepairAction>());
+
+        // Asked before the lock is taken (a prompt must not keep the run's writers waiting), on the plan as it is now.
+        var preview = PlanWithLeftovers(full);
+        if (preview.IsFail) return preview.Map(_ => Seq<RepairAction>());
+        var (_, previewActions, _) = ((string, Seq<RepairAction>, Seq<Leftover>))preview;
+        var previewLog = LogPart(previewActions);
+        var logApproved = !previewLog.IsEmpty && approve(Combined(previewLog));
+        var approvedLeftovers = previewActions.Filter(a => a.Action == RepairAction.RemoveLeftover && approve(a)).Map(a => a.Item).ToHashSet();
+        if (!logApproved && approvedLeftovers.Count == 0) return Seq<RepairAction>();
+
         var locked = RunLock.Acquire(full, RunLock.DefaultTimeout);
         if (locked.IsFail) return locked.Map(_ => Seq<RepairAction>());
         var done = new List<RepairAction>();
@@ -41,18 +52,22 @@ public static class RunRepair
         {
             try
             {
+                // Planned again under the lock: only what was approved, and the log only if its repair is still the one
+                // that was approved (another writer may have mended it, or changed it, meanwhile).
                 var planned = PlanWithLeftovers(full);
                 if (planned.IsFail) return planned.Map(_ => Seq<RepairAction>());
-                var actions = ((string, Seq<RepairAction>, Seq<Leftover> Found))planned;
-                var logPart = actions.Item2.Filter(a => a.TouchesLog || a.Action == RepairAction.RewriteManifest);
-                if (!logPart.IsEmpty && approve(Combined(logPart)))
+                var (_, actions, found) = ((string, Seq<RepairAction>, Seq<Leftover>))planned;
+                var logPart = LogPart(actions);
+                if (logApproved && !logPart.IsEmpty)
                 {
+                    if (logPart.Map(a => (a.Action, a.Item)) != previewLog.Map(a => (a.Action, a.Item)))
+                        return FinFail<Seq<RepairAction>>(new RunInUse(full, "the run changed while its repair was being confirmed; run Repair-Run again"));
                     var repaired = RepairLog(full, logPart, now);
                     if (repaired.IsFail) return repaired.Map(_ => Seq<RepairAction>());
                     done.AddRange(logPart);
                 }
-                foreach (var leftover in actions.Item2.Filter(a => a.Action == RepairAction.RemoveLeftover))
-                    if (approve(leftover) && !Leftovers.Remove(actions.Found.Filter(l => l.Path == leftover.Item)).IsEmpty)
+                foreach (var leftover in actions.Filter(a => a.Action == RepairAction.RemoveLeftover && approvedLeftovers.Contains(a.Item)))
+                    if (!Leftovers.Remove(found.Filter(l => l.Path == leftover.Item)).IsEmpty)
                         done.Add(leftover);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -62,6 +77,9 @@ public static class RunRepair
         }
         return toSeq(done);
     }
+
+    static Seq<RepairAction> LogPart(Seq<RepairAction> actions) =>
+        actions.Filter(a => a.TouchesLog || a.Action == RepairAction.RewriteManifest);
 
     /// <summary>The leftovers Repair-Run removes: temporary files in the run (staged artifacts it puts in place) and
     /// dead lock tickets, staging and trash folders under its root, each only when its writer is gone.</summary>
@@ -76,7 +94,8 @@ public static class RunRepair
     {
         var sidecars = Sidecars.ReadValid(full);
         if (part.Exists(a => a.Action == RepairAction.RebuildLog)) return Rebuild(full, sidecars, now);
-        if (part.Exists(a => a.Action is RepairAction.QuarantineLines or RepairAction.CutTornLine)) return Rewrite(full, sidecars, part, now);
+        if (part.Exists(a => a.Action == RepairAction.QuarantineLines)) return Rewrite(full, sidecars, part, now);
+        if (part.Exists(a => a.Action == RepairAction.CutTornLine)) return CutTail(full, sidecars, part, now);
         return EventLog.Replay(full, sidecars).Map(r =>
         {
             RunStore.WriteManifest(full, r.Manifest, r.Log);
@@ -113,42 +132,130 @@ public static class RunRepair
         return unit;
     }
 
-    /// <summary>Streams the log through the triage: kept events are written again with fresh sequence numbers and
-    /// hashes (a new, intact chain), dropped lines and a cut-off last line go to the quarantine, and an
-    /// <see cref="EventsRepaired"/> event ends the new log. The new log replaces the old one with one rename.</summary>
+    /// <summary>A cut-off last line alone: its bytes go to the quarantine, the log is cut after its last whole line and
+    /// an <see cref="EventsRepaired"/> event appended; nothing before it is rewritten.</summary>
+    static Fin<Unit> CutTail(string full, HashMap<string, string> sidecars, Seq<RepairAction> part, DateTimeOffset now)
+    {
+        var eventsPath = Path.Combine(full, RunLayout.Events);
+        return from replayed in EventLog.Replay(full, sidecars)
+               from previous in FileInspector.Hash(eventsPath, RunLayout.Events)
+               let torn = TailFrom(eventsPath, replayed.Log.Bytes)
+               let repaired = new EventsRepaired(now, 1, Quarantine(full, torn), previous, Details(part))
+               from manifest in Manifest.Apply(replayed.Manifest, repaired)
+               let log = EventLog.Append(full, replayed.Log, Seq1<RunEvent>(repaired))
+               select WriteRunJson(full, manifest, log);
+
+        static byte[] TailFrom(string path, long offset)
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            stream.Seek(offset, SeekOrigin.Begin);
+            var bytes = new MemoryStream();
+            stream.CopyTo(bytes);
+            bytes.WriteByte((byte)'\n');
+            return bytes.ToArray();
+        }
+    }
+
+    /// <summary>
+    /// Streams the log through the triage into a new log beside it: lines up to the first problem are kept byte for
+    /// byte (so runs that refer to events before the damage still verify); after it, kept events are written again with
+    /// fresh sequence numbers and hashes (a new, intact chain); dropped lines and a cut-off last line go to the
+    /// quarantine; an <see cref="EventsRepaired"/> event ends the new log. The whole old log is kept as a sidecar too
+    /// (<see cref="EventsRepaired.PreviousLog"/>), so nothing of it is lost, not even fields this RunTools does not
+    /// know. The new log replaces the old one with one rename.
+    /// </summary>
     static Fin<Unit> Rewrite(string full, HashMap<string, string> sidecars, Seq<RepairAction> part, DateTimeOffset now)
     {
         var eventsPath = Path.Combine(full, RunLayout.Events);
-        var previous = FileInspector.Hash(eventsPath, RunLayout.Events);
-        if (previous.IsFail) return previous.Map(_ => unit);
+        var previous = KeepWhole(full, eventsPath);
         var quarantined = new MemoryStream();
         var moved = 0;
-        var kept = new List<RunEvent>();
-        var triaged = EventLog.Triage(full, sidecars, LogTriage.Start, 0, (raw, verdict, _) =>
+        var state = LogState.Empty;
+        var rewriting = false;
+        LogTriage? end = null;
+        Error? failed = null;
+        using var staged = AtomicFile.Stage(eventsPath, log =>
         {
-            if (verdict is KeepLine keep) kept.Add(keep.Event);
+            var triaged = EventLog.Triage(full, sidecars, LogTriage.Start, 0, (raw, verdict, after) =>
+            {
+                switch (verdict)
+                {
+                    case KeepLine { Note: null } when !rewriting:
+                        log.Write(raw.Bytes.Span);
+                        log.WriteByte((byte)'\n');
+                        state = state with { Bytes = state.Bytes + raw.Bytes.Length + 1, Count = raw.Number, Head = raw.Hash, ChainedFrom = after.ChainedFrom };
+                        break;
+                    case KeepLine keep:
+                        rewriting = true;
+                        state = Append(log, state, keep.Event, full);
+                        break;
+                    default:
+                        rewriting = true;
+                        quarantined.Write(raw.Bytes.Span);
+                        quarantined.WriteByte((byte)'\n');
+                        moved++;
+                        break;
+                }
+                return true;
+            });
+            if (triaged.Case is Error e) failed = e;
             else
             {
-                quarantined.Write(raw.Bytes.Span);
-                quarantined.WriteByte((byte)'\n');
-                moved++;
+                var (triage, validEnd, torn) = ((LogTriage, long, bool))triaged;
+                end = triage;
+                if (torn)
+                {
+                    using var old = new FileStream(eventsPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                    old.Seek(validEnd, SeekOrigin.Begin);
+                    old.CopyTo(quarantined);
+                    quarantined.WriteByte((byte)'\n');
+                    moved++;
+                }
             }
-            return true;
         });
-        if (triaged.IsFail) return triaged.Map(_ => unit);
-        var end = ((LogTriage, long End, bool Torn))triaged;
-        if (end.Torn)
-        {
-            using var stream = new FileStream(eventsPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            stream.Seek(end.End, SeekOrigin.Begin);
-            stream.CopyTo(quarantined);
-            quarantined.WriteByte((byte)'\n');
-            moved++;
-        }
+        if (failed is not null) return FinFail<Unit>(failed);
         var quarantine = moved > 0 ? Quarantine(full, quarantined.ToArray()) : null;
-        var repaired = new EventsRepaired(now, moved, quarantine, (FileHash)previous, string.Join("; ", part.Filter(a => a.TouchesLog).Map(a => a.Detail)));
-        var events = toSeq(kept).Add(repaired);
-        return Manifest.Replay(events, RunLayout.Events).Map(manifest => Write(full, events, manifest));
+        var repaired = new EventsRepaired(now, moved, quarantine, previous, Details(part));
+        return from kept in end?.Manifest is { } m ? FinSucc(m) : FinFail<RunManifest>(new RunCorrupted(full, "no event of the log can be kept"))
+               from manifest in Manifest.Apply(kept, repaired)
+               select Finish(staged, manifest, repaired);
+
+        Unit Finish(AtomicFile.StagedFile staged, RunManifest manifest, RunEvent repaired)
+        {
+            using (var log = new FileStream(staged.Temporary, FileMode.Append, FileAccess.Write, FileShare.None))
+            {
+                state = Append(log, state, repaired, full);
+                log.Flush(flushToDisk: true);
+            }
+            staged.Commit(overwrite: true);
+            return WriteRunJson(full, manifest, state);
+        }
+    }
+
+    /// <summary>One event written as the next line of the log being rewritten.</summary>
+    static LogState Append(Stream log, LogState state, RunEvent e, string full)
+    {
+        var (bytes, sidecars, after) = EventLog.Encode(state, Seq1(e));
+        Sidecars.Write(full, sidecars);
+        log.Write(bytes);
+        return after;
+    }
+
+    /// <summary>The whole log as it is, kept as a content-addressed sidecar (streamed, not held in memory).</summary>
+    static FileHash KeepWhole(string full, string eventsPath)
+    {
+        using var staged = AtomicFile.StageCopy(eventsPath, Path.Combine(full, RunLayout.Sidecars, "previous.jsonl"));
+        var relative = $"{RunLayout.Sidecars}/{staged.Sha256}.jsonl";
+        if (!File.Exists(Path.Combine(full, relative))) File.Move(staged.Temporary, Path.Combine(full, relative));
+        return new FileHash(relative, staged.Sha256!, staged.Bytes);
+    }
+
+    static string Details(Seq<RepairAction> part) => string.Join("; ", part.Filter(a => a.TouchesLog).Map(a => a.Detail));
+
+    static Unit WriteRunJson(string full, RunManifest manifest, LogState log)
+    {
+        RunStore.WriteManifest(full, manifest, log);
+        return unit;
     }
 
     /// <summary>Writes quarantined bytes as a content-addressed sidecar (once) and returns it.</summary>

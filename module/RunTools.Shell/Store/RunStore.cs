@@ -49,7 +49,8 @@ public static class RunStore
         var decoded = ReadManifestFile(manifestPath, sidecars);
         // A newer schema is not damage, and must not be rewritten by an older writer: say so.
         if (decoded.IsFail && decoded.Match(_ => false, e => e is SchemaVersionUnsupported)) return decoded.Map(_ => default(StoredRun)!);
-        var eventsLength = File.Exists(eventsPath) ? new FileInfo(eventsPath).Length : (long?)null;
+        var eventsInfo = new FileInfo(eventsPath);
+        var eventsLength = eventsInfo.Exists ? eventsInfo.Length : (long?)null;
         if (decoded.Case is RunJson.DecodedManifest d)
         {
             if (eventsLength is null)
@@ -126,20 +127,26 @@ public static class RunStore
     }
 
     /// <summary>A run written by a newer RunTools is refused before anything of it is touched (not even its lock).</summary>
-    static Fin<Unit> NotNewer(string full)
+    /// <remarks>The schema version is read from the first bytes of run.json, else from the first line of the log.</remarks>
+    public static Fin<Unit> NotNewer(string full)
     {
-        var path = Path.Combine(full, RunLayout.Manifest);
-        try
+        foreach (var file in new[] { RunLayout.Manifest, RunLayout.Events })
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
-            var head = new byte[4096];
-            var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-            return RunJson.PeekSchemaVersion(head.AsSpan(0, read)) is { } version ? RunJson.CheckVersion(version, path) : unit;
+            var path = Path.Combine(full, file);
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+                var head = new byte[4096];
+                var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+                if (RunJson.PeekSchemaVersion(head.AsSpan(0, read)) is { } version)
+                    return RunJson.CheckVersion(version, file == RunLayout.Events ? $"{path}:1" : path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Not there (or not readable now): the other file, or the load under the lock, decides.
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return unit; // no run.json (or not readable now): the load under the lock decides
-        }
+        return unit;
     }
 
     static Fin<RunManifest> Persist(string full, StoredRun stored, Seq<RunEvent> events, RunManifest next, Action<RunManifest>? written)

@@ -47,24 +47,30 @@ public sealed class WriteRunMetricCommand : RunCmdlet
     static readonly TimeSpan FlushAfter = TimeSpan.FromSeconds(1);
 
     readonly List<MetricPoint> points = [];
-    DateTime firstPending;
+    DateTimeOffset firstPending, lastArrival;
 
     /// <summary>Each value is checked on its own (a number, finite, with a valid name): a bad one is reported and
     /// left out, and the others are still written.</summary>
+    /// <remarks>Values that come quickly are gathered, up to <see cref="BatchSize"/> or for a second; a value that comes
+    /// a second or more after the one before it (a training loop's epoch) is written at once, with any gathered before
+    /// it. Each value keeps the time it was given.</remarks>
     protected override void Process()
     {
-        if (Metric is null) Add(new MetricPoint(Name, Value, Step, Stage));
+        var now = DateTimeOffset.UtcNow;
+        var slow = now - lastArrival >= FlushAfter; // the first value too (lastArrival is the epoch then)
+        lastArrival = now;
+        if (Metric is null) Add(new MetricPoint(Name, Value, Step, Stage, now));
         else
             foreach (var (name, raw) in PowerShellValues.Entries(Metric))
                 if (Succeeded(Number(name, raw), out var value))
-                    Add(new MetricPoint(name, value, Step, Stage));
-        if (points.Count >= BatchSize || (points.Count > 0 && DateTime.UtcNow - firstPending >= FlushAfter)) Flush();
+                    Add(new MetricPoint(name, value, Step, Stage, now));
+        if (slow || points.Count >= BatchSize || (points.Count > 0 && now - firstPending >= FlushAfter)) Flush();
     }
 
     void Add(MetricPoint point)
     {
         if (!Succeeded(RunCommands.WriteMetrics(Seq1(point), DateTimeOffset.UtcNow), out _)) return;
-        if (points.Count == 0) firstPending = DateTime.UtcNow;
+        if (points.Count == 0) firstPending = point.At ?? DateTimeOffset.UtcNow;
         points.Add(point);
     }
 

@@ -18,7 +18,8 @@ public sealed record NewRunSpec(
     Seq<SecretRef> Secrets = default);
 
 /// <summary>A metric value to record.</summary>
-public sealed record MetricPoint(string Name, double Value, long? Step, string? Stage);
+/// <param name="At">When the value was given (null: when it is written).</param>
+public sealed record MetricPoint(string Name, double Value, long? Step, string? Stage, DateTimeOffset? At = null);
 
 /// <summary>
 /// The decisions: given a manifest and a request, the events to append (or why not). Pure; the shell reads the
@@ -56,8 +57,10 @@ public static class RunCommands
     /// in a completed run; in a process that is gone (abandoned), nobody knows whether its work finished. Closing a run
     /// as failed or cancelled ends the stages whose process is gone, so no stage stays "running" in a finished run.</summary>
     /// <param name="live">The processes working on the run now (see <see cref="Liveness"/>).</param>
+    /// <param name="logs">The logs of the stages stored as running, hashed now (by stage name): a stage closed here ends
+    /// with its log as it is, as any attempt does.</param>
     public static Fin<Seq<RunEvent>> SetStatus(RunManifest m, RunStatus observed, Seq<ProcessInfo> live, RunStatus to, ProcessInfo by,
-        DateTimeOffset now, string? message, ErrorInfo? error)
+        DateTimeOffset now, string? message, ErrorInfo? error, Map<string, FileHash> logs = default)
     {
         if (observed == to) return FinSucc(Seq<RunEvent>());
         var unfinished = m.Stages.Filter(s => s.Status == StageStatus.Running).Map(s => (Stage: s, Observed: Liveness.Observe(s, live)));
@@ -69,7 +72,8 @@ public static class RunCommands
         var ended = Lifecycle.IsFinished(to)
             ? unfinished.Filter(u => u.Observed == StageStatus.Abandoned).Map(u => (RunEvent)new StageEnded(now, u.Stage.Name, u.Stage.Attempt,
                 to == RunStatus.Cancelled ? StageStatus.Cancelled : StageStatus.Failed, Seq<FileHash>(),
-                new ErrorInfo("StageAbandoned", $"the process running it ({u.Stage.Process.Pid} on {u.Stage.Process.Host}) is gone", u.Stage.Name, now)))
+                new ErrorInfo("StageAbandoned", $"the process running it ({u.Stage.Process.Pid} on {u.Stage.Process.Host}) is gone", u.Stage.Name, now),
+                logs.Find(u.Stage.Name).IfNoneUnsafe((FileHash?)null)))
             : Seq<RunEvent>();
         return ChangeStatus(m, observed, to, by, now, message, error).Map(ended.Concat);
     }
@@ -107,7 +111,7 @@ public static class RunCommands
                 from value in double.IsFinite(p.Value)
                     ? FinSucc(p.Value)
                     : FinFail<double>(new MetricInvalid(p.Name, $"{p.Value} is not a finite number"))
-                select (RunEvent)new MetricWritten(now, name, value, p.Step, p.Stage)).Sequence();
+                select (RunEvent)new MetricWritten(p.At ?? now, name, value, p.Step, p.Stage)).Sequence();
 }
 
 /// <summary>The data a run is about: its label and features.</summary>

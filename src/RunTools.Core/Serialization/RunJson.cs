@@ -190,7 +190,9 @@ public static class RunJson
 
     /// <summary>One line of events.jsonl (without the newline):
     /// <c>{"seq":n,"prev":"&lt;hash of line n-1&gt;","type":"...","at":"...",...}</c>; the first line has no prev.</summary>
-    public static (string Line, Seq<Sidecar> Sidecars) EncodeEvent(long seq, string? prev, RunEvent e)
+    /// <param name="batch">On the first line of an append of several events, how many they are: a reader takes them
+    /// all or none (a writer killed half way through the append left the rest out).</param>
+    public static (string Line, Seq<Sidecar> Sidecars) EncodeEvent(long seq, string? prev, RunEvent e, int? batch = null)
     {
         var sidecars = new List<Sidecar>();
         var line = Json.Write(Json.Compact, w =>
@@ -198,6 +200,7 @@ public static class RunJson
             w.WriteStartObject();
             w.WriteNumber("seq", seq);
             if (prev is not null) w.WriteString("prev", prev);
+            if (batch is > 1) w.WriteNumber("batch", batch.Value);
             w.WriteString("type", EventType(e));
             w.Time("at", e.At);
             switch (e)
@@ -285,7 +288,8 @@ public static class RunJson
     /// <summary>One line of events.jsonl read back: its sequence number, the hash of the line before it (null on the
     /// first line and on lines written before the hash chain), the event, and for a first event the schema version of
     /// the log.</summary>
-    public sealed record DecodedEvent(long Seq, string? Prev, RunEvent Event, int? SchemaVersion);
+    /// <param name="Batch">On the first line of an append of several events, how many they are.</param>
+    public sealed record DecodedEvent(long Seq, string? Prev, RunEvent Event, int? SchemaVersion, int? Batch = null);
 
     /// <summary>Reads one line of events.jsonl.</summary>
     public static Fin<DecodedEvent> DecodeEvent(string line, HashMap<string, string> sidecars, string source) =>
@@ -334,7 +338,8 @@ public static class RunJson
             "retention_lock" => new RetentionLockChanged(at, f.Bool("locked"), f.OptionalString("reason")),
             _ => throw new JsonShapeException($"unknown event type '{type}'"),
         };
-        return FinSucc(new DecodedEvent(seq, prev, e, version));
+        var batch = f.OptionalInt("batch") is { } b ? (int)Math.Clamp(b, 0, int.MaxValue) : (int?)null;
+        return FinSucc(new DecodedEvent(seq, prev, e, version, batch));
     }
 
     static string EventType(RunEvent e) => e switch

@@ -29,9 +29,15 @@ public sealed record DropLine(CheckStatus Kind, string Reason, RunError? Cause =
 /// <param name="ChainedFrom">The first sequence number whose line must carry <c>prev</c> (2 for a log written with
 /// the hash chain; later for a log begun before it; null while a log begun before it has no chained line yet).</param>
 /// <param name="Manifest">The replay of the events kept so far.</param>
-public sealed record LogTriage(long Expected, string? LastLineHash, long? ChainedFrom, RunManifest? Manifest)
+/// <param name="BatchLeft">How many events of the append being read are still to come (0: none; the log is whole up to
+/// here). A log that ends with some left was cut in the middle of an append: its reader treats that append's lines as
+/// a cut-off tail.</param>
+public sealed record LogTriage(long Expected, string? LastLineHash, long? ChainedFrom, RunManifest? Manifest, int BatchLeft = 0)
 {
     public static readonly LogTriage Start = new(1, null, null, null);
+
+    /// <summary>Whether the events read so far end with a whole append.</summary>
+    public bool Whole => BatchLeft == 0;
 
     /// <summary>The triage of a log after <paramref name="events"/> events whose last line has the hash
     /// <paramref name="head"/>, replayed into <paramref name="manifest"/> (a writer continuing from run.json).</summary>
@@ -61,6 +67,8 @@ public sealed record LogTriage(long Expected, string? LastLineHash, long? Chaine
             notes.Add($"line {line} carries no hash of line {line - 1} (the chain is broken there)");
         if (line == 1 && d.Prev is not null)
             notes.Add("the first line carries a hash of a line before it: lines before it were removed");
+        if (d.Batch is not null && BatchLeft > 0)
+            notes.Add($"an append of several events is cut short before line {line} ({BatchLeft} of its events are missing)");
 
         var applied = Manifest is null ? Manifests.Manifest.First(d.Event, "events.jsonl") : Manifests.Manifest.Apply(Manifest, d.Event);
         if (applied.IsFail)
@@ -68,6 +76,7 @@ public sealed record LogTriage(long Expected, string? LastLineHash, long? Chaine
 
         var next = moved with
         {
+            BatchLeft = d.Batch is { } batch ? Math.Max(0, batch - 1) : Math.Max(0, BatchLeft - 1),
             Expected = d.Seq + 1,
             ChainedFrom = ChainedFrom ?? (d.SchemaVersion >= 2 ? 2 : d.Prev is not null ? line : null),
             Manifest = (RunManifest)applied,

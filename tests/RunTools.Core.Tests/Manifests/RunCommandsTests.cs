@@ -54,10 +54,11 @@ public sealed class RunCommandsTests
     public void Closing_an_abandoned_run_ends_its_abandoned_stages_so_none_stays_running()
     {
         var m = Apply(StartedRun(), Started(2, "train", by: Other));
-        var events = Expect.Succ(RunCommands.SetStatus(m, Abandoned, Seq<ProcessInfo>(), Failed, Me, At(5), "gave up", null));
+        var log = File("logs/train.log", 'l', 300);
+        var events = Expect.Succ(RunCommands.SetStatus(m, Abandoned, Seq<ProcessInfo>(), Failed, Me, At(5), "gave up", null, Map(("train", log))));
 
         var ended = Assert.IsType<StageEnded>(events[0]);
-        Assert.Equal(("train", 1, StageStatus.Failed, "StageAbandoned"), (ended.Stage, ended.Attempt, ended.Status, ended.Error!.Type));
+        Assert.Equal(("train", 1, StageStatus.Failed, "StageAbandoned", log), (ended.Stage, ended.Attempt, ended.Status, ended.Error!.Type, ended.Log));
         Assert.Equal(new RunStatusChanged(At(5), Abandoned, Failed, Me, "gave up", null), events[1]);
         var closed = Apply(m, events.ToArray());
         Assert.Equal((Failed, StageStatus.Failed), (closed.Status, closed.Stage("train")!.Status));

@@ -145,3 +145,67 @@ public sealed class LogTriageTests
         Assert.NotNull(Assert.IsType<KeepLine>(broken).Note);
     }
 }
+
+/// <summary>An append of several events is taken all or none: its first line says how many it holds.</summary>
+public sealed class LogTriageBatchTests
+{
+    static readonly HashMap<string, string> NoSidecars = HashMap<string, string>();
+
+    static List<(string Line, string Hash)> Appends(params RunEvent[][] appends)
+    {
+        var lines = new List<(string, string)>();
+        string? prev = null;
+        var seq = 0;
+        foreach (var append in appends)
+            for (var i = 0; i < append.Length; i++)
+            {
+                var line = RunJson.EncodeEvent(++seq, prev, append[i], i == 0 ? append.Length : null).Line;
+                prev = RunJson.LineHash(Encoding.UTF8.GetBytes(line));
+                lines.Add((line, prev));
+            }
+        return lines;
+    }
+
+    static (LogTriage Triage, List<LineVerdict> Verdicts) Read(IEnumerable<(string Line, string Hash)> lines)
+    {
+        var triage = LogTriage.Start;
+        var verdicts = new List<LineVerdict>();
+        var n = 0L;
+        foreach (var (line, hash) in lines)
+        {
+            var (next, verdict) = triage.Step(++n, hash, RunJson.DecodeEvent(line, NoSidecars, "events.jsonl"));
+            triage = next;
+            verdicts.Add(verdict);
+        }
+        return (triage, verdicts);
+    }
+
+    static RunEvent Metric(int i) => new MetricWritten(At(i), "loss", i, i, null);
+
+    [Fact]
+    public void Only_the_first_line_of_an_append_of_several_says_how_many()
+    {
+        var lines = Appends([Created()], [Status(1, RunStatus.Pending, RunStatus.Running)], [Metric(1), Metric(2), Metric(3)]);
+        Assert.Equal([null, null, 3, null, null], lines.Select(l => Expect.Succ(RunJson.DecodeEvent(l.Line, NoSidecars, "e")).Batch));
+        var (triage, verdicts) = Read(lines);
+        Assert.True(triage.Whole);
+        Assert.All(verdicts, v => Assert.Null(Assert.IsType<KeepLine>(v).Note));
+    }
+
+    [Fact]
+    public void A_log_that_ends_inside_an_append_is_not_whole()
+    {
+        var lines = Appends([Created()], [Status(1, RunStatus.Pending, RunStatus.Running)], [Metric(1), Metric(2), Metric(3)]);
+        Assert.Equal(1, Read(lines.Take(4)).Triage.BatchLeft); // two of the three events read
+        Assert.False(Read(lines.Take(4)).Triage.Whole);
+    }
+
+    [Fact]
+    public void An_append_cut_short_in_the_middle_of_the_log_is_noted()
+    {
+        var lines = Appends([Created()], [Status(1, RunStatus.Pending, RunStatus.Running)], [Metric(1), Metric(2), Metric(3)], [Metric(4), Metric(5)]);
+        var cut = lines.Take(3).Concat(lines.Skip(5)).ToList();
+        var verdicts = Read(cut).Verdicts;
+        Assert.Contains(verdicts, v => v is KeepLine { Note: { } note } && note.Contains("cut short", StringComparison.Ordinal));
+    }
+}

@@ -37,7 +37,7 @@ public sealed class KillTests(ITestOutputHelper output)
             foreach (var acked in c.Acks.Runs.Where(r => !checkedRuns.Contains(r))) c.Fail($"the acknowledged run {acked} is not under the root");
             var strays = Directory.GetDirectories(root).Where(d => !Path.GetFileName(d).StartsWith('.') && !RunStore.IsRun(d)).ToList();
             if (strays.Count > 0) c.Fail($"folders that are not runs appeared in the root: {string.Join(", ", strays)}");
-            c.Tally("Leftover staging folder", Leftovers.InRoot(root).Count(l => l.Kind == "staging folder" && stagingSeen.Add(l.Path)));
+            c.Tally("Leftover staging folder", Leftovers.InRoot(root).Count(l => l.Kind == Leftovers.StagingFolder && stagingSeen.Add(l.Path)));
             var live = CrashInvariants.LiveStaging(root).ToList();
             if (live.Count > 0) c.Fail(string.Join("\n", live));
             c.CheckOutsideRoot();
@@ -130,7 +130,7 @@ public sealed class KillTests(ITestOutputHelper output)
             if (left.Count > 0) c.Fail($"after kill {c.Kills}, the imported run is not whole:\n  {string.Join("\n  ", left)}");
             var strays = Directory.GetDirectories(root).Where(d => !Path.GetFileName(d).StartsWith('.') && d != target).ToList();
             if (strays.Count > 0) c.Fail($"other folders appeared in the root: {string.Join(", ", strays)}");
-            c.Tally("Leftover staging folder", Leftovers.InRoot(root).Count(l => l.Kind == "staging folder"));
+            c.Tally("Leftover staging folder", Leftovers.InRoot(root).Count(l => l.Kind == Leftovers.StagingFolder));
             var live = CrashInvariants.LiveStaging(root).ToList();
             if (live.Count > 0) c.Fail(string.Join("\n", live));
             c.CheckOutsideRoot();
@@ -146,7 +146,7 @@ public sealed class KillTests(ITestOutputHelper output)
                 c.RunToEnd(root, 1, "--sources", bundles);
                 c.MendedByWriter();
                 CheckRoot();
-                if (Leftovers.InRoot(root).Exists(l => l.Kind == "staging folder")) c.Fail("the next import left staging folders");
+                if (Leftovers.InRoot(root).Exists(l => l.Kind == Leftovers.StagingFolder)) c.Fail("the next import left staging folders");
             }
         }
         if (c.Acks.Imports.Any(p => p != target)) c.Fail($"an import acknowledged another run: {string.Join(", ", c.Acks.Imports)}");
