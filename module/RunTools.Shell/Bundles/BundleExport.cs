@@ -152,7 +152,10 @@ public static class BundleExport
                 foreach (var item in directory.EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false, RecurseSubdirectories = false }))
                 {
                     var relative = prefix + item.Name;
-                    if (prefix.Length == 0 && RunLayout.IsVolatile(relative)) continue;
+                    if (item is FileInfo && item.LinkTarget is null && RunLayout.IsVolatileFile(relative)) continue;
+                    if (item is FileInfo && RunLayout.IsVolatile(relative))
+                        return FinFail<Seq<(string, string, long)>>(new BundleEntryUnsafe(item.FullName,
+                            "it is in the run's lock or heartbeat folder but is neither a lock ticket nor a heartbeat (Test-Run reports it as Extra); a bundle never holds such folders"));
                     if (item.LinkTarget is not null || item.Attributes.HasFlag(FileAttributes.ReparsePoint))
                         return FinFail<Seq<(string, string, long)>>(new BundleEntryUnsafe(item.FullName, "it is a symbolic link; a bundle holds only plain files, and a run that links elsewhere is not exported"));
                     if (item is DirectoryInfo sub) pending.Push((sub, relative + "/"));

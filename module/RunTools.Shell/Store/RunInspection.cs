@@ -161,11 +161,7 @@ public static class RunInspection
     }
 
     static bool IsVolatile(string path, FileSystemInfo entry) =>
-        entry.LinkTarget is null && entry is FileInfo
-        && (path == RunLayout.Lock
-            || (path.StartsWith(RunLayout.LockQueue + "/", StringComparison.Ordinal) && path.EndsWith(".ticket", StringComparison.Ordinal) && path.Count(c => c == '/') == 1)
-            || (path.StartsWith(RunLayout.Heartbeats + "/", StringComparison.Ordinal) && path.Count(c => c == '/') == 1
-                && (path.EndsWith(".json", StringComparison.Ordinal) || RunLayout.IsTemp(entry.Name))));
+        entry.LinkTarget is null && entry is FileInfo && RunLayout.IsVolatileFile(path);
 
     /// <summary>For each stage whose log was hashed when it ended: the hash of as many of the log's bytes as were
     /// hashed then.</summary>

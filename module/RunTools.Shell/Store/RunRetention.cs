@@ -54,7 +54,8 @@ public sealed class RunRetention
     public Fin<Unit> Remove(string run, bool force) => RunOperations.Remove(run, force, ReferencesTo);
 
     /// <summary>The references to the run from the runs under its root now: the directories there are listed again,
-    /// runs that are gone no longer count, and runs not seen before are read.</summary>
+    /// runs that are gone no longer count, runs not seen before are read, and a run that cannot be read counts as a
+    /// reference (what it refers to is not known).</summary>
     Seq<RunReference> ReferencesTo(RunManifest run, string path)
     {
         var root = Path.GetDirectoryName(path)!;
@@ -66,7 +67,13 @@ public sealed class RunRetention
             if (!known.TryGetValue(directory, out var refs))
             {
                 var read = RunStore.Read(directory);
-                if (read.IsFail) continue;
+                if (read.IsFail)
+                {
+                    // A run that cannot be read may refer to this one: its lineage is not known, so it holds the run
+                    // (until it is repaired, or -Force).
+                    found.Add(new RunReference(run.RunId, $"{Path.GetFileName(directory)} (unreadable: its lineage is not known)", directory, "unknown"));
+                    continue;
+                }
                 Remember((RunManifest)read);
                 refs = known[directory];
             }

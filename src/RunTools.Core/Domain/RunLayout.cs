@@ -45,9 +45,24 @@ public static class RunLayout
         return OwnNames.Contains(first, StringComparer.OrdinalIgnoreCase) || relativePath.StartsWith('.');
     }
 
-    /// <summary>Whether a path relative to the run is a lock, a lock ticket or a heartbeat.</summary>
+    /// <summary>Whether a path relative to the run is under the lock, the lock queue or the heartbeats.</summary>
     public static bool IsVolatile(string relativePath) =>
         Volatile.Contains(relativePath.Split('/')[0], StringComparer.Ordinal);
+
+    /// <summary>Whether a file of the run is of the moment, not of the run's content: the lock, a lock ticket, a
+    /// heartbeat or a heartbeat's temporary file. Anything else in their places is content (Test-Run reports it, a
+    /// bundle carries it).</summary>
+    public static bool IsVolatileFile(string relativePath)
+    {
+        var parts = relativePath.Split('/');
+        return parts switch
+        {
+            [Lock] => true,
+            [LockQueue, var ticket] => ticket.EndsWith(".ticket", StringComparison.Ordinal),
+            [Heartbeats, var beat] => beat.EndsWith(".json", StringComparison.Ordinal) || IsTemp(beat),
+            _ => false,
+        };
+    }
 
     /// <summary>The log of a stage, relative to the run.</summary>
     public static string LogFor(string stage) => $"{Logs}/{stage}.log";
