@@ -1,7 +1,7 @@
 @{
-    RootModule = 'artifacts/module/RunTools.dll'
+    RootModule = 'artifacts/module/RunTools/RunTools.dll'
     # Imported before RootModule: installs the private AssemblyLoadContext for RunTools' dependencies.
-    NestedModules = @('artifacts/module/RunTools.Loader.dll')
+    NestedModules = @('artifacts/module/RunTools/RunTools.Loader.dll')
     ModuleVersion = '0.2.0'
     GUID = '6f0d3c8e-2f4b-4c1e-9b59-7d3c2a1e5b40'
     Author = 'RunTools'

@@ -46,7 +46,7 @@ public sealed class ContractTests(PowerShellHost ps) : IClassFixture<PowerShellH
     {
         var assemblies = Cmdlets().Select(c => c.ImplementingType.Assembly).Distinct().ToList();
         var assembly = Assert.Single(assemblies);
-        Assert.Equal(Path.Combine(Repo.Root, "artifacts", "module", "RunTools.dll"), assembly.Location);
+        Assert.Equal(Path.Combine(Repo.Root, "artifacts", "module", "RunTools", "RunTools.dll"), assembly.Location);
         return assembly;
     }
 
@@ -390,7 +390,7 @@ public sealed class ContractTests(PowerShellHost ps) : IClassFixture<PowerShellH
         // The core assembly the module actually loaded: the one that defines the cmdlets' output records.
         var core = CmdletTypes(ModuleAssembly()).SelectMany(t => t.GetCustomAttributes<OutputTypeAttribute>()).SelectMany(a => a.Type)
             .Select(t => t.Type?.Assembly).OfType<Assembly>().First(a => a.GetName().Name == "RunTools.Core");
-        Assert.Equal(Path.Combine(Repo.Root, "artifacts", "module", "deps", "RunTools.Core.dll"), core.Location);
+        Assert.Equal(Path.Combine(Repo.Root, "artifacts", "module", "RunTools", "deps", "RunTools.Core.dll"), core.Location);
 
         using var stream = File.OpenRead(core.Location);
         using var pe = new PEReader(stream);

@@ -12,7 +12,8 @@ public static class Repo
 
     public static string ModuleManifest => Path.Combine(Root, "RunTools.psd1");
 
-    public static string HostDll => Path.Combine(Root, "artifacts", "host", "RunTools.Host.dll");
+    /// <summary>The ./runtools launcher: real pwsh (the pinned tool) with this build on PSModulePath.</summary>
+    public static string Launcher => Path.Combine(Root, "runtools");
 
     static string Find()
     {
@@ -150,19 +151,21 @@ public sealed class PowerShellHost : IDisposable
     }
 }
 
-/// <summary>Runs the runtools console host as a separate process.</summary>
+/// <summary>Runs ./runtools (real pwsh with this build) as a separate process, non-interactive.</summary>
 public static class RuntoolsProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
     public static Process Start(string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Repo.HostDll);
-        start.ArgumentList.Add("-Module");
-        start.ArgumentList.Add(Repo.ModuleManifest);
+        var start = new ProcessStartInfo("bash") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        start.ArgumentList.Add(Repo.Launcher);
+        start.ArgumentList.Add("-NonInteractive");
+        start.Environment["NO_COLOR"] = "1";
         foreach (var a in args) start.ArgumentList.Add(a);
-        return Process.Start(start)!;
+        var p = Process.Start(start)!;
+        p.StandardInput.Close();
+        return p;
     }
 
     public static Result Run(string workingDirectory, params string[] args)
