@@ -30,7 +30,7 @@ Describe 'Test-Run' {
         $checks | ForEach-Object { "$($_.Status)" } | Sort-Object -Unique | Should -Be 'Ok'
         $kinds = $checks.Kind | Sort-Object -Unique
         foreach ($kind in 'events', 'manifest', 'config', 'log', 'artifact', 'input') { $kinds | Should -Contain $kind }
-        ($checks | Where-Object Kind -eq artifact).Item | Should -Contain 'model.zip'
+        $checks | Where-Object Kind -eq artifact | ForEach-Object Item | Should -Contain 'model.zip'
     }
 
     It 'reports an artifact modified after it was registered' {
@@ -53,10 +53,10 @@ Describe 'Test-Run' {
     It 'reports an edited event log line as a broken chain' {
         $events = Join-Path $run.Path 'events.jsonl'
         $lines = Get-Content -LiteralPath $events
-        $lines[1] = $lines[1] -replace '"status":"running"', '"status":"pending"' -replace '"at":"', '"at":"2'
+        $lines[1] = $lines[1] -replace '"to":"running"', '"to":"cancelled"'
         $lines | Join-String -Separator "`n" -OutputSuffix "`n" | Set-Content -LiteralPath $events -NoNewline
         $statuses = Test-Run $run | Where-Object Kind -eq events | ForEach-Object { "$($_.Status)" }
-        $statuses | Should -Not -Contain 'Ok'
+        $statuses | Should -Contain 'ChainBroken'
     }
 
     It 'returns $true for an intact run and $false for a damaged one with -Quiet' {
