@@ -22,7 +22,7 @@ Describe 'Add-RunArtifact' {
     It 'copies a file into artifacts/ and records its hash, size and kind' {
         $source = Join-Path $files 'model.zip'
         $artifact = Add-RunArtifact -Run $run -Path $source
-        $artifact.GetType().FullName | Should -Be 'RunTools.Views.ArtifactRecord'
+        $artifact.PSObject.TypeNames | Should -Contain 'RunTools.Views.ArtifactRecord'
         $artifact.Path | Should -Be 'artifacts/model.zip'
         "$($artifact.Kind)" | Should -Be 'Model'
         $artifact.Bytes | Should -Be (Get-Item -LiteralPath $source).Length

@@ -15,7 +15,7 @@ BeforeAll {
 Describe 'Compare-Run' {
     It 'returns one difference per changed key, marked as changed' {
         $diff = @(Compare-Run $baseline $moreTrees)
-        $diff[0].GetType().FullName | Should -Be 'RunTools.Comparison.RunDifference'
+        $diff[0].PSObject.TypeNames | Should -Contain 'RunTools.Comparison.RunDifference'
         $trees = $diff | Where-Object Key -eq 'model.trees'
         $trees.Section | Should -Be 'config'
         $trees.ReferenceValue | Should -Be 100

@@ -26,10 +26,11 @@ Describe 'examples/quickstart.ps1' {
     It 'runs both naive Bayes stages through the run directory, which holds their files' {
         $naive | Should -HaveCount 2
         foreach ($run in $naive) {
-            @($run.Stages.Keys) | Should -Be 'prepare', 'evaluate'
+            @($run.Manifest.Stages).Name | Should -Be 'prepare', 'evaluate'
+            "$($run.Stages.evaluate)" | Should -Be 'Completed'
             Join-Path $run.Path 'stats.json' | Should -Exist
             Get-Content -LiteralPath (Join-Path $run.Path 'predictions.csv') -TotalCount 1 | Should -Be 'visit_id,label,score,prediction'
-            $run.Metrics['accuracy'] | Should -BeGreaterThan 0.6
+            $run.Metrics.accuracy | Should -BeGreaterThan 0.6
         }
     }
 
@@ -41,8 +42,8 @@ Describe 'examples/quickstart.ps1' {
 
     It 'trains the nested cross-validation on a stored plan and finds the signal' {
         @($training.Manifest.FoldPlans).Name | Should -Be 'folds'
-        $training.Metrics['cv/auc'] | Should -BeGreaterThan 0.7
-        $training.Metrics['cv/auc'] | Should -BeLessOrEqual 1.0
+        $training.Metrics.'cv/auc' | Should -BeGreaterThan 0.7
+        $training.Metrics.'cv/auc' | Should -BeLessOrEqual 1.0
         @($training.Manifest.Artifacts).Path | Should -Contain 'models/production/model.json'
     }
 

@@ -24,7 +24,7 @@ Describe 'Export-RunBundle' {
     It 'writes the runs piped in into one zip and describes it' {
         $path = Join-Path $bundles 'one.zip'
         $bundle = $first | Export-RunBundle $path
-        $bundle.GetType().FullName | Should -Be 'RunTools.Views.BundleInfo'
+        $bundle.PSObject.TypeNames | Should -Contain 'RunTools.Views.BundleInfo'
         $bundle.Path | Should -Be $path
         @($bundle.Runs) | Should -Be $first.Name
         $bundle.Bytes | Should -Be (Get-Item -LiteralPath $path).Length

@@ -17,7 +17,7 @@ Describe 'Get-Run' {
         $runs = Get-Run -Root $root
         $runs | Should -HaveCount 3
         $runs.Key | Should -Be 'baseline', 'lr-01', 'lr-02'
-        $runs[0].GetType().FullName | Should -Be 'RunTools.Views.RunInfo'
+        $runs[0].PSObject.TypeNames | Should -Contain 'RunTools.Views.RunInfo'
     }
 
     It 'skips hidden folders such as .runtools' {
@@ -45,7 +45,7 @@ Describe 'Get-Run' {
     It 'shows the last value of each metric and the flattened config' {
         $run = Get-Run -Root $root -Name baseline
         $run.Metrics.auc | Should -Be 0.91
-        $run.Params['model.trees'] | Should -Be 100
+        $run.Params.'model.trees' | Should -Be 100
     }
 
     It 'reads run directories given by path, from run objects piped in and as a DirectoryInfo' {

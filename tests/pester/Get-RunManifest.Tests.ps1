@@ -13,7 +13,7 @@ BeforeAll {
 Describe 'Get-RunManifest' {
     It 'returns the manifest of a run piped in, with the path it was read from' {
         $manifest = $run | Get-RunManifest
-        $manifest.GetType().FullName | Should -Be 'RunTools.Manifests.RunManifest'
+        $manifest.PSObject.TypeNames | Should -Contain 'RunTools.Manifests.RunManifest'
         $manifest.RunId | Should -Be $run.Id
         $manifest.Key | Should -Be 'visits'
         $manifest.Path | Should -Be $run.Path

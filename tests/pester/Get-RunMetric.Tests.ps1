@@ -13,7 +13,7 @@ Describe 'Get-RunMetric' {
         $history = $run | Get-RunMetric
         $history | Should -HaveCount 6
         $history.Name | Should -Be 'loss', 'loss', 'loss', 'val/auc', 'val/f1', 'auc'
-        $history[0].GetType().FullName | Should -Be 'RunTools.Views.MetricRecord'
+        $history[0].PSObject.TypeNames | Should -Contain 'RunTools.Views.MetricRecord'
     }
 
     It 'keeps the step, the stage and the run of each value' {

@@ -20,7 +20,7 @@ Describe 'Import-RunBundle' {
         $root = New-TestRoot
         $runs = Import-RunBundle $bundle.Path -Root $root
         $runs | Should -HaveCount 2
-        $runs[0].GetType().FullName | Should -Be 'RunTools.Views.RunInfo'
+        $runs[0].PSObject.TypeNames | Should -Contain 'RunTools.Views.RunInfo'
         $runs.Name | Sort-Object | Should -Be (@($training.Name, $scoring.Name) | Sort-Object)
         (Get-Run -Root $root -Name handover).Metrics.auc | Should -Be 0.87
         Join-Path $root "$($training.Name)/model.txt" | Should -Exist

@@ -23,7 +23,7 @@ training: { task: binary, candidates: [ { trainer: lightgbm, grid: { iterations:
 
 Describe 'Invoke-RunInference' {
     It 'scores every row with the production model and returns the inference' {
-        $scored.GetType().FullName | Should -Be 'RunTools.Views.InferenceResult'
+        $scored.PSObject.TypeNames | Should -Contain 'RunTools.Views.InferenceResult'
         $scored.Rows | Should -Be 100
         $scored.TrainingRun | Should -Be $training.Name
         $scored.Model | Should -Be 'models/production'

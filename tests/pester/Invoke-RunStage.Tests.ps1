@@ -21,7 +21,7 @@ Describe 'Invoke-RunStage' {
 
     It 'runs a script block stage, logs what it prints and registers its outputs' {
         $result = $run | Invoke-RunStage prepare $copyData -Output prepared.csv
-        $result.GetType().FullName | Should -Be 'RunTools.Views.StageResult'
+        $result.PSObject.TypeNames | Should -Contain 'RunTools.Views.StageResult'
         $result.Stage | Should -Be 'prepare'
         "$($result.Status)" | Should -Be 'Completed'
         $result.Skipped | Should -BeFalse
@@ -74,7 +74,7 @@ Describe 'Invoke-RunStage' {
         $err[0].Exception.Message | Should -Match 'no GPU'
         $after = Get-Run -Path $run.Path
         "$($after.Status)" | Should -Be 'Failed'
-        "$($after.Stages['broken'])" | Should -Be 'Failed'
+        "$($after.Stages.broken)" | Should -Be 'Failed'
     }
 
     It 'fails a stage that does not write a declared output' {

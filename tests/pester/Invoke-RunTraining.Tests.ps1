@@ -20,7 +20,7 @@ training: { task: binary, candidates: [ { trainer: lightgbm, grid: { iterations:
 
 Describe 'Invoke-RunTraining' {
     It 'trains on the plan piped from New-RunFoldPlan and returns the cross-validated result' {
-        $result.GetType().FullName | Should -Be 'RunTools.Views.TrainingResult'
+        $result.PSObject.TypeNames | Should -Contain 'RunTools.Views.TrainingResult'
         $result.Run | Should -Be $run.Name
         $result.Stage | Should -Be 'train'
         $result.Task | Should -Be 'binary'
@@ -30,9 +30,9 @@ Describe 'Invoke-RunTraining' {
     }
 
     It 'finds the signal in the example data' {
-        $result.Metrics['auc'] | Should -BeGreaterThan 0.7
-        $result.Metrics['auc'] | Should -BeLessOrEqual 1.0
-        $result.Metrics.Keys | Should -Contain 'balanced_accuracy'
+        $result.Metrics.auc | Should -BeGreaterThan 0.7
+        $result.Metrics.auc | Should -BeLessOrEqual 1.0
+        $result.Metrics.balanced_accuracy | Should -BeGreaterThan 0.5
     }
 
     It 'writes the models, the out-of-fold predictions and the metric tables into the run, as artifacts of the stage' {
@@ -54,8 +54,8 @@ Describe 'Invoke-RunTraining' {
 
     It 'records the cross-validated metrics as run metrics of the stage' {
         $metrics = (Get-Run -Path $run.Path).Metrics
-        $metrics['cv/auc'] | Should -Be $result.Metrics['auc']
-        $metrics.Keys | Should -Contain 'cv/auc/sd'
+        $metrics.'cv/auc' | Should -Be $result.Metrics.auc
+        $metrics.'cv/auc/sd' | Should -BeGreaterThan 0
         (Get-RunMetric -Run $run 'cv/auc').Stage | Should -Be 'train'
         (Import-RunTable -Run $run -Path metrics/summary.parquet | Where-Object metric -eq auc).n | Should -Be 3
     }
@@ -64,7 +64,7 @@ Describe 'Invoke-RunTraining' {
         $before = Get-TreeState $run.Path
         $again = $run | Invoke-RunTraining
         $again.Skipped | Should -BeTrue
-        $again.Metrics['auc'] | Should -Be $result.Metrics['auc']
+        $again.Metrics.auc | Should -Be $result.Metrics.auc
         Get-TreeState $run.Path | Should -Be $before
     }
 

@@ -30,16 +30,16 @@ Describe 'New-Run' {
 
     It 'returns a pending run object with an id' {
         $run = New-Run -Name fresh -Root (New-TestRoot)
-        $run.GetType().FullName | Should -Be 'RunTools.Views.RunInfo'
+        $run.PSObject.TypeNames | Should -Contain 'RunTools.Views.RunInfo'
         "$($run.Status)" | Should -Be 'Pending'
         "$($run.Id)" | Should -Match '^[0-9a-f]{8}-'
     }
 
     It 'merges config files in order and applies -Set overrides last' {
         $run = New-Run -Name layered -Root (New-TestRoot) -ConfigPath $baseConfig, $smallConfig -Set @{ 'model.trees' = 300 }, 'model.rate=0.05'
-        $run.Params['model.trees'] | Should -Be 300
-        $run.Params['model.depth'] | Should -Be 2
-        $run.Params['model.rate'] | Should -Be 0.05
+        $run.Params.'model.trees' | Should -Be 300
+        $run.Params.'model.depth' | Should -Be 2
+        $run.Params.'model.rate' | Should -Be 0.05
         Get-Content -LiteralPath (Join-Path $run.Path 'config_resolved.yaml') -Raw | Should -Match 'trees: 300'
     }
 
@@ -102,7 +102,7 @@ Describe 'New-Run' {
         "$($err[0].CategoryInfo.Category)" | Should -Be 'SecurityError'
         $err[0].TargetObject | Should -Be 'db.password'
         $run = New-Run -Name nightly -Root $root -Set 'db.password=hunter2' -AllowSecretLiteral
-        $run.Params['db.password'] | Should -Be 'hunter2'
+        $run.Params.'db.password' | Should -Be 'hunter2'
     }
 
     It 'refuses a key that is not a valid run name' {

@@ -18,7 +18,7 @@ folds: { kind: stratified_group, k: 3, seed: 7 }
 
 Describe 'New-RunFoldPlan' {
     It 'plans the folds the config describes and returns the plan' {
-        $plan.GetType().FullName | Should -Be 'RunTools.Views.FoldPlanInfo'
+        $plan.PSObject.TypeNames | Should -Contain 'RunTools.Views.FoldPlanInfo'
         $plan.Name | Should -Be 'folds'
         $plan.Kind | Should -Be 'stratified_group'
         $plan.Folds | Should -Be 3
@@ -34,7 +34,7 @@ Describe 'New-RunFoldPlan' {
         $recorded = @((Get-RunManifest $run).FoldPlans)
         $recorded.Name | Should -Be 'folds'
         $recorded.ContentHash | Should -Be $plan.ContentHash
-        "$((Get-Run -Path $run.Path).Stages['folds'])" | Should -Be 'Completed'
+        "$((Get-Run -Path $run.Path).Stages.folds)" | Should -Be 'Completed'
     }
 
     It 'tests every row exactly once and never splits a patient between training and test' {
@@ -66,7 +66,7 @@ Describe 'New-RunFoldPlan' {
         $repeated.Repeats | Should -Be 2
         $repeated.ContentHash | Should -Not -Be $plan.ContentHash
         Join-Path $run.Path 'folds/repeated.parquet' | Should -Exist
-        "$((Get-Run -Path $run.Path).Stages['folds-repeated'])" | Should -Be 'Completed'
+        "$((Get-Run -Path $run.Path).Stages.'folds-repeated')" | Should -Be 'Completed'
     }
 
     It 'gives two runs of the same data and settings the same plan' {

@@ -36,7 +36,7 @@ Describe 'Repair-Run' {
     It 'rewrites a missing run.json from the event log' {
         Remove-Item -LiteralPath (Join-Path $run.Path 'run.json')
         $repairs = $run | Repair-Run
-        $repairs[0].GetType().FullName | Should -Be 'RunTools.Views.RepairRecord'
+        $repairs[0].PSObject.TypeNames | Should -Contain 'RunTools.Views.RepairRecord'
         $repairs.Action | Should -Contain 'RewriteManifest'
         Join-Path $run.Path 'run.json' | Should -Exist
         Test-Run $run -Quiet | Should -BeTrue

@@ -26,7 +26,7 @@ Describe 'Test-Run' {
 
     It 'returns one Ok check per item of an intact run' {
         $checks = $run | Test-Run
-        $checks[0].GetType().FullName | Should -Be 'RunTools.Views.RunCheck'
+        $checks[0].PSObject.TypeNames | Should -Contain 'RunTools.Views.RunCheck'
         $checks | ForEach-Object { "$($_.Status)" } | Sort-Object -Unique | Should -Be 'Ok'
         $kinds = $checks.Kind | Sort-Object -Unique
         foreach ($kind in 'events', 'manifest', 'config', 'log', 'artifact', 'input') { $kinds | Should -Contain $kind }

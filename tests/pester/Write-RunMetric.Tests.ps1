@@ -21,7 +21,7 @@ Describe 'Write-RunMetric' {
     It 'records several metrics from a hashtable, with a stage, and returns them with -PassThru' {
         $written = Write-RunMetric -Run $run -Metric @{ auc = 0.912; f1 = 0.81; logloss = 0.29 } -Stage evaluate -PassThru
         $written | Should -HaveCount 3
-        $written[0].GetType().FullName | Should -Be 'RunTools.Views.MetricRecord'
+        $written[0].PSObject.TypeNames | Should -Contain 'RunTools.Views.MetricRecord'
         $written.Name | Should -Be 'auc', 'f1', 'logloss'
         $written.Stage | Should -Be 'evaluate', 'evaluate', 'evaluate'
     }
@@ -47,8 +47,8 @@ Describe 'Write-RunMetric' {
     It 'refuses a value that is not a finite number and still writes the others' {
         Write-RunMetric -Run $run -Metric ([ordered]@{ good = 1.0; bad = [double]::NaN }) -ErrorAction SilentlyContinue -ErrorVariable err
         $err[0].FullyQualifiedErrorId | Should -Be 'MetricInvalid,RunTools.Module.Commands.WriteRunMetricCommand'
-        $metrics = (Get-Run -Path $run.Path).Metrics
-        $metrics.Keys | Should -Be 'good'
+        (Get-Run -Path $run.Path).Metrics.good | Should -Be 1.0
+        (Get-RunMetric -Run $run).Name | Should -Be 'good'
     }
 
     It 'refuses a metric name that breaks the rules' {
@@ -58,7 +58,7 @@ Describe 'Write-RunMetric' {
 
     It 'accepts grouped names such as val/auc and fold:3/auc' {
         Write-RunMetric -Run $run -Metric ([ordered]@{ 'val/auc' = 0.8; 'fold:3/auc' = 0.7 })
-        (Get-Run -Path $run.Path).Metrics['fold:3/auc'] | Should -Be 0.7
+        (Get-Run -Path $run.Path).Metrics.'fold:3/auc' | Should -Be 0.7
     }
 
     It 'writes nothing with -WhatIf' {
