@@ -51,10 +51,13 @@ Describe 'Remove-Run' {
 
     It 'deletes nothing with -WhatIf' {
         New-DoneRun $root a | Out-Null
+        New-DoneRun $root a | Out-Null
         New-DoneRun $root b | Out-Null
         $before = Get-TreeState $root
-        Remove-Run -Root $root -Key * -KeepLast 0 -WhatIf
-        Get-Run -Root $root -Name a, b | Remove-Run -WhatIf
+        Remove-Run -Root $root -Key * -KeepLast 1 -PassThru -WhatIf -ErrorVariable policyErrors | Should -BeNullOrEmpty
+        Get-Run -Root $root -Name a, b | Remove-Run -WhatIf -ErrorVariable namedErrors
+        $policyErrors | Should -BeNullOrEmpty
+        $namedErrors | Should -BeNullOrEmpty
         Get-TreeState $root | Should -Be $before
     }
 
