@@ -3,7 +3,7 @@
 Regenerates the example datasets in examples/data. Deterministic: the same seed gives byte-identical files.
 
 .DESCRIPTION
-Runs in the runtools host or pwsh:  ./runtools examples/data/generate.ps1
+Runs in pwsh:  pwsh examples/data/generate.ps1  (or ./runtools examples/data/generate.ps1)
 Every dataset is synthetic, with known signal, so the examples and tests can check that models find it.
 
 patients.csv  Binary classification with groups and time. 1200 visits of 300 patients (4 visits each, patient_id is
@@ -34,17 +34,17 @@ function Normal([double]$mean = 0, [double]$sd = 1) {
 
 function Format([double]$value) { $value.ToString('0.####', $culture) }
 
-function Save([string]$name, [System.Collections.Generic.List[string]]$lines) {
-    $path = [System.IO.Path]::Combine($OutDirectory, $name)
-    [System.IO.File]::WriteAllText($path, ($lines -join "`n") + "`n")
+# Writes the lines with "`n" line ends on every platform (UTF-8 without a BOM, as pwsh writes by default) and returns
+# the file's path.
+function Save([string]$name, [string[]]$lines) {
+    $path = Join-Path $OutDirectory $name
+    $lines | Join-String -Separator "`n" -OutputSuffix "`n" | Set-Content -LiteralPath $path -NoNewline
     $path
 }
 
 # ---- patients.csv ------------------------------------------------------------------------------------------------
-$lines = [System.Collections.Generic.List[string]]::new()
-$lines.Add('visit_id,patient_id,visit_day,f1,f2,f3,f4,f5,f6,smoker,site,label')
 $visit = 0
-foreach ($patient in 1..300) {
+$rows = foreach ($patient in 1..300) {
     $effect = Normal 0 0.5
     $smoker = $random.NextDouble() -lt 0.3
     $site = ('A', 'B', 'C')[$random.Next(3)]
@@ -57,45 +57,39 @@ foreach ($patient in 1..300) {
         $logit = -1.6 + 1.2 * $f1 - 0.9 * $f2 + 0.6 * $f3 + (0.8 * [int]$smoker) + $effect
         $label = [int]($random.NextDouble() -lt 1.0 / (1.0 + [Math]::Exp(-$logit)))
         $f5text = if ($random.NextDouble() -lt 0.03) { '' } else { Format $f5 }
-        $lines.Add("v$visit,p$patient,$day,$(Format $f1),$(Format $f2),$(Format $f3),$(Format $f4),$f5text,$(Format $f6),$(if ($smoker) { 'yes' } else { 'no' }),$site,$label")
+        "v$visit,p$patient,$day,$(Format $f1),$(Format $f2),$(Format $f3),$(Format $f4),$f5text,$(Format $f6),$(if ($smoker) { 'yes' } else { 'no' }),$site,$label"
     }
 }
-Save 'patients.csv' $lines
+Save 'patients.csv' (@('visit_id,patient_id,visit_day,f1,f2,f3,f4,f5,f6,smoker,site,label') + $rows)
 
 # ---- species.csv -------------------------------------------------------------------------------------------------
-$lines = [System.Collections.Generic.List[string]]::new()
-$lines.Add('id,sepal_length,sepal_width,petal_length,petal_width,family,species')
 $centers = @{
     setosa     = 5.0, 3.4, 1.5, 0.25
     versicolor = 5.9, 2.8, 4.3, 1.3
     virginica  = 6.6, 3.0, 5.5, 2.0
 }
 $families = @{ setosa = 'alpha'; versicolor = 'beta'; virginica = 'beta' }
-foreach ($i in 1..600) {
+$rows = foreach ($i in 1..600) {
     $species = ('setosa', 'versicolor', 'virginica')[$i % 3]
     $c = $centers[$species]
     $values = foreach ($j in 0..3) { Format (Normal $c[$j] 0.35) }
-    $lines.Add("s$i,$($values -join ','),$($families[$species]),$species")
+    "s$i,$($values -join ','),$($families[$species]),$species"
 }
-Save 'species.csv' $lines
+Save 'species.csv' (@('id,sepal_length,sepal_width,petal_length,petal_width,family,species') + $rows)
 
 # ---- sales.csv ---------------------------------------------------------------------------------------------------
-$lines = [System.Collections.Generic.List[string]]::new()
-$lines.Add('day,promo,temperature,weekday,target')
-foreach ($day in 1..900) {
+$rows = foreach ($day in 1..900) {
     $promo = [int]($random.NextDouble() -lt 0.2)
     $temperature = 15 + 10 * [Math]::Sin(2 * [Math]::PI * $day / 365) + (Normal 0 2)
     $weekday = $day % 7
     $target = 100 + 0.05 * $day + 12 * [Math]::Sin(2 * [Math]::PI * $day / 7) + 3 * $promo + 0.8 * $temperature + (Normal 0 4)
-    $lines.Add("$day,$promo,$(Format $temperature),$weekday,$(Format $target)")
+    "$day,$promo,$(Format $temperature),$weekday,$(Format $target)"
 }
-Save 'sales.csv' $lines
+Save 'sales.csv' (@('day,promo,temperature,weekday,target') + $rows)
 
 # ---- patients_new.csv (unlabelled; drawn after everything else so earlier files stay identical) ---------------------
-$lines = [System.Collections.Generic.List[string]]::new()
-$lines.Add('visit_id,patient_id,visit_day,f1,f2,f3,f4,f5,f6,smoker,site')
 $visit = 0
-foreach ($patient in 301..325) {
+$rows = foreach ($patient in 301..325) {
     $smoker = $random.NextDouble() -lt 0.3
     $site = ('A', 'B', 'C')[$random.Next(3)]
     $base1 = Normal 0 0.7
@@ -103,7 +97,7 @@ foreach ($patient in 301..325) {
         $visit++
         $day = ($patient * 3 + $v * 90)
         $values = ($base1 + (Normal 0 0.7)), (Normal 0 1), (Normal 0 1), (Normal 0 1), (Normal 5 2), (Normal -1 0.5)
-        $lines.Add("n$visit,p$patient,$day,$(($values | ForEach-Object { Format $_ }) -join ','),$(if ($smoker) { 'yes' } else { 'no' }),$site")
+        "n$visit,p$patient,$day,$(($values | ForEach-Object { Format $_ }) -join ','),$(if ($smoker) { 'yes' } else { 'no' }),$site"
     }
 }
-Save 'patients_new.csv' $lines
+Save 'patients_new.csv' (@('visit_id,patient_id,visit_day,f1,f2,f3,f4,f5,f6,smoker,site') + $rows)

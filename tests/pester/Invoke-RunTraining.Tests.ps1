@@ -1,0 +1,101 @@
+# Invoke-RunTraining: trains and evaluates models by cross-validation on a stored fold plan.
+# One small training (three outer folds, one quick candidate, a production fold) serves the whole file.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    function Get-TreeState([string] $Path) {
+        Get-ChildItem -LiteralPath $Path -Recurse -Force | Sort-Object FullName | ForEach-Object {
+            $_.FullName.Substring($Path.Length) + $(if ($_.PSIsContainer) { '/' } else { ' ' + (Get-FileHash -LiteralPath $_.FullName).Hash })
+        }
+    }
+    $config = Join-Path $TestDrive 'quick.yaml'
+    @'
+data: { label: label, id: visit_id, group: patient_id, exclude: [visit_day] }
+folds: { kind: stratified_group, k: 3, seed: 7, production: true }
+training: { task: binary, candidates: [ { trainer: lightgbm, grid: { iterations: [30], leaves: [8] } } ] }
+'@ | Set-Content -LiteralPath $config
+    $root = New-TestRoot
+    $run = New-Run -Name visits -Root $root -ConfigPath $config -DataPath $PatientsCsv
+    $result = $run | New-RunFoldPlan | Invoke-RunTraining
+}
+
+Describe 'Invoke-RunTraining' {
+    It 'trains on the plan piped from New-RunFoldPlan and returns the cross-validated result' {
+        $result.PSObject.TypeNames | Should -Contain 'RunTools.Views.TrainingResult'
+        $result.Run | Should -Be $run.Name
+        $result.Stage | Should -Be 'train'
+        $result.Task | Should -Be 'binary'
+        $result.Plan | Should -Be 'folds'
+        $result.Skipped | Should -BeFalse
+        $result.RunPath | Should -Be $run.Path
+    }
+
+    It 'finds the signal in the example data' {
+        $result.Metrics.auc | Should -BeGreaterThan 0.7
+        $result.Metrics.auc | Should -BeLessOrEqual 1.0
+        $result.Metrics.balanced_accuracy | Should -BeGreaterThan 0.5
+    }
+
+    It 'writes the models, the out-of-fold predictions and the metric tables into the run, as artifacts of the stage' {
+        foreach ($file in 'models/production/model.json', 'models/r0_f0/model.json', 'predictions/oof.parquet',
+                          'metrics/folds.parquet', 'metrics/summary.parquet', 'best_models.json', 'training.json') {
+            Join-Path $run.Path $file | Should -Exist
+        }
+        $artifacts = @((Get-RunManifest $run).Artifacts) | Where-Object Stage -eq train
+        $artifacts.Path | Should -Contain 'predictions/oof.parquet'
+        $result.ProductionModel | Should -Be 'models/production/model.json'
+    }
+
+    It 'predicts every row exactly once out of fold' {
+        $oof = Import-RunTable -Run $result -Path $result.Predictions
+        $oof | Should -HaveCount 1200
+        ($oof.row_key | Sort-Object -Unique) | Should -HaveCount 1200
+        $oof | Where-Object { $_.score -lt 0 -or $_.score -gt 1 } | Should -BeNullOrEmpty
+    }
+
+    It 'records the cross-validated metrics as run metrics of the stage' {
+        $metrics = (Get-Run -Path $run.Path).Metrics
+        $metrics.'cv/auc' | Should -Be $result.Metrics.auc
+        $metrics.'cv/auc/sd' | Should -BeGreaterThan 0
+        (Get-RunMetric -Run $run 'cv/auc').Stage | Should -Be 'train'
+        (Import-RunTable -Run $run -Path metrics/summary.parquet | Where-Object metric -eq auc).n | Should -Be 3
+    }
+
+    It 'skips a training whose data, plan and settings did not change' {
+        $before = Get-TreeState $run.Path
+        $again = $run | Invoke-RunTraining
+        $again.Skipped | Should -BeTrue
+        $again.Metrics.auc | Should -Be $result.Metrics.auc
+        Get-TreeState $run.Path | Should -Be $before
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $fresh = New-Run -Name preview -Root (New-TestRoot) -ConfigPath $config -DataPath $PatientsCsv
+        $fresh | New-RunFoldPlan | Out-Null
+        $before = Get-TreeState $fresh.Path
+        $fresh | Invoke-RunTraining -WhatIf | Should -BeNullOrEmpty
+        Get-TreeState $fresh.Path | Should -Be $before
+    }
+
+    It 'refuses a run without the fold plan it names' {
+        $unplanned = New-Run -Name unplanned -Root (New-TestRoot) -ConfigPath $config -DataPath $PatientsCsv
+        $unplanned | Invoke-RunTraining -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'FoldPlanNotFound,RunTools.Module.Commands.InvokeRunTrainingCommand'
+        { $run | Invoke-RunTraining -Plan nosuchplan -ErrorAction Stop } |
+            Should -Throw -ErrorId 'FoldPlanNotFound,RunTools.Module.Commands.InvokeRunTrainingCommand'
+    }
+
+    It 'refuses a run whose config names no label' {
+        $unlabelled = New-Run -Name unlabelled -Root (New-TestRoot) -Set 'data.id=visit_id', 'folds.kind=kfold', 'folds.k=3' -DataPath $PatientsCsv
+        $unlabelled | New-RunFoldPlan | Out-Null
+        { $unlabelled | Invoke-RunTraining -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConfigValueInvalid,RunTools.Module.Commands.InvokeRunTrainingCommand'
+    }
+
+    It 'refuses to train in a completed run' {
+        $done = New-Run -Name done -Root (New-TestRoot) -ConfigPath $config -DataPath $PatientsCsv
+        $done | New-RunFoldPlan | Out-Null
+        $done | Set-RunStatus Completed
+        { $done | Invoke-RunTraining -ErrorAction Stop } |
+            Should -Throw -ErrorId 'IllegalTransition,RunTools.Module.Commands.InvokeRunTrainingCommand'
+    }
+}
