@@ -23,8 +23,8 @@ public sealed class AddRunArtifactCommand : RunCmdlet
     [Parameter]
     public string? Root { get; set; }
 
-    /// <summary>The files to register; wildcards allowed.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    /// <summary>The files to register (also piped paths, when -Run is given); wildcards allowed.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
     [SupportsWildcards]
     public string[] Path { get; set; } = [];
 
