@@ -101,6 +101,23 @@ Describe 'Run references' {
         { Set-RunStatus -Run gradient-bost Failed -ErrorAction Stop } | Should -Throw '*Did you mean ''gradient-boost''?'
     }
 
+    It 'reports a path that is no run as RunNotFound with the full path as target' {
+        Test-Run (Join-Path 'nowhere' 'run') -ErrorVariable problems -ErrorAction SilentlyContinue | Out-Null
+        $problems[0].FullyQualifiedErrorId | Should -Be 'RunNotFound,RunTools.Module.Commands.TestRunCommand'
+        $problems[0].TargetObject | Should -Be (Join-Path $TestDrive 'nowhere/run')
+    }
+
+    It 'takes a path with the trailing separator tab completion adds' {
+        (Get-RunManifest ($other.Path + [IO.Path]::DirectorySeparatorChar)).Path | Should -Be $other.Path
+    }
+
+    It 'exports no bundle when one of the runs asked for names no run' {
+        $zip = Join-Path $TestDrive 'partial.zip'
+        Export-RunBundle -Run gradient-boost, gradient-bost $zip -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -Be 'RunNotFound,RunTools.Module.Commands.ExportRunBundleCommand'
+        Test-Path -LiteralPath $zip | Should -BeFalse
+    }
+
     It 'refuses id characters that begin the ids of two runs as RunIdAmbiguous' {
         $id = [guid]$other.Id
         $fill = if ($id.ToString()[9] -eq '0') { '1111' } else { '0000' }
