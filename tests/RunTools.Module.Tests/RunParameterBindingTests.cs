@@ -82,9 +82,9 @@ public sealed class RunParameterBindingTests : IDisposable
     [Fact]
     public void Something_that_is_not_a_run_is_refused_at_binding()
     {
-        var result = ps.Run("Get-RunManifest -Run 42");
+        var result = ps.Run("Get-RunManifest -Run ([datetime]::new(2026, 1, 1))");
 
         Assert.StartsWith("ParameterArgumentTransformationError,", result.SingleError().FullyQualifiedErrorId);
-        Assert.Contains("Cannot use a Int32 as a run", result.SingleError().Exception.Message);
+        Assert.Contains("Cannot use a DateTime as a run", result.SingleError().Exception.Message);
     }
 }

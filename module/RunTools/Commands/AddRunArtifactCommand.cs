@@ -8,18 +8,30 @@ namespace RunTools.Module.Commands;
 
 /// <summary>Registers a file with a run: copies it in (atomically) unless it is already inside the run, and records
 /// its path, SHA-256, size and kind in the manifest.</summary>
-[Cmdlet(VerbsCommon.Add, "RunArtifact", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.Add, "RunArtifact", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(ArtifactRecord))]
 public sealed class AddRunArtifactCommand : RunCmdlet
 {
-    [Parameter(Mandatory = true)]
+    const string PathSet = "Path", LiteralPathSet = "LiteralPath";
+
+    /// <summary>The run: a run object (also from the pipeline), its path, name, key, id or id prefix.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [RunPathTransformation]
     public string Run { get; set; } = "";
 
-    /// <summary>The file to register.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "PSPath", "LiteralPath")]
+    /// <summary>Where run names are looked up (default: $env:RUNTOOLS_ROOT, else ./runs).</summary>
+    [Parameter]
+    public string? Root { get; set; }
+
+    /// <summary>The files to register (also piped paths, when -Run is given); wildcards allowed.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
+    [SupportsWildcards]
     public string[] Path { get; set; } = [];
+
+    /// <summary>The files to register, taken literally (also from the pipeline: Get-ChildItem's files).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "FullName", "LP")]
+    public string[] LiteralPath { get; set; } = [];
 
     /// <summary>Where to put it inside the run (a file, or a folder ending in '/'); default artifacts/&lt;name&gt;.</summary>
     [Parameter]
@@ -34,15 +46,22 @@ public sealed class AddRunArtifactCommand : RunCmdlet
 
     protected override void Process()
     {
-        foreach (var given in Path)
+        if (!ResolveRun(Run, out var run)) return;
+        var literal = ParameterSetName == LiteralPathSet;
+        foreach (var given in literal ? LiteralPath : Path)
         {
-            var source = FullPath(given);
-            if (!Succeeded(RunOperations.ArtifactTarget(Run, source, Destination), out var target, given)) continue;
-            if (!Succeeded(RunOperations.PreviewArtifact(Run, target.Relative, Force), out var manifest, target.Relative)) continue;
-            var action = target.Copy ? $"Copy '{source}' into the run as '{target.Relative}'" : $"Register '{target.Relative}'";
-            if (!ShouldProcess(manifest.Name, action)) continue;
-            if (!Succeeded(RunOperations.AddArtifact(Run, source, target.Relative, target.Copy, Kind, null, Force), out var added, given)) continue;
-            WriteObject(ArtifactRecord.Of(added.Manifest, added.Artifact, added.Manifest.Path!));
+            // The files a wildcard matches (not folders); one that matches none is reported as the file it names
+            // not being there.
+            var sources = ExpandPath(given, literal).Filter(p => literal || !WildcardPattern.ContainsWildcardCharacters(given) || File.Exists(p));
+            foreach (var source in sources.IsEmpty ? Seq1(FullPath(given)) : sources)
+            {
+                if (!Succeeded(RunOperations.ArtifactTarget(run, source, Destination), out var target, given)) continue;
+                if (!Succeeded(RunOperations.PreviewArtifact(run, target.Relative, Force), out var manifest, target.Relative)) continue;
+                var action = target.Copy ? $"Copy '{source}' into the run as '{target.Relative}'" : $"Register '{target.Relative}'";
+                if (!ShouldProcess(RunTarget(run), action)) continue;
+                if (!Succeeded(RunOperations.AddArtifact(run, source, target.Relative, target.Copy, Kind, null, Force), out var added, given)) continue;
+                WriteObject(ArtifactRecord.Of(added.Manifest, added.Artifact, added.Manifest.Path!));
+            }
         }
     }
 }

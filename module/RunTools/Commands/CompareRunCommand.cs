@@ -25,6 +25,14 @@ public sealed class CompareRunCommand : RunCmdlet
     [Alias("Difference", "Run", "Path")]
     public string[] DifferenceRun { get; set; } = [];
 
+    /// <summary>Where run names are looked up (default: $env:RUNTOOLS_ROOT, else ./runs).</summary>
+    [Parameter]
+    public string? Root { get; set; }
+
+    /// <summary>A key given to -DifferenceRun names every run with that key, not only the latest.</summary>
+    [Parameter]
+    public SwitchParameter All { get; set; }
+
     [Parameter]
     public SwitchParameter IncludeEqual { get; set; }
 
@@ -37,7 +45,7 @@ public sealed class CompareRunCommand : RunCmdlet
 
     protected override void Process()
     {
-        foreach (var path in DifferenceRun)
+        foreach (var path in ResolveRuns(DifferenceRun, All))
             if (Succeeded(RunStore.Read(path), out var manifest, path)) runs.Add(manifest);
     }
 
@@ -47,7 +55,7 @@ public sealed class CompareRunCommand : RunCmdlet
         IEnumerable<RunManifest> others = runs;
         if (ReferenceRun is not null)
         {
-            if (!Succeeded(RunStore.Read(ReferenceRun), out reference, ReferenceRun)) return;
+            if (!ResolveRun(ReferenceRun, out var path) || !Succeeded(RunStore.Read(path), out reference, path)) return;
         }
         else if (runs.Count >= 2)
         {

@@ -15,8 +15,16 @@ public sealed class GetRunManifestCommand : RunCmdlet
     [Alias("Path", "PSPath")]
     public string[] Run { get; set; } = [];
 
+    /// <summary>Where run names given to -Run are looked up (default: $env:RUNTOOLS_ROOT, else ./runs).</summary>
+    [Parameter]
+    public string? Root { get; set; }
+
+    /// <summary>A key given to -Run names every run with that key, not only the latest.</summary>
+    [Parameter]
+    public SwitchParameter All { get; set; }
+
     protected override void Process()
     {
-        foreach (var run in Run) Emit(RunStore.Read(run), run);
+        foreach (var run in ResolveRuns(Run, All)) Emit(RunStore.Read(run), run);
     }
 }

@@ -15,13 +15,17 @@ public sealed class GetRunMetricCommand : RunCmdlet
     [Alias("Path")]
     public string Run { get; set; } = "";
 
+    /// <summary>Where run names given to -Run are looked up (default: $env:RUNTOOLS_ROOT, else ./runs).</summary>
+    [Parameter]
+    public string? Root { get; set; }
+
     [Parameter(Position = 0)]
     [SupportsWildcards]
     public string[] Name { get; set; } = [];
 
     protected override void Process()
     {
-        if (!Succeeded(RunOperations.MetricHistory(Run), out var history, Run)) return;
+        if (!ResolveRun(Run, out var run) || !Succeeded(RunOperations.MetricHistory(run), out var history, run)) return;
         var patterns = Name.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
         foreach (var point in history)
             if (patterns.Length == 0 || patterns.Any(p => p.IsMatch(point.Name))) WriteObject(point);

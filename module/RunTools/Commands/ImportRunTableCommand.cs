@@ -21,6 +21,10 @@ public sealed class ImportRunTableCommand : RunCmdlet
     [RunPathTransformation]
     public string Run { get; set; } = "";
 
+    /// <summary>Where run names given to -Run are looked up (default: $env:RUNTOOLS_ROOT, else ./runs).</summary>
+    [Parameter]
+    public string? Root { get; set; }
+
     /// <summary>The table file, relative to the run directory (e.g. predictions/oof.parquet).</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
     public string Path { get; set; } = "";
@@ -36,8 +40,9 @@ public sealed class ImportRunTableCommand : RunCmdlet
 
     protected override void Process()
     {
-        var read = ParameterSetName == NameSet ? RunTables.ReadArtifact(Run, Name, First) : RunTables.Read(Run, Path, First);
-        if (!Succeeded(read, out var table, Run)) return;
+        if (!ResolveRun(Run, out var run)) return;
+        var read = ParameterSetName == NameSet ? RunTables.ReadArtifact(run, Name, First) : RunTables.Read(run, Path, First);
+        if (!Succeeded(read, out var table, run)) return;
         var names = table.Columns.Map(c => c.Name).ToArray();
         var columns = table.Columns.ToArray();
         for (var row = 0; row < table.RowCount && !Stopping; row++)

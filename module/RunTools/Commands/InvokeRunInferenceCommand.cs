@@ -42,7 +42,8 @@ public sealed class InvokeRunInferenceCommand : RunCmdlet
     [Parameter]
     public string? Name { get; set; }
 
-    /// <summary>Where to create the inference run (default: beside the training run).</summary>
+    /// <summary>Where to create the inference run (default: beside the training run); also where a run name given to
+    /// -Run is looked up (default: $env:RUNTOOLS_ROOT, else ./runs).</summary>
     [Parameter]
     public string? Root { get; set; }
 
@@ -52,12 +53,13 @@ public sealed class InvokeRunInferenceCommand : RunCmdlet
 
     protected override void Process()
     {
+        if (!ResolveRun(Run, out var run)) return;
         var output = OutputPath is null ? null : FullPath(OutputPath);
-        var request = new InferenceRequest(Run, Path, FullPath(Path), output, Force.IsPresent, Model, Stage, Name, Root is null ? null : FullPath(Root), CurrentDirectory, PowerShellVersion);
+        var request = new InferenceRequest(run, Path, FullPath(Path), output, Force.IsPresent, Model, Stage, Name, Root is null ? null : FullPath(Root), CurrentDirectory, PowerShellVersion);
         if (!Succeeded(InferenceWorkflow.Plan(request), out var plan, Path)) return;
         if (!plan.IgnoredColumns.IsEmpty)
             WriteWarning($"Ignoring column{(plan.IgnoredColumns.Count == 1 ? "" : "s")} the model does not use: {string.Join(", ", plan.IgnoredColumns)}.");
-        var target = output is null ? plan.Run.IntendedDirectory : $"{plan.Run.IntendedDirectory} and {output}";
+        var target = output is null ? RunTarget(plan.Run.IntendedDirectory) : $"{RunTarget(plan.Run.IntendedDirectory)} and {output}";
         if (!ShouldProcess(target, $"Score {plan.Input.RowCount} rows of '{Path}' with {plan.Training.Name}/{plan.ModelDirectory}")) return;
         if (!Succeeded(InferenceWorkflow.Execute(plan), out var done, Path)) return;
         WriteObject(new InferenceResult(done.Run.Name, plan.Training.Name, plan.ModelDirectory, done.Rows, plan.IgnoredColumns.ToArray(),

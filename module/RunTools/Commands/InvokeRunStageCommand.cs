@@ -27,6 +27,10 @@ public sealed class InvokeRunStageCommand : RunCmdlet
     [Alias("Path")]
     public string Run { get; set; } = "";
 
+    /// <summary>Where run names given to -Run are looked up (default: $env:RUNTOOLS_ROOT, else ./runs).</summary>
+    [Parameter]
+    public string? Root { get; set; }
+
     /// <summary>The stage name (also names its log).</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [Alias("Stage")]
@@ -71,6 +75,8 @@ public sealed class InvokeRunStageCommand : RunCmdlet
     {
         // The config with its references expanded from this environment. A secret's value never reaches what is
         // recorded: the command line is masked before it is compared with the last attempt's (so it is stable).
+        if (!ResolveRun(Run, out var run)) return;
+        Run = run; // the run directory from here on (Execute and the stage body use it)
         var secrets = StageSecrets.Resolve(Run);
         var mask = secrets.Match(c => c.Mask, _ => SecretMask.None);
         var spec = new StageSpec(Name, DependsOn.ToSeq(), Input.ToSeq(), Output.ToSeq(), Force.IsPresent, mask.Apply(Describe()));
@@ -84,7 +90,7 @@ public sealed class InvokeRunStageCommand : RunCmdlet
         if (!Succeeded(secrets, out config, Name)) return;
         changed = ConfigSecrets.Changed(config);
         foreach (var c in changed) WriteWarning(c.Message);
-        if (!ShouldProcess(Run, $"Run stage '{Name}' ({((StartStage)preview).Reason})")) return;
+        if (!ShouldProcess(RunTarget(Run), $"Run stage '{Name}' ({((StartStage)preview).Reason})")) return;
         if (!Succeeded(StageRunner.Begin(Run, spec), out var begun, Name)) return;
         begun.Match(Left: WriteSkipped, Right: Execute);
     }

@@ -23,6 +23,10 @@ public sealed class InvokeRunTrainingCommand : BuiltinStageCmdlet
     [Alias("Path")]
     public string Run { get; set; } = "";
 
+    /// <summary>Where run names given to -Run are looked up (default: $env:RUNTOOLS_ROOT, else ./runs).</summary>
+    [Parameter]
+    public string? Root { get; set; }
+
     /// <summary>The stage name.</summary>
     [Parameter(Position = 0)]
     public string Name { get; set; } = "train";
@@ -37,11 +41,11 @@ public sealed class InvokeRunTrainingCommand : BuiltinStageCmdlet
 
     protected override void Process()
     {
-        if (!Succeeded(RunStore.Read(Run).Bind(m => TrainingWorkflow.Prepare(m, Plan)), out var setup, Run)) return;
+        if (!ResolveRun(Run, out var run) || !Succeeded(RunStore.Read(run).Bind(m => TrainingWorkflow.Prepare(m, Plan)), out var setup, run)) return;
         var planStage = setup.Manifest.FoldPlan(Plan)?.Stage;
         var spec = new StageSpec(Name, planStage is null ? Seq<string>() : Seq1(planStage), setup.Inputs, Seq<string>(), Force.IsPresent, setup.Command,
             setup.Hashed);
-        var manifest = RunBuiltin(Run, spec, $"Train {setup.Spec.Task.ToString().ToLowerInvariant()} models", (attempt, progress, note, cancel) =>
+        var manifest = RunBuiltin(run, spec, $"Train {setup.Spec.Task.ToString().ToLowerInvariant()} models", (attempt, progress, note, cancel) =>
         {
             if (setup.RejectedRows > 0) note($"{setup.RejectedRows} rows have no label and are left out of training");
             var files = TrainingWorkflow.Run(attempt, setup, progress, note, cancel);

@@ -39,7 +39,8 @@ public sealed class NewRunCommand : RunCmdlet
     [Parameter]
     public string[] EnvironmentVariable { get; set; } = [];
 
-    /// <summary>Runs this run derives from, recorded in its lineage.</summary>
+    /// <summary>Runs this run derives from, recorded in its lineage: run objects, paths, or names, keys or ids under
+    /// -Root.</summary>
     [Parameter]
     [RunPathTransformation]
     public string[] Upstream { get; set; } = [];
@@ -60,6 +61,10 @@ public sealed class NewRunCommand : RunCmdlet
     protected override void Process()
     {
         var root = Root is null ? DefaultRoot : FullPath(Root);
+        var upstream = new List<string>();
+        foreach (var reference in Upstream)
+            if (ResolveRun(reference, out var run)) upstream.Add(run);
+            else return;
         if (!Succeeded(ShellLimits.FromEnvironment(), out var limits)) return;
         if (!Succeeded(PowerShellValues.Overrides(Set, limits), out var overrides)) return;
         if (!Succeeded(SecretKeys(), out var secretKeys)) return;
@@ -70,14 +75,14 @@ public sealed class NewRunCommand : RunCmdlet
             overrides,
             DataPath.Select(p => (p, FullPath(p))).ToSeq(),
             EnvironmentVariable.ToSeq(),
-            Upstream.ToSeq(),
+            upstream.ToSeq(),
             CurrentDirectory,
             PowerShellVersion,
             AllowSecretLiteral.IsPresent,
             secretKeys,
             limits);
         if (!Succeeded(RunFactory.Plan(request), out var plan, Name)) return;
-        if (!ShouldProcess(plan.IntendedDirectory, "Create run")) return;
+        if (!ShouldProcess(RunTarget(plan.IntendedDirectory), "Create run")) return;
         Emit(RunFactory.Execute(plan).Map(m => RunInfo.Of(m, m.Path!, m.Status, Seq<RunTools.Manifests.ProcessInfo>())), Name);
     }
 

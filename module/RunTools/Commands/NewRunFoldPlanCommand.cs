@@ -24,6 +24,10 @@ public sealed class NewRunFoldPlanCommand : BuiltinStageCmdlet
     [Alias("Path")]
     public string Run { get; set; } = "";
 
+    /// <summary>Where run names given to -Run are looked up (default: $env:RUNTOOLS_ROOT, else ./runs).</summary>
+    [Parameter]
+    public string? Root { get; set; }
+
     /// <summary>The plan's name (its file names); training uses the plan named 'folds' unless told otherwise.</summary>
     [Parameter(Position = 0)]
     public string Name { get; set; } = "folds";
@@ -64,10 +68,10 @@ public sealed class NewRunFoldPlanCommand : BuiltinStageCmdlet
     protected override void Process()
     {
         if (!Succeeded(Overrides(), out var overrides)) return;
-        if (!Succeeded(RunStore.Read(Run).Bind(m => FoldPlanWorkflow.Prepare(m, Name, overrides)), out var setup, Run)) return;
+        if (!ResolveRun(Run, out var run) || !Succeeded(RunStore.Read(run).Bind(m => FoldPlanWorkflow.Prepare(m, Name, overrides)), out var setup, run)) return;
         var spec = new StageSpec(setup.Stage, Seq<string>(), setup.Inputs, Seq<string>(), Force.IsPresent, setup.Command,
             setup.Hashed);
-        var manifest = RunBuiltin(Run, spec, $"Plan folds '{Name}'", (attempt, _, note, _) =>
+        var manifest = RunBuiltin(run, spec, $"Plan folds '{Name}'", (attempt, _, note, _) =>
             FoldPlanWorkflow.Run(attempt, setup).Map(r =>
             {
                 note($"fold plan '{Name}': {r.Record.Kind}, k = {r.Record.Folds}, {r.Record.Rows} rows, content sha256 {r.Record.ContentHash[..12]}…");

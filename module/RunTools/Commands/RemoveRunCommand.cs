@@ -24,7 +24,10 @@ public sealed class RemoveRunCommand : RunCmdlet
     [Alias("Path", "PSPath")]
     public string[] Run { get; set; } = [];
 
+    /// <summary>The runs root a policy applies to (default: $env:RUNTOOLS_ROOT, else ./runs); with -Run, where run
+    /// names are looked up.</summary>
     [Parameter(ParameterSetName = ByRoot)]
+    [Parameter(ParameterSetName = ByRun)]
     public string? Root { get; set; }
 
     /// <summary>Only the runs whose key matches (wildcards allowed).</summary>
@@ -57,7 +60,7 @@ public sealed class RemoveRunCommand : RunCmdlet
 
     readonly List<string> given = [];
 
-    protected override void Process() => given.AddRange(Run);
+    protected override void Process() => given.AddRange(ResolveRuns(Run));
 
     protected override void End()
     {
@@ -85,7 +88,7 @@ public sealed class RemoveRunCommand : RunCmdlet
                 WriteFailure(error, decision.Path);
             else if (decision.Action == RetentionAction.Keep)
                 WriteVerbose($"Keep {decision.Name}: {decision.Detail}");
-            else if (ShouldProcess($"{decision.Name} ({decision.Path})", $"Remove run ({decision.Detail})"))
+            else if (ShouldProcess(RunTarget(decision.Path), $"Remove run ({decision.Detail})"))
                 outcome = decision with { Removed = Succeeded(retention.Remove(decision.Path, Force), out _, decision.Path) };
             if (PassThru && !whatIf) WriteObject(outcome);
         }
@@ -108,12 +111,13 @@ public sealed class RemoveRunCommand : RunCmdlet
     /// is not removed).</summary>
     Seq<RetentionRun> UnderRoot(RunRetention retention)
     {
-        var (runs, unreadable) = retention.Scan(Root is null ? DefaultRoot : FullPath(Root));
+        var root = Root is null ? DefaultRoot : FullPath(Root);
+        var (runs, unreadable) = retention.Scan(root);
         foreach (var (path, error) in unreadable) WriteFailure(error, path);
         var patterns = Key.Select(k => new WildcardPattern(k, WildcardOptions.IgnoreCase)).ToArray();
         // Like Get-Run: a key given without wildcards that no run has is an error; an empty wildcard match is not.
         foreach (var key in Key.Where(k => !WildcardPattern.ContainsWildcardCharacters(k) && !runs.Exists(r => string.Equals(r.Key, k, StringComparison.OrdinalIgnoreCase))))
-            WriteFailure(new RunNotFound(key), key);
+            WriteFailure(new RunNotFound(key, root, RunLookup.NearMatches(key, runs.Map(r => new RunEntry(System.IO.Path.GetFileName(r.Path), r.Path, r.Key, null, null)))), key);
         return patterns.Length == 0 ? runs : runs.Filter(r => patterns.Any(p => p.IsMatch(r.Key)));
     }
 }

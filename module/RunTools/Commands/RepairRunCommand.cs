@@ -18,23 +18,31 @@ public sealed class RepairRunCommand : RunCmdlet
     [Alias("Path", "PSPath")]
     public string[] Run { get; set; } = [];
 
+    /// <summary>Where run names given to -Run are looked up (default: $env:RUNTOOLS_ROOT, else ./runs).</summary>
+    [Parameter]
+    public string? Root { get; set; }
+
+    /// <summary>A key given to -Run names every run with that key, not only the latest.</summary>
+    [Parameter]
+    public SwitchParameter All { get; set; }
+
     protected override void Process()
     {
-        foreach (var run in Run)
+        foreach (var run in ResolveRuns(Run, All))
         {
             if (WhatIfMode)
             {
                 // Only the plan: no lock taken, nothing written.
                 if (!Succeeded(RunRepair.Plan(run), out var plan, run)) continue;
-                foreach (var a in plan.Actions) ShouldProcess(Target(plan.Run, a.Item), $"{a.Action}: {a.Detail}");
+                foreach (var a in plan.Actions) ShouldProcess(RunTarget(run), Action(a.Action, a.Item, a.Detail));
                 continue;
             }
-            if (!Succeeded(RunRepair.Execute(run, a => ShouldProcess(Target(run, a.Item), $"{a.Action}: {a.Detail}"), DateTimeOffset.UtcNow), out var done, run))
+            if (!Succeeded(RunRepair.Execute(run, a => ShouldProcess(RunTarget(run), Action(a.Action, a.Item, a.Detail)), DateTimeOffset.UtcNow), out var done, run))
                 continue;
             if (done.IsEmpty) WriteVerbose($"Run '{System.IO.Path.GetFileName(run)}' needs no repair.");
             WriteObject(done.Map(a => RunRepair.Record(run, a)).ToArray(), enumerateCollection: true);
         }
     }
 
-    static string Target(string run, string item) => $"{System.IO.Path.GetFileName(run)} ({item})";
+    static string Action(object action, string item, string detail) => $"{action} {item}: {detail}";
 }

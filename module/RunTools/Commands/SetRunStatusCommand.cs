@@ -17,6 +17,10 @@ public sealed class SetRunStatusCommand : RunCmdlet
     [Alias("Path")]
     public string Run { get; set; } = "";
 
+    /// <summary>Where run names given to -Run are looked up (default: $env:RUNTOOLS_ROOT, else ./runs).</summary>
+    [Parameter]
+    public string? Root { get; set; }
+
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateSet("Running", "Completed", "Failed", "Cancelled", IgnoreCase = true)]
     public RunStatus Status { get; set; }
@@ -30,9 +34,9 @@ public sealed class SetRunStatusCommand : RunCmdlet
 
     protected override void Process()
     {
-        if (!Succeeded(RunOperations.PreviewStatus(Run, Status, Message), out var preview, Run)) return;
-        if (!ShouldProcess(preview.Manifest.Name, $"Set status {Lifecycle.Text(preview.Observed)} → {Lifecycle.Text(Status)}")) return;
-        if (!Succeeded(RunOperations.SetStatus(Run, Status, Message), out var manifest, Run)) return;
+        if (!ResolveRun(Run, out var run) || !Succeeded(RunOperations.PreviewStatus(run, Status, Message), out var preview, run)) return;
+        if (!ShouldProcess(RunTarget(run), $"Set status {Lifecycle.Text(preview.Observed)} → {Lifecycle.Text(Status)}")) return;
+        if (!Succeeded(RunOperations.SetStatus(run, Status, Message), out var manifest, run)) return;
         if (PassThru) WriteObject(RunInfo.Of(manifest, manifest.Path!, manifest.Status, Seq<RunTools.Manifests.ProcessInfo>()));
     }
 }

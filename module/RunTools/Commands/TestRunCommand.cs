@@ -17,6 +17,14 @@ public sealed class TestRunCommand : RunCmdlet
     [Alias("Path", "PSPath")]
     public string[] Run { get; set; } = [];
 
+    /// <summary>Where run names given to -Run are looked up (default: $env:RUNTOOLS_ROOT, else ./runs).</summary>
+    [Parameter]
+    public string? Root { get; set; }
+
+    /// <summary>A key given to -Run names every run with that key, not only the latest.</summary>
+    [Parameter]
+    public SwitchParameter All { get; set; }
+
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
@@ -27,15 +35,22 @@ public sealed class TestRunCommand : RunCmdlet
 
     protected override void Process()
     {
-        foreach (var run in Run)
+        foreach (var reference in Run)
         {
-            if (!Succeeded(Guarded(run, () => RunInspection.Verify(run, Lineage)), out var checks, run))
-            {
-                if (Quiet) WriteObject(false);
-                continue;
-            }
-            if (Quiet) WriteObject(checks.ForAll(c => c.Passed));
-            else WriteObject(checks.ToArray(), enumerateCollection: true);
+            var runs = ResolveRuns(reference, All);
+            if (runs.IsEmpty && Quiet) WriteObject(false);
+            foreach (var run in runs) Verify(run);
         }
+    }
+
+    void Verify(string run)
+    {
+        if (!Succeeded(Guarded(run, () => RunInspection.Verify(run, Lineage)), out var checks, run))
+        {
+            if (Quiet) WriteObject(false);
+            return;
+        }
+        if (Quiet) WriteObject(checks.ForAll(c => c.Passed));
+        else WriteObject(checks.ToArray(), enumerateCollection: true);
     }
 }

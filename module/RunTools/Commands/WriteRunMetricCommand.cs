@@ -17,9 +17,14 @@ public sealed class WriteRunMetricCommand : RunCmdlet
 {
     const string Single = "Single", Table = "Table";
 
-    [Parameter(Mandatory = true)]
+    /// <summary>The run: a run object (also from the pipeline), its path, name, key, id or id prefix.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [RunPathTransformation]
     public string Run { get; set; } = "";
+
+    /// <summary>Where run names are looked up (default: $env:RUNTOOLS_ROOT, else ./runs).</summary>
+    [Parameter]
+    public string? Root { get; set; }
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = Single, ValueFromPipelineByPropertyName = true)]
     public string Name { get; set; } = "";
@@ -47,6 +52,7 @@ public sealed class WriteRunMetricCommand : RunCmdlet
     static readonly TimeSpan FlushAfter = TimeSpan.FromSeconds(1);
 
     readonly List<MetricPoint> points = [];
+    string pendingRun = "";
     DateTimeOffset firstPending, lastArrival;
 
     /// <summary>Each value is checked on its own (a number, finite, with a valid name): a bad one is reported and
@@ -56,6 +62,9 @@ public sealed class WriteRunMetricCommand : RunCmdlet
     /// it. Each value keeps the time it was given.</remarks>
     protected override void Process()
     {
+        if (!ResolveRun(Run, out var run)) return;
+        if (run != pendingRun) Flush(); // runs piped in turn: each run's values are written to it
+        pendingRun = run;
         var now = DateTimeOffset.UtcNow;
         var slow = now - lastArrival >= FlushAfter; // the first value too (lastArrival is the epoch then)
         lastArrival = now;
@@ -81,8 +90,8 @@ public sealed class WriteRunMetricCommand : RunCmdlet
         if (points.Count == 0) return;
         var batch = points.ToSeq().Strict();
         points.Clear();
-        if (!ShouldProcess(Run, $"Write {batch.Count} metric value(s): {string.Join(", ", batch.Map(p => p.Name).Distinct())}")) return;
-        if (Succeeded(RunOperations.WriteMetrics(Run, batch), out var written, Run) && PassThru)
+        if (!ShouldProcess(RunTarget(pendingRun), $"Write {batch.Count} metric value(s): {string.Join(", ", batch.Map(p => p.Name).Distinct())}")) return;
+        if (Succeeded(RunOperations.WriteMetrics(pendingRun, batch), out var written, pendingRun) && PassThru)
             WriteObject(written.Written.ToArray(), enumerateCollection: true);
     }
 

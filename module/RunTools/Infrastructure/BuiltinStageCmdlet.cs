@@ -34,7 +34,7 @@ public abstract class BuiltinStageCmdlet : RunCmdlet
             skipped = true;
             return Succeeded(RunStore.Read(run), out var current, run) ? current : null;
         }
-        if (!ShouldProcess(run, $"{action} (stage '{spec.Stage}': {((StartStage)preview).Reason})")) return null;
+        if (!ShouldProcess(RunTarget(run), $"{action} (stage '{spec.Stage}': {((StartStage)preview).Reason})")) return null;
         if (!Succeeded(StageRunner.Begin(run, spec), out var begun, spec.Stage)) return null;
         if (begun.IsLeft)
         {

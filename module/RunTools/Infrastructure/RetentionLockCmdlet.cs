@@ -13,15 +13,23 @@ public abstract class RetentionLockCmdlet : RunCmdlet
     [Alias("Path", "PSPath")]
     public string[] Run { get; set; } = [];
 
+    /// <summary>Where run names given to -Run are looked up (default: $env:RUNTOOLS_ROOT, else ./runs).</summary>
+    [Parameter]
+    public string? Root { get; set; }
+
+    /// <summary>A key given to -Run names every run with that key, not only the latest.</summary>
+    [Parameter]
+    public SwitchParameter All { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     protected void SetLock(bool locked, string? reason, string action)
     {
-        foreach (var run in Run)
+        foreach (var run in ResolveRuns(Run, All))
         {
             if (!Succeeded(RunStore.Read(run), out var current, run)) continue;
-            if (!ShouldProcess($"{current.Name} ({current.Path})", action)) continue;
+            if (!ShouldProcess(RunTarget(run), action)) continue;
             if (!Succeeded(RunOperations.SetRetentionLock(run, locked, reason), out var manifest, run)) continue;
             if (!PassThru) continue;
             var (status, live) = RunStore.Observe(manifest, Manifests.Liveness.DefaultStaleAfter);

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using LanguageExt.Common;
 using RunTools.Domain;
+using RunTools.Shell.Store;
 
 namespace RunTools.Module.Infrastructure;
 
@@ -68,6 +69,82 @@ public abstract class RunCmdlet : PSCmdlet
     /// <summary>The root used when -Root is not given: $env:RUNTOOLS_ROOT, else ./runs.</summary>
     protected string DefaultRoot =>
         FullPath(Environment.GetEnvironmentVariable("RUNTOOLS_ROOT") is { Length: > 0 } root ? root : "runs");
+
+    /// <summary>The root run names are looked up under: the cmdlet's -Root when it has one and it is given, else
+    /// $env:RUNTOOLS_ROOT, else ./runs (relative to the PowerShell location).</summary>
+    protected string NameRoot =>
+        MyInvocation.BoundParameters.TryGetValue("Root", out var root) && root is string { Length: > 0 } given ? FullPath(given) : DefaultRoot;
+
+    readonly Dictionary<string, RunResolver> resolvers = new(StringComparer.Ordinal);
+    readonly Dictionary<(string Root, string Reference, bool All), Fin<Seq<ResolvedRun>>> resolved = [];
+
+    /// <summary>The run directory a -Run argument names (see <see cref="ResolveRuns"/>); false when it names none (the
+    /// error is written).</summary>
+    protected bool ResolveRun(string reference, out string path)
+    {
+        var runs = ResolveRuns(reference, all: false);
+        path = runs.IsEmpty ? "" : runs.Head;
+        return !runs.IsEmpty;
+    }
+
+    /// <summary>The run directories a -Run argument names: a run object's or a path's directory, or the run a name,
+    /// key, id or id prefix names under <see cref="NameRoot"/> (with <paramref name="all"/>, every run of a key).
+    /// Through the one resolver: a key that several runs share is the latest of them, with a warning; a reference
+    /// that names no run is RunNotFound with the nearest names. Each reference is resolved (and reported) once per
+    /// command, so a -Run given once for a thousand piped values is looked up once.</summary>
+    protected Seq<string> ResolveRuns(string reference, bool all)
+    {
+        var root = NameRoot;
+        if (resolved.TryGetValue((root, reference, all), out var known)) return known.Match(Succ: r => r.Map(x => x.Path), Fail: _ => Seq<string>());
+        if (!resolvers.TryGetValue(root, out var resolver)) resolvers[root] = resolver = new RunResolver(root);
+        var result = Guarded(reference, () => resolver.Resolve(reference, AsPath(reference), all));
+        resolved[(root, reference, all)] = result;
+        if (!Succeeded(result, out var runs, reference)) return Seq<string>();
+        if (!all && runs.Head is { Matching: > 1 } latest)
+            WriteWarning($"'{reference}' matches {latest.Matching} runs under '{root}'; using the latest, {latest.Name}. Give its name or id to choose another.");
+        return runs.Map(r => r.Path);
+    }
+
+    /// <summary><see cref="ResolveRuns(string, bool)"/> of each reference, in order.</summary>
+    protected IEnumerable<string> ResolveRuns(IEnumerable<string> references, bool all = false) =>
+        references.SelectMany(r => ResolveRuns(r, all));
+
+    /// <summary>A reference read as a file-system path against the PowerShell location (no trailing separator); null
+    /// when it cannot be one (a drive that does not exist, another provider's path).</summary>
+    string? AsPath(string reference)
+    {
+        try
+        {
+            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(reference, out var provider, out _);
+            return provider.ImplementingType == typeof(Microsoft.PowerShell.Commands.FileSystemProvider) ? Path.TrimEndingDirectorySeparator(path) : null;
+        }
+        catch (Exception e) when (e is not (PipelineStoppedException or OperationCanceledException))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A -Path argument: every file-system item its wildcards match (none when nothing matches), or, without
+    /// wildcards, the path itself (whether it exists is for the caller to say). A -LiteralPath argument
+    /// (<paramref name="literal"/>) is never expanded.</summary>
+    protected Seq<string> ExpandPath(string path, bool literal)
+    {
+        if (literal || !WildcardPattern.ContainsWildcardCharacters(path)) return Seq1(Path.TrimEndingDirectorySeparator(FullPath(path)));
+        try
+        {
+            var found = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out var provider);
+            return provider.ImplementingType == typeof(Microsoft.PowerShell.Commands.FileSystemProvider)
+                ? toSeq(found.Select(p => Path.TrimEndingDirectorySeparator(p)).ToArray())
+                : Seq<string>();
+        }
+        catch (ItemNotFoundException)
+        {
+            return Seq<string>();
+        }
+    }
+
+    /// <summary>How every cmdlet names a run in ShouldProcess (-WhatIf, -Confirm): its name, then its directory.</summary>
+    protected static string RunTarget(string runPath) => $"{Path.GetFileName(runPath)} ({runPath})";
 
     /// <summary>A file-system path relative to the current PowerShell location (not the process directory).</summary>
     protected string FullPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);

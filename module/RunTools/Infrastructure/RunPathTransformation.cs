@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Globalization;
 using System.Management.Automation;
 using RunTools.Manifests;
 using RunTools.Shell.Stages;
@@ -8,20 +9,23 @@ namespace RunTools.Module.Infrastructure;
 
 /// <summary>
 /// Lets every -Run parameter take what the pipeline carries: a RunInfo, a RunManifest, a StageContext, any RunTools
-/// record with a RunPath, a DirectoryInfo, or a path string (resolved against the PowerShell location). The result is
-/// the run directory's full path, without a trailing separator.
+/// record with a RunPath, a DirectoryInfo or PathInfo (each becomes its run directory's full path), a Guid (a run id),
+/// or text. Text is kept as given: the cmdlet resolves it (a path against the PowerShell location, else a name, key,
+/// id or id prefix under its root) through <see cref="RunCmdlet.ResolveRuns(string, bool)"/>, where the root, the
+/// warnings and the errors are known.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class RunPathTransformationAttribute : ArgumentTransformationAttribute
 {
     public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData) =>
         inputData is not string && inputData is IEnumerable items && inputData is not IDictionary
-            ? items.Cast<object?>().Select(i => One(engineIntrinsics, i)).ToArray()
-            : One(engineIntrinsics, inputData);
+            ? items.Cast<object?>().Select(One).ToArray()
+            : One(inputData);
 
-    static object? One(EngineIntrinsics engine, object? input) => (input is PSObject ps ? ps.BaseObject : input) switch
+    static object? One(object? input) => (input is PSObject ps ? ps.BaseObject : input) switch
     {
         null => null,
+        string text => text,
         RunInfo run => run.Path,
         RunManifest manifest when manifest.Path is not null => manifest.Path,
         StageContext context => context.Path,
@@ -30,16 +34,12 @@ public sealed class RunPathTransformationAttribute : ArgumentTransformationAttri
         MetricRecord metric => metric.RunPath,
         DirectoryInfo directory => Path.TrimEndingDirectorySeparator(directory.FullName),
         PathInfo path => Path.TrimEndingDirectorySeparator(path.ProviderPath),
-        string path => Resolve(engine, path),
-        // Anything else (say a deserialized RunInfo from another session): use its Path or RunPath property.
-        var other when PSObject.AsPSObject(other).Properties["RunPath"]?.Value is string runPath => Resolve(engine, runPath),
-        var other when PSObject.AsPSObject(other).Properties["Path"]?.Value is string path => Resolve(engine, path),
+        Guid id => id.ToString("D"),
+        int or long => Convert.ToString(input is PSObject p ? p.BaseObject : input, CultureInfo.InvariantCulture), // a key of digits
+        // Anything else (say a deserialized RunInfo from another session): use its RunPath or Path property.
+        var other when PSObject.AsPSObject(other).Properties["RunPath"]?.Value is string runPath => runPath,
+        var other when PSObject.AsPSObject(other).Properties["Path"]?.Value is string path => path,
         var other => throw new ArgumentTransformationMetadataException(
-            $"Cannot use a {other.GetType().Name} as a run: pass a run object (Get-Run, New-Run) or the run directory's path."),
+            $"Cannot use a {other.GetType().Name} as a run: pass a run object (Get-Run, New-Run), the run directory's path, or a run's name, key or id."),
     };
-
-    /// <summary>The full path, without the trailing separator that tab completion adds to a directory ("runs/r1/"): the
-    /// run's path is a key (heartbeats, the parent directory of Remove-Run's rename), so one run has one spelling.</summary>
-    static string Resolve(EngineIntrinsics engine, string path) =>
-        Path.TrimEndingDirectorySeparator(engine.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
 }

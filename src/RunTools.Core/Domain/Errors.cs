@@ -181,10 +181,24 @@ public sealed record DataFileChanged(string Path, string Recorded, string Now)
 
 // ---- runs -----------------------------------------------------------------------------------------------------
 
-public sealed record RunNotFound(string Reference)
-    : RunError($"No run was found at or named '{Excerpt.Path(Reference)}'.", 1301)
+/// <param name="Reference">What was given: the text of a name, key or id, or the full path of a path.</param>
+/// <param name="Root">The runs root a name was looked up under, when there was one.</param>
+/// <param name="NearMatches">Names or keys of runs close to the reference (at most three), to suggest.</param>
+public sealed record RunNotFound(string Reference, string? Root = null, Seq<string> NearMatches = default)
+    : RunError($"No run was found at or named '{Excerpt.Path(Reference)}'"
+        + (Root is null ? "" : $" under '{Excerpt.Path(Root)}'")
+        + (NearMatches.IsEmpty ? "." : $". Did you mean {Excerpt.Names(NearMatches)}?"), 1301)
 {
     public override ErrorKind Kind => ErrorKind.NotFound;
+    public override object? Target => Reference;
+}
+
+/// <param name="Reference">The leading characters of a run id.</param>
+/// <param name="Runs">The names of the runs whose ids begin with them.</param>
+public sealed record RunIdAmbiguous(string Reference, Seq<string> Runs)
+    : RunError($"'{Excerpt.Of(Reference)}' begins the ids of {Excerpt.Count(Runs.Count)} runs ({Excerpt.Names(Runs)}); give more of the id, or the run's name.", 1309)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidArgument;
     public override object? Target => Reference;
 }
 

@@ -94,7 +94,7 @@ public sealed class ExcerptTests
     public static TheoryData<string> ErrorsQuotingInput => new()
     {
         nameof(InvalidName), nameof(ConfigFileNotFound), nameof(ConfigParseError), nameof(ConfigOverrideInvalid), nameof(ConfigPathConflict),
-        nameof(ConfigValueInvalid), nameof(DataFileNotFound), nameof(DataFileInvalid), nameof(RunNotFound), nameof(MetricInvalid),
+        nameof(ConfigValueInvalid), nameof(DataFileNotFound), nameof(DataFileInvalid), nameof(RunNotFound), nameof(RunIdAmbiguous), nameof(MetricInvalid),
         nameof(ColumnsMissing), nameof(ColumnNotFound), nameof(ColumnNameInvalid), nameof(ColumnNameDuplicate), nameof(CsvRecordInvalid),
         nameof(StageScriptFailed), nameof(FoldSpecInvalid), nameof(DuplicateRowKey), nameof(ClassTooSmall), nameof(InputLimitInvalid),
         nameof(UnexpectedFailure), nameof(StorageFailed), nameof(ConfigTooDeep), nameof(DataFieldTooLong),
@@ -110,7 +110,8 @@ public sealed class ExcerptTests
         nameof(ConfigValueInvalid) => new ConfigValueInvalid(Huge, Huge),
         nameof(DataFileNotFound) => new DataFileNotFound(Huge),
         nameof(DataFileInvalid) => new DataFileInvalid(Huge, Huge),
-        nameof(RunNotFound) => new RunNotFound(Huge),
+        nameof(RunNotFound) => new RunNotFound(Huge, Huge, toSeq(Enumerable.Repeat(Huge, 3))),
+        nameof(RunIdAmbiguous) => new RunIdAmbiguous(Huge, toSeq(Enumerable.Repeat(Huge, 1000))),
         nameof(MetricInvalid) => new MetricInvalid(Huge, Huge),
         nameof(ColumnsMissing) => new ColumnsMissing(Huge, toSeq(Enumerable.Repeat(Huge, 1000))),
         nameof(ColumnNotFound) => new ColumnNotFound(toSeq(Enumerable.Repeat(Huge, 1000)), toSeq(Enumerable.Repeat(Huge, 1000))),
