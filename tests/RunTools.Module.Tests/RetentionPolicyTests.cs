@@ -136,13 +136,16 @@ public sealed class RetentionPolicyTests : IDisposable
         var decisions = Expect.All(ps.Run(Policy + " -PassThru -Confirm:$false"), Expect.RetentionDecision);
         Assert.Equal(["a3 Remove NotKept True", "d1 Remove NotKept True"],
             Lines(decisions.Where(d => d.Text("Action") == "Remove"), n));
+        // pwsh writes both the What-if lines and the verbose stream to stdout: one line per decision, nothing else.
+        var lines = preview.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(
             decisions.Where(d => d.Text("Action") == "Remove")
                 .Select(d => $"What if: Performing the operation \"Remove run ({d.Text("Detail")})\" on target \"{d.Text("Name")} ({d.Text("Path")})\"."),
-            preview.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            lines.Where(l => l.StartsWith("What if:", StringComparison.Ordinal)));
         Assert.Equal(
             decisions.Where(d => d.Text("Action") == "Keep").Select(d => $"VERBOSE: Keep {d.Text("Name")}: {d.Text("Detail")}"),
-            preview.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            lines.Where(l => l.StartsWith("VERBOSE:", StringComparison.Ordinal)));
+        Assert.Equal(decisions.Count, lines.Length);
         Assert.Equal(7, decisions.Count(d => d.Text("Action") == "Keep"));
     }
 
