@@ -64,25 +64,32 @@ public sealed class FormatViewTests(FormatViewTests.Rendered rendered) : IClassF
         return text;
     }
 
-    /// <summary>The table's header line split into column names.</summary>
-    static string[] Header(string table) =>
-        table.Split('\n').First(l => l.Trim().Length > 0).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    /// <summary>The table's header line (the line above the dashes) split into column names.</summary>
+    static string[] Header(string table)
+    {
+        var lines = table.Split('\n');
+        var dashes = Array.FindIndex(lines, l => l.TrimStart().StartsWith("---", StringComparison.Ordinal));
+        return lines[dashes - 1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>A grouped table names its run once, whole, above the columns.</summary>
+    static void AssertGroupedByRun(string table, string key) => Assert.Matches(@"(?m)^\s*Run: \d{8}_\d{6}_" + Regex.Escape(key) + @"\s*$", table);
 
     static string Row(string table, string containing) =>
         table.Split('\n').FirstOrDefault(l => l.Contains(containing, StringComparison.Ordinal))
         ?? throw new Xunit.Sdk.XunitException($"no line contains '{containing}' in:\n{table}");
 
     [Fact]
-    public void Runs_show_a_short_local_creation_time_and_compact_metrics_and_stages()
+    public void Runs_show_the_key_first_the_local_creation_time_to_the_second_and_one_metric()
     {
         var table = Section("RunInfo");
 
-        Assert.Equal(["Name", "Status", "Locked", "CreatedAt", "Duration", "Metrics", "Stages"], Header(table));
-        var row = Row(table, "_a ");
-        Assert.Matches(@"_a\s+Running\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}\s", row);
-        Assert.Contains("auc=0.91 f1=0.8", row);
-        Assert.EndsWith("prep:completed", row.TrimEnd());
-        Assert.Matches(@"_b\s+Pending\s+yes\s+\d{4}-", Row(table, "_b "));
+        Assert.Equal(["Key", "Created", "Status", "Duration", "Metric"], Header(table));
+        // No training section: the first metric stands in for the selection metric.
+        Assert.Matches(@"^a\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\s+Running\s+\S*\s*auc=0\.91\s*$", Row(table, "a "));
+        // A locked run is marked after its status.
+        Assert.Matches(@"^b\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\s+Pending\*", Row(table, "b "));
+        Assert.DoesNotContain("f1=", table);
     }
 
     [Fact]
@@ -90,7 +97,8 @@ public sealed class FormatViewTests(FormatViewTests.Rendered rendered) : IClassF
     {
         var table = Section("StageResult");
 
-        Assert.Equal(["Run", "Stage", "Attempt", "Status", "Skipped", "Duration", "Outputs", "Reason"], Header(table));
+        AssertGroupedByRun(table, "a");
+        Assert.Equal(["Stage", "Attempt", "Status", "Skipped", "Duration", "Outputs", "Reason"], Header(table));
         Assert.Matches(@"prep\s+1\s+Completed\s+False\s+\d+\.\ds\s+0\s+never ran", Row(table, "prep"));
     }
 
@@ -99,7 +107,8 @@ public sealed class FormatViewTests(FormatViewTests.Rendered rendered) : IClassF
     {
         var table = Section("MetricRecord");
 
-        Assert.Equal(["Run", "Name", "Value", "Step", "Stage", "At"], Header(table));
+        AssertGroupedByRun(table, "a");
+        Assert.Equal(["Name", "Value", "Step", "Stage", "At"], Header(table));
         Assert.Matches(@"auc\s+0\.91\s+3\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", Row(table, "auc"));
         Assert.Matches(@"f1\s+0\.8\s+3\s", Row(table, "f1"));
     }
@@ -109,7 +118,8 @@ public sealed class FormatViewTests(FormatViewTests.Rendered rendered) : IClassF
     {
         var table = Section("ArtifactRecord");
 
-        Assert.Equal(["Run", "Kind", "Bytes", "Sha256", "Stage", "Path"], Header(table));
+        AssertGroupedByRun(table, "a");
+        Assert.Equal(["Kind", "Bytes", "Sha256", "Stage", "Path"], Header(table));
         Assert.Matches(@"File\s+5\s+[0-9a-f]{12}\s+artifacts/notes\.txt", Row(table, "notes.txt"));
     }
 
@@ -118,7 +128,8 @@ public sealed class FormatViewTests(FormatViewTests.Rendered rendered) : IClassF
     {
         var table = Section("RunCheck");
 
-        Assert.Equal(["Run", "Kind", "Status", "Expected", "Actual", "Item"], Header(table));
+        AssertGroupedByRun(table, "a");
+        Assert.Equal(["Kind", "Status", "Expected", "Actual", "Item"], Header(table));
         Assert.Matches(@"manifest\s+Ok\s+replay of \d+ events\s+[0-9a-f]{12}\s+run\.json", Row(table, "run.json"));
         Assert.Matches(@"config\s+Ok\s+([0-9a-f]{12})\s+\1\s+config_resolved\.yaml", Row(table, "config_resolved.yaml"));
     }
@@ -130,7 +141,7 @@ public sealed class FormatViewTests(FormatViewTests.Rendered rendered) : IClassF
 
         Assert.Matches(@"Compare: \S+_a \(reference\) vs \S+_b", table);
         var lines = table.Split('\n').SkipWhile(l => !l.TrimStart().StartsWith("Section", StringComparison.Ordinal)).ToArray();
-        Assert.Equal(["Section", "Key", "ReferenceValue", "DifferenceValue", "Delta", "SideIndicator"], Header(string.Join('\n', lines)));
+        Assert.Equal(["Section", "Key", "ReferenceValue", "DifferenceValue", "Delta", "Side"], Header(string.Join('\n', lines)));
         Assert.Matches(@"config\s+model\.trees\s+100\s+200\s+\+100\s+<>", Row(table, "model.trees"));
     }
 
@@ -167,9 +178,10 @@ public sealed class FormatViewTests(FormatViewTests.Rendered rendered) : IClassF
         var table = Section("FoldPlanInfo");
         var hash = Section("FoldPlanHash").Trim();
 
-        Assert.Equal(["Run", "Name", "Kind", "Folds", "Repeats", "Nested", "Production", "Rows", "ContentHash"], Header(table));
+        AssertGroupedByRun(table, "t");
+        Assert.Equal(["Name", "Kind", "Folds", "Repeats", "Nested", "Production", "Rows", "ContentHash"], Header(table));
         Assert.Matches("^[0-9a-f]{64}$", hash);
-        Assert.Matches(@"_t\s+folds\s+stratified\s+2\s+1\s+False\s+True\s+24\s+" + hash[..12] + @"\s*$", Row(table, "_t "));
+        Assert.Matches(@"^folds\s+stratified\s+2\s+1\s+False\s+True\s+24\s+" + hash[..12] + @"\s*$", Row(table, "stratified"));
     }
 
     [Fact]
@@ -179,9 +191,10 @@ public sealed class FormatViewTests(FormatViewTests.Rendered rendered) : IClassF
         var metrics = Section("TrainingMetrics").Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Trim().Split(' ')).ToDictionary(p => p[0], p => double.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
 
-        Assert.Equal(["Run", "Stage", "Task", "Mode", "Duration", "Metrics"], Header(table));
-        var row = Row(table, "_t ");
-        Assert.Matches(@"_t\s+train\s+binary\s+direct\s+\d+\.\ds\s+accuracy=", row);
+        AssertGroupedByRun(table, "t");
+        Assert.Equal(["Stage", "Task", "Mode", "Duration", "Metrics"], Header(table));
+        var row = Row(table, "binary");
+        Assert.Matches(@"^train\s+binary\s+direct\s+\d+\.\ds\s+accuracy=", row);
         // Every binary metric, in the result's order, each rounded to at most four decimals; the widest column is
         // last, so on a narrow console it may end in an ellipsis.
         Assert.Equal(["accuracy", "auc", "balanced_accuracy", "brier", "f1", "log_loss", "mcc"], metrics.Keys);
@@ -208,9 +221,10 @@ public sealed class FormatViewTests(FormatViewTests.Rendered rendered) : IClassF
     {
         var table = Section("InferenceResult");
 
-        Assert.Equal(["Run", "TrainingRun", "Model", "Rows", "OutputPath"], Header(table));
-        var row = Row(table, "_t-inference");
-        var match = Regex.Match(row, @"^\S+_t-inference\s+\S+_t\s+models/production\s+24 (?<path>\S+)\s*$");
+        AssertGroupedByRun(table, "t-inference");
+        Assert.Equal(["TrainingRun", "Model", "Rows", "OutputPath"], Header(table));
+        var row = Row(table, "models/production");
+        var match = Regex.Match(row, @"^\S+_t\s+models/production\s+24 (?<path>\S+)\s*$");
         Assert.True(match.Success, $"unexpected row: {row}");
         AssertShown(Path.Combine(rendered.Directory, "scored.csv"), match.Groups["path"].Value);
     }

@@ -26,7 +26,11 @@ public sealed class ValueMap<TValue> : IReadOnlyDictionary<string, TValue>, IDic
 
     public int Count => items.Count;
 
-    public TValue this[string key] => items[key];
+    /// <summary>The value at <paramref name="key"/>, or null when the map has no such key, as a Hashtable reads
+    /// (<c>$run.Metrics['nope']</c> is <c>$null</c>, not an error).</summary>
+    public object? this[string key] => items.TryGetValue(key, out var value) ? value : null;
+
+    TValue IReadOnlyDictionary<string, TValue>.this[string key] => items[key];
 
     public IEnumerable<string> Keys => items.Keys;
 

@@ -30,7 +30,7 @@ public sealed class RunInfo : IEquatable<RunInfo>
             (name, id, key, status, locked, createdAt, startedAt, endedAt, duration, @params, metrics, stages, path);
         this.manifest = manifest;
         ScoreMetric = SelectionMetric(@params, metrics);
-        Score = ScoreMetric is null ? null : metrics[ScoreMetric];
+        Score = ScoreMetric is not null && metrics.TryGetValue(ScoreMetric, out var score) ? score : null;
     }
 
     public string Name { get; }
