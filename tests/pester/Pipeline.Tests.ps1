@@ -120,7 +120,7 @@ Describe 'Export-Csv and Select-Object' {
         Get-Content -Raw $csv | Should -Not -Match 'ReadOnlyDictionary|RunTools\.|System\.Collections'
     }
 
-    It 'gives one params.<key> and metrics.<name> column each with the documented Select-Object shape' {
+    It 'gives one params.KEY and metrics.NAME column each with the documented Select-Object shape' {
         $csv = Join-Path $TestDrive 'flat.csv'
         $Runs | Select-Object Name, Status,
             @{ Name = 'params.training.metric'; Expression = { $_.Params['training.metric'] } },
