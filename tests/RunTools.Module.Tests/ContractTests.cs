@@ -373,6 +373,30 @@ public sealed class ContractTests(PowerShellHost ps) : IClassFixture<PowerShellH
     }
 
     [Fact]
+    public void Output_records_are_shaped_for_PowerShell()
+    {
+        // What a cmdlet writes, and what those records hold (a run's Manifest, the manifest's parts): no C# record
+        // members (Get-Member would show <Clone>$ and Deconstruct, and init setters as settable properties), get-only
+        // properties, and a ToString() of its own (a run's name, not a dump of every property).
+        var core = CmdletTypes(ModuleAssembly()).SelectMany(t => t.GetCustomAttributes<OutputTypeAttribute>()).SelectMany(a => a.Type)
+            .Select(t => t.Type).OfType<Type>().Where(t => t.Assembly.GetName().Name == "RunTools.Core").Distinct().ToList();
+        var records = core.Concat(core.SelectMany(t => t.Assembly.GetTypes()).Where(t => t.IsPublic && t.Namespace == "RunTools.Views" && t.IsClass && !t.IsAbstract
+                                                                                 && !t.IsGenericTypeDefinition && t.GetMethod("Of") is not null))
+            .Distinct().ToList();
+
+        Assert.Contains(records, t => t.Name == "RunManifestInfo");
+        Assert.Contains(records, t => t.Name == "ManifestStage");
+        foreach (var type in records)
+        {
+            Assert.True(type.IsSealed, $"{type.Name} is not sealed");
+            Assert.Null(type.GetMethod("<Clone>$"));
+            Assert.DoesNotContain(type.GetMethods(), m => m.Name == "Deconstruct");
+            Assert.DoesNotContain(type.GetProperties(), p => p.SetMethod is { IsPublic: true });
+            Assert.True(type.GetMethod("ToString", Type.EmptyTypes)!.DeclaringType == type, $"{type.Name} has no ToString() of its own");
+        }
+    }
+
+    [Fact]
     public void The_manifest_loads_the_format_file()
     {
         Assert.Contains("module/RunTools/RunTools.Format.ps1xml", Manifest.Strings("FormatsToProcess"));

@@ -7,7 +7,7 @@ namespace RunTools.Module.Tests;
 public static class Expect
 {
     public const string RunInfo = "RunTools.Views.RunInfo";
-    public const string RunManifest = "RunTools.Manifests.RunManifest";
+    public const string RunManifest = "RunTools.Views.RunManifestInfo";
     public const string StageResult = "RunTools.Views.StageResult";
     public const string ArtifactRecord = "RunTools.Views.ArtifactRecord";
     public const string MetricRecord = "RunTools.Views.MetricRecord";

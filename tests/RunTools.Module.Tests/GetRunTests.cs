@@ -26,7 +26,7 @@ public sealed class GetRunTests : IDisposable
         Assert.Equal(new[] { "alpha", "beta" }, runs.Select(r => r.Text("Key")));
         Assert.Equal(new[] { "Pending", "Completed" }, runs.Select(r => r.Text("Status")));
         Assert.Equal(Expect.RunDirectories(ps.PathOf("runs")), runs.Select(r => r.Text("Path")));
-        Assert.Equal("RunTools.Manifests.RunManifest", runs[0].Get("Manifest")!.GetType().FullName);
+        Assert.Equal("RunTools.Views.RunManifestInfo", runs[0].Get("Manifest")!.GetType().FullName);
     }
 
     [Fact]

@@ -77,7 +77,7 @@ public sealed class GetRunCommand : RunCmdlet
             listing.Add(run);
             if (patterns.Length > 0 && !patterns.Any(p => p.IsMatch(dirName) || p.IsMatch(run.Key))) continue;
             if (Id.Length > 0 && !Id.Any(id => run.Id.ToString().StartsWith(id, StringComparison.OrdinalIgnoreCase))) continue;
-            if (Status.Length > 0 && !Status.Contains(run.Status)) continue;
+            if (Status.Length > 0 && !Status.Any(s => s.ToString() == run.Status)) continue;
             matches.Add(run);
         }
         // Oldest first by creation time (directory names sort "-10" before "-2").

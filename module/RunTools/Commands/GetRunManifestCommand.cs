@@ -2,12 +2,13 @@ using System.Management.Automation;
 using RunTools.Manifests;
 using RunTools.Module.Infrastructure;
 using RunTools.Shell.Store;
+using RunTools.Views;
 
 namespace RunTools.Module.Commands;
 
 /// <summary>Reads a run's full manifest (run.json, or the replay of events.jsonl when run.json is stale).</summary>
 [Cmdlet(VerbsCommon.Get, "RunManifest")]
-[OutputType(typeof(RunManifest))]
+[OutputType(typeof(RunManifestInfo))]
 public sealed class GetRunManifestCommand : RunCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -25,6 +26,6 @@ public sealed class GetRunManifestCommand : RunCmdlet
 
     protected override void Process()
     {
-        foreach (var run in ResolveRuns(Run, All)) Emit(RunStore.Read(run), run);
+        foreach (var run in ResolveRuns(Run, All)) Emit(RunStore.Read(run).Map(RunManifestInfo.Of), run);
     }
 }

@@ -89,7 +89,7 @@ public sealed class RemoveRunCommand : RunCmdlet
             else if (decision.Action == RetentionAction.Keep)
                 WriteVerbose($"Keep {decision.Name}: {decision.Detail}");
             else if (ShouldProcess(RunTarget(decision.Path), $"Remove run ({decision.Detail})"))
-                outcome = decision with { Removed = Succeeded(retention.Remove(decision.Path, Force), out _, decision.Path) };
+                outcome = decision.WithRemoved(Succeeded(retention.Remove(decision.Path, Force), out _, decision.Path));
             if (PassThru && !whatIf) WriteObject(outcome);
         }
     }

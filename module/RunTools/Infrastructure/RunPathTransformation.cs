@@ -28,6 +28,7 @@ public sealed class RunPathTransformationAttribute : ArgumentTransformationAttri
         string text => text,
         RunInfo run => run.Path,
         RunManifest manifest when manifest.Path is not null => manifest.Path,
+        RunManifestInfo manifest when manifest.Path is not null => manifest.Path,
         StageContext context => context.Path,
         StageResult result => result.RunPath,
         ArtifactRecord artifact => artifact.RunPath,

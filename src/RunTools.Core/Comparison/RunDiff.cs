@@ -7,18 +7,36 @@ namespace RunTools.Comparison;
 /// <summary>One difference (or, with -IncludeEqual, one equality) between a reference run and another run, shaped
 /// like Compare-Object's output: <see cref="SideIndicator"/> is <c>==</c> (equal), <c>&lt;&gt;</c> (both have it,
 /// values differ), <c>&lt;=</c> (only the reference has it) or <c>=&gt;</c> (only the difference run has it).</summary>
-/// <param name="Delta">DifferenceValue − ReferenceValue, when both are numbers.</param>
-/// <param name="RelativeDelta">Delta / |ReferenceValue|, when both are numbers and the reference is not 0.</param>
-public sealed record RunDifference(
-    string ReferenceRun,
-    string DifferenceRun,
-    string Section,
-    string Key,
-    object? ReferenceValue,
-    object? DifferenceValue,
-    double? Delta,
-    double? RelativeDelta,
-    string SideIndicator);
+/// <param name="delta">DifferenceValue − ReferenceValue, when both are numbers.</param>
+/// <param name="relativeDelta">Delta / |ReferenceValue|, when both are numbers and the reference is not 0.</param>
+public sealed class RunDifference(
+    string referenceRun,
+    string differenceRun,
+    string section,
+    string key,
+    object? referenceValue,
+    object? differenceValue,
+    double? delta,
+    double? relativeDelta,
+    string sideIndicator) : IEquatable<RunDifference>
+{
+    public string ReferenceRun { get; } = referenceRun;
+    public string DifferenceRun { get; } = differenceRun;
+    public string Section { get; } = section;
+    public string Key { get; } = key;
+    public object? ReferenceValue { get; } = referenceValue;
+    public object? DifferenceValue { get; } = differenceValue;
+    public double? Delta { get; } = delta;
+    public double? RelativeDelta { get; } = relativeDelta;
+    public string SideIndicator { get; } = sideIndicator;
+
+    public override string ToString() => $"{Section}.{Key}";
+
+    object Fields => (ReferenceRun, DifferenceRun, Section, Key, ReferenceValue, DifferenceValue, Delta, RelativeDelta, SideIndicator);
+    public bool Equals(RunDifference? other) => other is not null && Fields.Equals(other.Fields);
+    public override bool Equals(object? obj) => Equals(obj as RunDifference);
+    public override int GetHashCode() => Fields.GetHashCode();
+}
 
 public static class RunDiff
 {
@@ -106,7 +124,7 @@ public static class RunDiff
     {
         (null, null) => true,
         (null, _) or (_, null) => false,
-        (object?[] x, object?[] y) => x.Length == y.Length && x.Select((item, i) => Same(item, y[i])).All(same => same),
+        (Views.ValueList x, Views.ValueList y) => x.Count == y.Count && x.Select((item, i) => Same(item, y[i])).All(same => same),
         // Maps (ConfigPlain gives read-only dictionaries: empty maps are leaves, lists may hold maps) compare by content;
         // key order does not matter, as for the config hash.
         (System.Collections.IDictionary x, System.Collections.IDictionary y) =>

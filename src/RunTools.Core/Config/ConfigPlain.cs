@@ -1,4 +1,4 @@
-using System.Collections.Specialized;
+using RunTools.Views;
 
 namespace RunTools.Config;
 
@@ -6,8 +6,9 @@ namespace RunTools.Config;
 public static class ConfigPlain
 {
     /// <summary>
-    /// null, <see cref="bool"/>, <see cref="long"/>, <see cref="double"/>, <see cref="string"/>, <c>object?[]</c> for a
-    /// list, and a read-only <see cref="OrderedDictionary"/> with ordinal (case-sensitive) keys in the map's order.
+    /// null, <see cref="bool"/>, <see cref="long"/>, <see cref="double"/>, <see cref="string"/>, a read-only
+    /// <see cref="ValueList"/> for a list, and a read-only <see cref="ValueMap{TValue}"/> with ordinal (case-sensitive)
+    /// keys in the map's order; both show as YAML flow text.
     /// </summary>
     public static object? ToPlain(ConfigValue value) => value switch
     {
@@ -16,10 +17,8 @@ public static class ConfigPlain
         ConfigInt i => i.Value,
         ConfigFloat f => f.Value,
         ConfigString s => s.Value,
-        ConfigList l => l.Items.Map(ToPlain).ToArray(),
-        ConfigMap m => m.Entries
-            .Fold(new OrderedDictionary(StringComparer.Ordinal), (d, e) => { d[e.Key] = ToPlain(e.Value); return d; })
-            .AsReadOnly(),
+        ConfigList l => new ValueList(l.Items.Map(ToPlain).ToArray()),
+        ConfigMap m => new ValueMap<object?>(m.Entries.Map(e => (e.Key, ToPlain(e.Value)))),
         _ => throw new ArgumentOutOfRangeException(nameof(value), value.GetType().Name, "Not a config value case."),
     };
 }

@@ -37,22 +37,41 @@ public enum RetentionAction { Keep, Remove }
 public enum RetentionReason { Requested, Expired, NotKept, Recent, Newest, Best, Locked, Running, Referenced }
 
 /// <summary>What retention does with one run, and why. Remove-Run -PassThru writes one for every run it considered.</summary>
-/// <param name="Detail">The reason in words (the text -WhatIf and -Verbose show).</param>
-/// <param name="ReferencedBy">The runs whose lineage names this one and that stay.</param>
-public sealed record RetentionDecision(
-    RetentionAction Action,
-    RetentionReason Reason,
-    string Name,
-    string Key,
-    DateTimeOffset CreatedAt,
-    string Detail,
-    Seq<string> ReferencedBy,
-    Guid Id,
-    string Path)
+/// <param name="detail">The reason in words (the text -WhatIf and -Verbose show).</param>
+/// <param name="referencedBy">The runs whose lineage names this one and that stay.</param>
+public sealed class RetentionDecision(
+    RetentionAction action,
+    RetentionReason reason,
+    string name,
+    string key,
+    DateTimeOffset createdAt,
+    string detail,
+    Seq<string> referencedBy,
+    Guid id,
+    string path) : IEquatable<RetentionDecision>
 {
+    public RetentionAction Action { get; } = action;
+    public RetentionReason Reason { get; } = reason;
+    public string Name { get; } = name;
+    public string Key { get; } = key;
+    public DateTimeOffset CreatedAt { get; } = createdAt;
+    public string Detail { get; } = detail;
+    public Seq<string> ReferencedBy { get; } = referencedBy;
+    public Guid Id { get; } = id;
+    public string Path { get; } = path;
     /// <summary>Whether Remove-Run removed the run (false in a plan, for a kept run, or when the removal was declined
     /// or failed).</summary>
-    public bool Removed { get; init; }
+    public bool Removed { get; private init; }
+
+    /// <summary>A copy that says whether the run was removed.</summary>
+    public RetentionDecision WithRemoved(bool removed) => new(Action, Reason, Name, Key, CreatedAt, Detail, ReferencedBy, Id, Path) { Removed = removed };
+
+    public override string ToString() => Name;
+
+    object Fields => (Action, Reason, Name, Key, CreatedAt, Detail, ReferencedBy, Id, Path, Removed);
+    public bool Equals(RetentionDecision? other) => other is not null && Fields.Equals(other.Fields);
+    public override bool Equals(object? obj) => Equals(obj as RetentionDecision);
+    public override int GetHashCode() => Fields.GetHashCode();
 }
 
 /// <summary>A run that was named for removal and cannot be removed, with the error that says why.</summary>

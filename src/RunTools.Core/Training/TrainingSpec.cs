@@ -166,7 +166,7 @@ public static class TrainingSpecs
                    positive.ToNullable(), parent.ToNullable());
     }
 
-    static string DefaultMetric(TrainingTask task) => task switch
+    public static string DefaultMetric(TrainingTask task) => task switch
     {
         TrainingTask.Binary => "auc",
         TrainingTask.Multiclass => "macro_f1",

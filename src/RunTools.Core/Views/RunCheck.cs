@@ -25,16 +25,57 @@ public enum CheckStatus
 }
 
 /// <summary>One verified item of a run (Test-Run): what it is, what was expected, what was found.</summary>
-/// <param name="Kind">What the item is: manifest, events, config, artifact, log, sidecar, input, file, upstream, child.</param>
-/// <param name="Detail">What was found, in words, when it is not plain.</param>
-public sealed record RunCheck(string Run, string Kind, string Item, CheckStatus Status, string? Expected, string? Actual, string RunPath,
-    string? Detail = null)
+/// <param name="kind">What the item is: manifest, events, config, artifact, log, sidecar, input, file, upstream, child.</param>
+/// <param name="detail">What was found, in words, when it is not plain.</param>
+public sealed class RunCheck(
+    string run,
+    string kind,
+    string item,
+    CheckStatus status,
+    string? expected,
+    string? actual,
+    string runPath,
+    string? detail = null) : IEquatable<RunCheck>
 {
+    public string Run { get; } = run;
+    public string Kind { get; } = kind;
+    public string Item { get; } = item;
+    public CheckStatus Status { get; } = status;
+    public string? Expected { get; } = expected;
+    public string? Actual { get; } = actual;
+    public string RunPath { get; } = runPath;
+    public string? Detail { get; } = detail;
     /// <summary>Ok and Unverified pass (-Quiet); every other status is a finding.</summary>
     public bool Passed => Status is CheckStatus.Ok or CheckStatus.Unverified;
+
+    public override string ToString() => $"{Kind} {Item}: {Status}";
+
+    object Fields => (Run, Kind, Item, Status, Expected, Actual, RunPath, Detail);
+    public bool Equals(RunCheck? other) => other is not null && Fields.Equals(other.Fields);
+    public override bool Equals(object? obj) => Equals(obj as RunCheck);
+    public override int GetHashCode() => Fields.GetHashCode();
 }
 
 /// <summary>One thing Repair-Run did to a run (with -WhatIf, nothing is done and nothing is written).</summary>
-/// <param name="Action">RebuildLog, QuarantineLines, CutTornLine, RewriteManifest or RemoveLeftover.</param>
-/// <param name="Item">What it acted on: a file of the run, or the full path of a leftover under the run's root.</param>
-public sealed record RepairRecord(string Run, string Action, string Item, string Detail, string RunPath);
+/// <param name="action">RebuildLog, QuarantineLines, CutTornLine, RewriteManifest or RemoveLeftover.</param>
+/// <param name="item">What it acted on: a file of the run, or the full path of a leftover under the run's root.</param>
+public sealed class RepairRecord(
+    string run,
+    string action,
+    string item,
+    string detail,
+    string runPath) : IEquatable<RepairRecord>
+{
+    public string Run { get; } = run;
+    public string Action { get; } = action;
+    public string Item { get; } = item;
+    public string Detail { get; } = detail;
+    public string RunPath { get; } = runPath;
+
+    public override string ToString() => $"{Action} {Item}";
+
+    object Fields => (Run, Action, Item, Detail, RunPath);
+    public bool Equals(RepairRecord? other) => other is not null && Fields.Equals(other.Fields);
+    public override bool Equals(object? obj) => Equals(obj as RepairRecord);
+    public override int GetHashCode() => Fields.GetHashCode();
+}

@@ -86,8 +86,10 @@ public sealed class RunDiffTests
         var b = Like(a) with { Config = M(("layers", L(I(64), I(32))), ("tags", L(S("a"), S("b")))) };
         var row = Assert.Single(RunDiff.Between(a, b));
         Assert.Equal(("tags", "<>"), (row.Key, row.SideIndicator));
-        Assert.Equal(new object?[] { "a" }, (object?[])row.ReferenceValue!);
-        Assert.Equal(new object?[] { "a", "b" }, (object?[])row.DifferenceValue!);
+        Assert.Equal(new object?[] { "a" }, ((RunTools.Views.ValueList)row.ReferenceValue!).ToArray());
+        Assert.Equal(new object?[] { "a", "b" }, ((RunTools.Views.ValueList)row.DifferenceValue!).ToArray());
+        // A list shows as YAML flow text in the view and in a CSV column.
+        Assert.Equal(("[a]", "[a, b]"), (row.ReferenceValue!.ToString(), row.DifferenceValue!.ToString()));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using RunTools.Views;
 using System.Collections;
 using System.Collections.Specialized;
 using RunTools.Config;
@@ -192,24 +193,31 @@ public sealed class ConfigPlainTests
         Assert.Equal(200L, ConfigPlain.ToPlain(I(200)));
         Assert.Equal(0.5, ConfigPlain.ToPlain(F(0.5)));
         Assert.Equal("x", ConfigPlain.ToPlain(S("x")));
-        Assert.Equal(new object?[] { 1L, "a", null, new object?[] { 2.5 } }, Assert.IsType<object?[]>(ConfigPlain.ToPlain(L(I(1), S("a"), Null, L(F(2.5))))));
+        var list = Assert.IsType<ValueList>(ConfigPlain.ToPlain(L(I(1), S("a"), Null, L(F(2.5)))));
+        Assert.Equal(new object?[] { 1L, "a", null }, list.Take(3).ToArray());
+        Assert.Equal(new object?[] { 2.5 }, Assert.IsType<ValueList>(list[3]).ToArray());
+        Assert.Equal("[1, a, null, [2.5]]", list.ToString());
     }
 
     [Fact]
     public void Maps_become_read_only_ordered_dictionaries_with_ordinal_keys()
     {
-        var plain = Assert.IsType<OrderedDictionary>(ConfigPlain.ToPlain(
+        var plain = Assert.IsType<ValueMap<object?>>(ConfigPlain.ToPlain(
             M(("model", M(("trees", I(200)), ("Trees", I(1)))), ("name", S("x")), ("list", L(M(("k", B(false))))))));
+        IDictionary untyped = plain;
 
-        Assert.True(plain.IsReadOnly);
-        Assert.Equal(new object[] { "model", "name", "list" }, plain.Keys.Cast<object>().ToArray());
-        var model = Assert.IsType<OrderedDictionary>(plain["model"]);
+        Assert.True(untyped.IsReadOnly);
+        Assert.Equal(new object[] { "model", "name", "list" }, untyped.Keys.Cast<object>().ToArray());
+        var model = Assert.IsType<ValueMap<object?>>(plain["model"]);
         Assert.Equal(200L, model["trees"]);
         Assert.Equal(1L, model["Trees"]);
-        Assert.Null(model["TREES"]);
+        Assert.Null(((IDictionary)model)["TREES"]);
+        Assert.False(model.ContainsKey("TREES"));
+        Assert.True(model.Contains("trees"));
         Assert.Equal("x", plain["name"]);
-        var item = Assert.IsType<OrderedDictionary>(Assert.IsType<object?[]>(plain["list"])[0]);
+        var item = Assert.IsType<ValueMap<object?>>(Assert.IsType<ValueList>(plain["list"])[0]);
         Assert.True(item["k"] is false);
-        Assert.Throws<NotSupportedException>(() => ((IDictionary)plain)["name"] = "changed");
+        Assert.Equal("{model: {trees: 200, Trees: 1}, name: x, list: [{k: false}]}", plain.ToString());
+        Assert.Throws<NotSupportedException>(() => untyped["name"] = "changed");
     }
 }
