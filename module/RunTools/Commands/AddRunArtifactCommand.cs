@@ -12,6 +12,7 @@ namespace RunTools.Module.Commands;
 [OutputType(typeof(ArtifactRecord))]
 public sealed class AddRunArtifactCommand : RunCmdlet
 {
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true)]
     [RunPathTransformation]
     public string Run { get; set; } = "";

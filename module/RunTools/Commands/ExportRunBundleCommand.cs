@@ -15,6 +15,7 @@ namespace RunTools.Module.Commands;
 public sealed class ExportRunBundleCommand : RunCmdlet
 {
     /// <summary>The runs to export.</summary>
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [RunPathTransformation]
     public string[] Run { get; set; } = [];

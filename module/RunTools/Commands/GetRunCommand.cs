@@ -15,6 +15,7 @@ public sealed class GetRunCommand : RunCmdlet
     const string ByRoot = "ByRoot", ByPath = "ByPath";
 
     /// <summary>Run names (directory name or key), wildcards allowed.</summary>
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Position = 0, ParameterSetName = ByRoot)]
     [SupportsWildcards]
     public string[] Name { get; set; } = [];
@@ -23,6 +24,7 @@ public sealed class GetRunCommand : RunCmdlet
     public string? Root { get; set; }
 
     /// <summary>Run ids, or their leading characters.</summary>
+    [ArgumentCompleter(typeof(Completion.RunIdCompleter))]
     [Parameter(ParameterSetName = ByRoot)]
     public string[] Id { get; set; } = [];
 
@@ -30,6 +32,7 @@ public sealed class GetRunCommand : RunCmdlet
     public RunStatus[] Status { get; set; } = [];
 
     /// <summary>Run directories to read.</summary>
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, ParameterSetName = ByPath, ValueFromPipeline = true)]
     [RunPathTransformation]
     [Alias("Run", "PSPath", "LiteralPath")]

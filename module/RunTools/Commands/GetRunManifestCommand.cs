@@ -10,6 +10,7 @@ namespace RunTools.Module.Commands;
 [OutputType(typeof(RunManifest))]
 public sealed class GetRunManifestCommand : RunCmdlet
 {
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [RunPathTransformation]
     [Alias("Path", "PSPath")]

@@ -10,11 +10,13 @@ namespace RunTools.Module.Commands;
 [OutputType(typeof(MetricRecord))]
 public sealed class GetRunMetricCommand : RunCmdlet
 {
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [RunPathTransformation]
     [Alias("Path")]
     public string Run { get; set; } = "";
 
+    [ArgumentCompleter(typeof(Completion.MetricNameCompleter))]
     [Parameter(Position = 0)]
     [SupportsWildcards]
     public string[] Name { get; set; } = [];

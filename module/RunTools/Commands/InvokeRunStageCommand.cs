@@ -22,12 +22,14 @@ public sealed class InvokeRunStageCommand : RunCmdlet
 {
     const string Script = "ScriptBlock", External = "Command";
 
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [RunPathTransformation]
     [Alias("Path")]
     public string Run { get; set; } = "";
 
     /// <summary>The stage name (also names its log).</summary>
+    [ArgumentCompleter(typeof(Completion.StageNameCompleter))]
     [Parameter(Mandatory = true, Position = 0)]
     [Alias("Stage")]
     public string Name { get; set; } = "";
@@ -45,6 +47,7 @@ public sealed class InvokeRunStageCommand : RunCmdlet
     public string[] ArgumentList { get; set; } = [];
 
     /// <summary>Stages that must have completed first.</summary>
+    [ArgumentCompleter(typeof(Completion.StageNameCompleter))]
     [Parameter]
     public string[] DependsOn { get; set; } = [];
 

@@ -18,16 +18,19 @@ namespace RunTools.Module.Commands;
 [OutputType(typeof(TrainingResult))]
 public sealed class InvokeRunTrainingCommand : BuiltinStageCmdlet
 {
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [RunPathTransformation]
     [Alias("Path")]
     public string Run { get; set; } = "";
 
     /// <summary>The stage name.</summary>
+    [ArgumentCompleter(typeof(Completion.StageNameCompleter))]
     [Parameter(Position = 0)]
     public string Name { get; set; } = "train";
 
     /// <summary>The fold plan to use (New-RunFoldPlan -Name).</summary>
+    [ArgumentCompleter(typeof(Completion.FoldPlanCompleter))]
     [Parameter]
     public string Plan { get; set; } = "folds";
 

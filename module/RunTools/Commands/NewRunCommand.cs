@@ -40,6 +40,7 @@ public sealed class NewRunCommand : RunCmdlet
     public string[] EnvironmentVariable { get; set; } = [];
 
     /// <summary>Runs this run derives from, recorded in its lineage.</summary>
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter]
     [RunPathTransformation]
     public string[] Upstream { get; set; } = [];

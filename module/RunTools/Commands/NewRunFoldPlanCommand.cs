@@ -19,12 +19,14 @@ namespace RunTools.Module.Commands;
 [OutputType(typeof(FoldPlanInfo))]
 public sealed class NewRunFoldPlanCommand : BuiltinStageCmdlet
 {
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [RunPathTransformation]
     [Alias("Path")]
     public string Run { get; set; } = "";
 
     /// <summary>The plan's name (its file names); training uses the plan named 'folds' unless told otherwise.</summary>
+    [ArgumentCompleter(typeof(Completion.FoldPlanCompleter))]
     [Parameter(Position = 0)]
     public string Name { get; set; } = "folds";
 

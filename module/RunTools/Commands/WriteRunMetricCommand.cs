@@ -17,10 +17,12 @@ public sealed class WriteRunMetricCommand : RunCmdlet
 {
     const string Single = "Single", Table = "Table";
 
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true)]
     [RunPathTransformation]
     public string Run { get; set; } = "";
 
+    [ArgumentCompleter(typeof(Completion.MetricNameCompleter))]
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = Single, ValueFromPipelineByPropertyName = true)]
     public string Name { get; set; } = "";
 
@@ -35,6 +37,7 @@ public sealed class WriteRunMetricCommand : RunCmdlet
     public long? Step { get; set; }
 
     /// <summary>The stage the values belong to.</summary>
+    [ArgumentCompleter(typeof(Completion.StageNameCompleter))]
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Stage { get; set; }
 
