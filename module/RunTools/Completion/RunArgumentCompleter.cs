@@ -24,6 +24,7 @@ public abstract class RunArgumentCompleter : IArgumentCompleter
         try
         {
             var word = CompletionWord.Parse(wordToComplete);
+            if (LeaveToFileCompletion(word)) return null!;
             var scope = new CompletionScope(parameterName, fakeBoundParameters);
             var seen = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
             var results = new List<CompletionResult>();
@@ -41,6 +42,10 @@ public abstract class RunArgumentCompleter : IArgumentCompleter
             return [];
         }
     }
+
+    /// <summary>Whether PowerShell's file completion should complete the word instead (a completer that returns
+    /// null hands the word on; an empty list completes nothing).</summary>
+    protected virtual bool LeaveToFileCompletion(CompletionWord word) => false;
 
     /// <summary>The values to offer, in the order to offer them; they are filtered by the word.</summary>
     protected abstract IEnumerable<Candidate> Candidates(CompletionScope scope, CompletionWord word);

@@ -9,11 +9,10 @@ namespace RunTools.Module.Completion;
 /// </summary>
 public sealed class RunCompleter : RunArgumentCompleter
 {
-    protected override IEnumerable<Candidate> Candidates(CompletionScope scope, CompletionWord word)
-    {
-        if (RunCandidates.IsPath(word.Text)) return [];
-        return RunCandidates.Keys(scope).Concat(RunCandidates.Names(scope)).Concat(RunCandidates.Ids(scope, word));
-    }
+    protected override bool LeaveToFileCompletion(CompletionWord word) => RunCandidates.IsPath(word.Text);
+
+    protected override IEnumerable<Candidate> Candidates(CompletionScope scope, CompletionWord word) =>
+        RunCandidates.Keys(scope).Concat(RunCandidates.Names(scope)).Concat(RunCandidates.Ids(scope, word));
 }
 
 /// <summary>The keys of the runs under the root in scope (Remove-Run -Key).</summary>
