@@ -207,6 +207,15 @@ training: { task: binary, candidates: [ { trainer: lightgbm, grid: { iterations:
         Get-CompletionText 'Import-RunTable -Run $r -Path my' | Should -Be @("'my results.csv'")
     }
 
+    It 'completes without an error whatever the word, open quotes and stray wildcards included' {
+        $lines = 'Test-Run -Run ', 'Invoke-RunStage -Run $r -Name ', 'Invoke-RunInference -Run $r -Model ', 'Import-RunTable -Run $r -Path ', 'Get-RunMetric -Run $r -Name '
+        $words = "'", '"', '[', ']', '`', '*[', "'*", '"$', '..', '?', ('x' * 2000)
+        $Error.Clear()
+        foreach ($line in $lines) { foreach ($word in $words) { $null = Get-Completion ($line + $word) } }
+        $Error | Should -BeNullOrEmpty
+        Get-CompletionText 'Invoke-RunStage -Run $r -Name ''pre' | Should -Be @("'prepare'")
+    }
+
     It 'completes the registered table artifacts for -Name' {
         $names = Get-CompletionText 'Import-RunTable -Run $r -Name '
         $names | Should -Contain 'predictions/oof.parquet'
