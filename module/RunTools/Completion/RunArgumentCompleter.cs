@@ -11,20 +11,21 @@ public sealed record Candidate(string Value, string ToolTip, string? ListItem = 
 /// <summary>
 /// What every RunTools completer shares: the word is unquoted and matched as a prefix (the user's * and ? as
 /// wildcards), each value is quoted when PowerShell needs it, and nothing a completer meets ever escapes: a completer
-/// that throws breaks Tab, so a failure completes nothing (and PowerShell falls back to file names).
+/// that throws breaks Tab, so a failure completes nothing. An empty list means "nothing to offer" (PowerShell then
+/// offers nothing either); only a word a completer hands on (<see cref="LeaveToFileCompletion"/>) gets file names.
 /// </summary>
 public abstract class RunArgumentCompleter : IArgumentCompleter
 {
     /// <summary>Enough for any list a user reads; a root with more runs is cut, newest first.</summary>
     const int MaxResults = 500;
 
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+    public IEnumerable<CompletionResult>? CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         try
         {
             var word = CompletionWord.Parse(wordToComplete);
-            if (LeaveToFileCompletion(word)) return null!;
+            if (LeaveToFileCompletion(word)) return null;
             var scope = new CompletionScope(parameterName, fakeBoundParameters);
             var seen = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
             var results = new List<CompletionResult>();
@@ -54,7 +55,7 @@ public abstract class RunArgumentCompleter : IArgumentCompleter
     static bool Accept(CompletionWord word, Candidate candidate) =>
         word.Matches(candidate.Value) || (candidate.AlsoMatches is { } also && word.Matches(also));
 
-    protected static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
-    protected static string Number(double value) => value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Number(double value) => value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,11 +1,11 @@
-using RunTools.Domain;
-
 namespace RunTools.Module.Completion;
 
 /// <summary>
 /// Runs under the root in scope (-Root, else $env:RUNTOOLS_ROOT, else ./runs), for -Run and Get-Run -Name: keys first
-/// (a key names its latest run), then run names newest first (a name is also offered for a word that begins its key), then, for a word that begins an id, the ids it begins.
-/// A word that is a path (it has a separator, or starts with '.' or '~') is left to PowerShell's file completion.
+/// (a key names its latest run), then run names newest first (a name is also offered for a word that begins its key),
+/// then, for a word that begins an id, the ids it begins. The tool tip gives the run's recorded status, creation time
+/// and id. A word that is a path (it has a separator, or starts with '.' or '~') is left to PowerShell's file
+/// completion, since -Run takes a run directory's path too.
 /// </summary>
 public sealed class RunCompleter : RunArgumentCompleter
 {
@@ -50,9 +50,5 @@ static class RunCandidates
             : [];
 
     public static string Describe(RunEntry run) =>
-        $"{run.Name}: {RunStatusText(run.Status)}, created {Time(run.CreatedAt)}, id {run.Id}";
-
-    static string RunStatusText(RunStatus status) => status.ToString().ToLowerInvariant();
-
-    static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        $"{run.Name}: {run.Status.ToString().ToLowerInvariant()}, created {RunArgumentCompleter.Time(run.CreatedAt)}, id {run.Id}";
 }

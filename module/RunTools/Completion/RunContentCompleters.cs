@@ -47,18 +47,12 @@ public sealed class FoldPlanCompleter : RunContentCompleter
 /// folds' models. The stage is -Stage when bound, else 'train'.</summary>
 public sealed class ModelCompleter : RunContentCompleter
 {
-    const string ModelFile = "/model.json";
-
     protected override IEnumerable<Candidate> Candidates(CompletionScope scope, RunManifest run)
     {
         var stage = scope.BoundText("Stage") ?? TrainingWorkflow.DefaultStage;
-        var models = $"{TrainingWorkflow.Folder(stage)}{TrainingWorkflow.ModelsDirectory}/";
-        return run.Artifacts
-            .Where(a => a.Path.StartsWith(models, StringComparison.Ordinal) && a.Path.EndsWith(ModelFile, StringComparison.Ordinal))
-            .Select(a => (Model: a.Path[models.Length..^ModelFile.Length], Artifact: a))
-            .Where(m => m.Model.Length > 0 && !m.Model.Contains('/'))
+        return InferenceWorkflow.Models(run, stage)
             .OrderBy(m => m.Model == "production" ? 0 : 1).ThenBy(m => m.Model, StringComparer.Ordinal)
-            .Select(m => new Candidate(m.Model, $"Model {m.Model} of stage {stage} ({models}{m.Model}), saved {Time(m.Artifact.AddedAt)}"));
+            .Select(m => new Candidate(m.Model, $"Model {m.Model} of stage {stage} ({m.ModelFile.Path[..m.ModelFile.Path.LastIndexOf('/')]}), saved {Time(m.ModelFile.AddedAt)}"));
     }
 }
 
