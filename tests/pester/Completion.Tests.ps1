@@ -154,6 +154,11 @@ training: { task: binary, candidates: [ { trainer: lightgbm, grid: { iterations:
         Invoke-InScope $root $TestDrive { Get-CompletionText "Invoke-RunStage -Run $runName -Name pre" } | Should -Be @('prepare')
     }
 
+    It 'completes the stage names of a run piped in from a variable' {
+        Get-CompletionText '$r | Invoke-RunStage -Name pre' | Should -Be @('prepare')
+        Get-CompletionText '$r | Get-RunMetric hold' | Should -Be @('holdout/f1')
+    }
+
     It 'offers for -DependsOn every stage but the one being invoked' {
         $offered = Get-CompletionText 'Invoke-RunStage -Run $r -Name evaluate -DependsOn '
         $offered | Should -Contain 'prepare'

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
 using RunTools.Domain;
 using RunTools.Manifests;
@@ -15,7 +16,7 @@ public sealed record RunEntry(string Name, string Key, Guid Id, RunStatus Status
 /// variables the session defines already evaluated) and from disk: the runs root in scope, the runs under it, and
 /// the run that -Run names. Paths are read against the PowerShell location, as the cmdlets read them.
 /// </summary>
-public sealed class CompletionScope(string parameter, IDictionary? fakeBoundParameters)
+public sealed class CompletionScope(string parameter, IDictionary? fakeBoundParameters, CommandAst? command = null)
 {
     /// <summary>The parameter being completed.</summary>
     public string Parameter => parameter;
@@ -52,10 +53,22 @@ public sealed class CompletionScope(string parameter, IDictionary? fakeBoundPara
             .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Name, StringComparer.Ordinal)
             .ToArray();
 
-    /// <summary>The manifest of the run bound to <paramref name="parameter"/> (a run object, a path, a run name, a
-    /// key or an id prefix); null when it is unbound or names no readable run.</summary>
-    public RunManifest? BoundRun(string parameter = "Run") =>
-        RunDirectory(Bound(parameter)) is { } directory ? RunStore.Read(directory).Match(Succ: m => m, Fail: _ => (RunManifest?)null) : null;
+    /// <summary>The manifest of the run bound to -Run (a run object, a path, a run name, a key or an id prefix), or
+    /// piped in from a variable (<c>$r | Invoke-RunStage -Name ...</c>); null when there is none or it names no
+    /// readable run.</summary>
+    public RunManifest? BoundRun() =>
+        RunDirectory(Bound("Run") ?? PipedVariable()) is { } directory ? RunStore.Read(directory).Match(Succ: m => m, Fail: _ => (RunManifest?)null) : null;
+
+    /// <summary>The value of the variable piped into the command (<c>$r | Cmd</c>), read from the session (nothing is
+    /// run); null when the command is first in its pipeline or its input is anything but a plain variable.</summary>
+    object? PipedVariable()
+    {
+        if (command?.Parent is not PipelineAst pipeline) return null;
+        var index = pipeline.PipelineElements.IndexOf(command);
+        if (index < 1 || pipeline.PipelineElements[index - 1] is not CommandExpressionAst { Redirections.Count: 0, Expression: VariableExpressionAst variable }
+            || variable.Splatted || !variable.VariablePath.IsVariable) return null;
+        return Session()?.PSVariable.GetValue(variable.VariablePath.UserPath);
+    }
 
     /// <summary>The directory of the run a value names, as the cmdlets accept it: an object with a Path or RunPath
     /// (Get-Run, New-Run, Invoke-RunStage output), a directory, a path, then a run name, a key (its latest run) or a
@@ -98,7 +111,7 @@ public sealed class CompletionScope(string parameter, IDictionary? fakeBoundPara
     /// <summary>A path against the PowerShell location (not the process's), as the cmdlets resolve paths.</summary>
     public string FullPath(string path)
     {
-        if (SessionPaths() is { } paths)
+        if (Session()?.Path is { } paths)
         {
             try
             {
@@ -112,27 +125,28 @@ public sealed class CompletionScope(string parameter, IDictionary? fakeBoundPara
         return System.IO.Path.GetFullPath(path);
     }
 
-    PathIntrinsics? sessionPaths;
+    SessionState? session;
     bool askedSession;
 
-    /// <summary>The session's paths. A completer runs on the pipeline thread while TabExpansion2 runs, where the
-    /// runspace's SessionStateProxy refuses to answer; a nested pipeline in the current runspace can ask.</summary>
-    PathIntrinsics? SessionPaths()
+    /// <summary>The session's state (its location, its variables). A completer runs on the pipeline thread while
+    /// TabExpansion2 runs, where the runspace's SessionStateProxy refuses to answer; a nested pipeline in the current
+    /// runspace can ask.</summary>
+    SessionState? Session()
     {
-        if (askedSession) return sessionPaths;
+        if (askedSession) return session;
         askedSession = true;
         try
         {
             if (Runspace.DefaultRunspace is null) return null;
             using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
-            sessionPaths = ps.AddScript("$ExecutionContext.SessionState.Path", useLocalScope: true).Invoke()
-                .Select(o => o?.BaseObject).OfType<PathIntrinsics>().FirstOrDefault();
+            session = ps.AddScript("$ExecutionContext.SessionState", useLocalScope: true).Invoke()
+                .Select(o => o?.BaseObject).OfType<SessionState>().FirstOrDefault();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            sessionPaths = null;
+            session = null;
         }
-        return sessionPaths;
+        return session;
     }
 
     static object? Unwrap(object? value) => value is PSObject ps ? ps.BaseObject : value;

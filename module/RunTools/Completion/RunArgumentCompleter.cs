@@ -26,7 +26,7 @@ public abstract class RunArgumentCompleter : IArgumentCompleter
         {
             var word = CompletionWord.Parse(wordToComplete);
             if (LeaveToFileCompletion(word)) return null;
-            var scope = new CompletionScope(parameterName, fakeBoundParameters);
+            var scope = new CompletionScope(parameterName, fakeBoundParameters, commandAst);
             var seen = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
             var results = new List<CompletionResult>();
             foreach (var candidate in Candidates(scope, word))

@@ -9,7 +9,7 @@ namespace RunTools.Module.Completion;
 
 /// <summary>
 /// Completers for what a run holds, read from the run bound to -Run (a run object, a path, a name, a key or an id
-/// prefix). With no run bound there is nothing to offer.
+/// prefix) or piped in from a variable. With no run there is nothing to offer.
 /// </summary>
 public abstract class RunContentCompleter : RunArgumentCompleter
 {
@@ -56,17 +56,16 @@ public sealed class ModelCompleter : RunContentCompleter
     }
 }
 
-/// <summary>Metric names (Get-RunMetric -Name, Write-RunMetric -Name, Remove-Run -Metric): the run's when -Run is
-/// bound, else those of the runs under the root in scope (the -Key runs when -Key is bound).</summary>
+/// <summary>Metric names (Get-RunMetric -Name, Write-RunMetric -Name, Remove-Run -Metric): the run's when a run is
+/// bound or piped in, else those of the runs under the root in scope (the -Key runs when -Key is bound).</summary>
 public sealed class MetricNameCompleter : RunArgumentCompleter
 {
     protected override IEnumerable<Candidate> Candidates(CompletionScope scope, CompletionWord word)
     {
-        if (scope.Bound("Run") is not null)
-            return scope.BoundRun() is { } run
-                ? run.Metrics.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => new Candidate(m.Name,
-                    $"Metric {m.Name}: last {Number(m.Last)}, min {Number(m.Min)}, max {Number(m.Max)}, {m.Count} value{(m.Count == 1 ? "" : "s")}"))
-                : [];
+        if (scope.BoundRun() is { } run)
+            return run.Metrics.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => new Candidate(m.Name,
+                $"Metric {m.Name}: last {Number(m.Last)}, min {Number(m.Min)}, max {Number(m.Max)}, {m.Count} value{(m.Count == 1 ? "" : "s")}"));
+        if (scope.Bound("Run") is not null) return [];
         var keys = scope.Bound("Key") is { } k ? AsTexts(k) : [];
         var runs = scope.Runs.Where(r => keys.Length == 0 || keys.Contains(r.Key, StringComparer.OrdinalIgnoreCase))
             .Select(r => ReadRun(r.Path)).OfType<RunManifest>().ToArray();
