@@ -72,7 +72,8 @@ public sealed class CompletionScope(string parameter, IDictionary? fakeBoundPara
 
     /// <summary>The directory of the run a value names, as the cmdlets accept it: an object with a Path or RunPath
     /// (Get-Run, New-Run, Invoke-RunStage output), a directory, a path, then a run name, a key (its latest run) or a
-    /// unique id prefix under the root in scope.</summary>
+    /// unique id prefix under the root in scope. The shared run resolver's rule, read-only and without errors: at
+    /// merge this is the one place to call the resolver instead.</summary>
     public string? RunDirectory(object? value)
     {
         switch (Unwrap(First(value)))
@@ -87,12 +88,13 @@ public sealed class CompletionScope(string parameter, IDictionary? fakeBoundPara
                 return IsRun(path.ProviderPath);
             case var other:
                 var properties = PSObject.AsPSObject(other).Properties;
-                return (properties["RunPath"]?.Value ?? properties["Path"]?.Value) is string path2 ? IsRun(FullPath(path2)) : null;
+                return (properties["RunPath"]?.Value ?? properties["Path"]?.Value) is string runPath ? IsRun(FullPath(runPath)) : null;
         }
     }
 
     string? RunNamed(string text)
     {
+        if (text.Length == 0) return null;
         if (IsRun(FullPath(text)) is { } path) return path;
         if (text.IndexOfAny(['/', '\\']) >= 0) return null;
         if (IsRun(System.IO.Path.Combine(Root, text)) is { } named) return named;
