@@ -69,12 +69,20 @@ public static class InferenceWorkflow
     /// <summary>models/&lt;model&gt;/ of the training stage; the production model unless a fold is named.</summary>
     static Fin<string> ModelDirectory(RunManifest training, string stage, string model)
     {
-        var models = $"{TrainingWorkflow.Folder(stage)}{TrainingWorkflow.ModelsDirectory}/";
-        var directory = models + model;
+        var directory = ModelsFolder(stage) + model;
         if (training.Artifacts.Exists(a => a.Path == $"{directory}/model.json")) return directory;
-        var available = training.Artifacts.Filter(a => a.Path.StartsWith(models, StringComparison.Ordinal) && a.Path.EndsWith("/model.json", StringComparison.Ordinal))
-            .Map(a => a.Path[models.Length..^"/model.json".Length]);
-        return FinFail<string>(new ModelNotFound(training.Name, model, available));
+        return FinFail<string>(new ModelNotFound(training.Name, model, Models(training, stage).Map(m => m.Model)));
+    }
+
+    static string ModelsFolder(string stage) => $"{TrainingWorkflow.Folder(stage)}{TrainingWorkflow.ModelsDirectory}/";
+
+    /// <summary>The models a training stage saved (the names -Model takes: "production", "r0_f2", ...), each with the
+    /// artifact of its model.json, in the order they were registered.</summary>
+    public static Seq<(string Model, Artifact ModelFile)> Models(RunManifest training, string stage)
+    {
+        var models = ModelsFolder(stage);
+        return training.Artifacts.Filter(a => a.Path.StartsWith(models, StringComparison.Ordinal) && a.Path.EndsWith("/model.json", StringComparison.Ordinal))
+            .Map(a => (a.Path[models.Length..^"/model.json".Length], a));
     }
 
     /// <summary>Reads the bundle, checking every file against the hash the training run recorded.</summary>

@@ -15,6 +15,7 @@ public sealed class AddRunArtifactCommand : RunCmdlet
     const string PathSet = "Path", LiteralPathSet = "LiteralPath";
 
     /// <summary>The run: a run object (also from the pipeline), its path, name, key, id or id prefix.</summary>
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [RunPathTransformation]
     public string Run { get; set; } = "";

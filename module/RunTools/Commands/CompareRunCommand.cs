@@ -15,11 +15,13 @@ namespace RunTools.Module.Commands;
 [OutputType(typeof(RunDifference))]
 public sealed class CompareRunCommand : RunCmdlet
 {
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Position = 0)]
     [RunPathTransformation]
     [Alias("Reference")]
     public string? ReferenceRun { get; set; }
 
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true)]
     [RunPathTransformation]
     [Alias("Difference", "Run", "Path")]

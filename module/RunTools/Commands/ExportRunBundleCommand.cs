@@ -17,6 +17,7 @@ public sealed class ExportRunBundleCommand : RunCmdlet
     const string PathSet = "Path", LiteralPathSet = "LiteralPath";
 
     /// <summary>The runs to export: run objects, paths, names, keys, ids or id prefixes.</summary>
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [RunPathTransformation]
     public string[] Run { get; set; } = [];

@@ -15,6 +15,7 @@ public sealed class GetRunCommand : RunCmdlet
     const string ByRoot = "ByRoot", ByRun = "ByRun", ByPath = "ByPath", ByLiteralPath = "ByLiteralPath";
 
     /// <summary>Run names (directory name or key), wildcards allowed.</summary>
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Position = 0, ParameterSetName = ByRoot)]
     [SupportsWildcards]
     public string[] Name { get; set; } = [];
@@ -25,6 +26,7 @@ public sealed class GetRunCommand : RunCmdlet
     public string? Root { get; set; }
 
     /// <summary>Run ids, or their leading characters.</summary>
+    [ArgumentCompleter(typeof(Completion.RunIdCompleter))]
     [Parameter(ParameterSetName = ByRoot)]
     public string[] Id { get; set; } = [];
 
@@ -33,6 +35,7 @@ public sealed class GetRunCommand : RunCmdlet
 
     /// <summary>Runs as every -Run takes them: run objects (also from the pipeline), paths, names, keys, ids or id
     /// prefixes.</summary>
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, ParameterSetName = ByRun, ValueFromPipeline = true)]
     [RunPathTransformation]
     public string[] Run { get; set; } = [];

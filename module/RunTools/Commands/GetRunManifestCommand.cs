@@ -11,6 +11,7 @@ namespace RunTools.Module.Commands;
 [OutputType(typeof(RunManifestInfo))]
 public sealed class GetRunManifestCommand : RunCmdlet
 {
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [RunPathTransformation]
     [Alias("Path", "PSPath")]

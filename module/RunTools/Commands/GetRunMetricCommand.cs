@@ -10,6 +10,7 @@ namespace RunTools.Module.Commands;
 [OutputType(typeof(MetricRecord))]
 public sealed class GetRunMetricCommand : RunCmdlet
 {
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [RunPathTransformation]
     [Alias("Path")]
@@ -19,6 +20,7 @@ public sealed class GetRunMetricCommand : RunCmdlet
     [Parameter]
     public string? Root { get; set; }
 
+    [ArgumentCompleter(typeof(Completion.MetricNameCompleter))]
     [Parameter(Position = 0)]
     [SupportsWildcards]
     public string[] Name { get; set; } = [];

@@ -17,6 +17,7 @@ public sealed class ImportRunTableCommand : RunCmdlet
     const string PathSet = "Path";
     const string NameSet = "Name";
 
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [RunPathTransformation]
     public string Run { get; set; } = "";
@@ -26,10 +27,12 @@ public sealed class ImportRunTableCommand : RunCmdlet
     public string? Root { get; set; }
 
     /// <summary>The table file, relative to the run directory (e.g. predictions/oof.parquet).</summary>
+    [ArgumentCompleter(typeof(Completion.RunTableCompleter))]
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
     public string Path { get; set; } = "";
 
     /// <summary>A registered artifact's path in the run (see Get-RunManifest's Artifacts).</summary>
+    [ArgumentCompleter(typeof(Completion.TableArtifactCompleter))]
     [Parameter(Mandatory = true, ParameterSetName = NameSet)]
     public string Name { get; set; } = "";
 

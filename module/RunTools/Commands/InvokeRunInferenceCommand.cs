@@ -17,6 +17,7 @@ namespace RunTools.Module.Commands;
 public sealed class InvokeRunInferenceCommand : RunCmdlet
 {
     /// <summary>The training run.</summary>
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [RunPathTransformation]
     public string Run { get; set; } = "";
@@ -31,10 +32,12 @@ public sealed class InvokeRunInferenceCommand : RunCmdlet
     public string? OutputPath { get; set; }
 
     /// <summary>The model: 'production' (default) or a fold such as 'r0_f2'.</summary>
+    [ArgumentCompleter(typeof(Completion.ModelCompleter))]
     [Parameter]
     public string Model { get; set; } = "production";
 
     /// <summary>The training stage whose models to use (Invoke-RunTraining -Name); 'train' by default.</summary>
+    [ArgumentCompleter(typeof(Completion.StageNameCompleter))]
     [Parameter]
     public string Stage { get; set; } = "train";
 

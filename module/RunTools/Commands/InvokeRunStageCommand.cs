@@ -22,6 +22,7 @@ public sealed class InvokeRunStageCommand : RunCmdlet
 {
     const string Script = "ScriptBlock", External = "Command";
 
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [RunPathTransformation]
     [Alias("Path")]
@@ -32,6 +33,7 @@ public sealed class InvokeRunStageCommand : RunCmdlet
     public string? Root { get; set; }
 
     /// <summary>The stage name (also names its log).</summary>
+    [ArgumentCompleter(typeof(Completion.StageNameCompleter))]
     [Parameter(Mandatory = true, Position = 0)]
     [Alias("Stage")]
     public string Name { get; set; } = "";
@@ -49,6 +51,7 @@ public sealed class InvokeRunStageCommand : RunCmdlet
     public string[] ArgumentList { get; set; } = [];
 
     /// <summary>Stages that must have completed first.</summary>
+    [ArgumentCompleter(typeof(Completion.StageNameCompleter))]
     [Parameter]
     public string[] DependsOn { get; set; } = [];
 

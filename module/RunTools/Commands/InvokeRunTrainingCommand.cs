@@ -18,6 +18,7 @@ namespace RunTools.Module.Commands;
 [OutputType(typeof(TrainingResult))]
 public sealed class InvokeRunTrainingCommand : BuiltinStageCmdlet
 {
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [RunPathTransformation]
     [Alias("Path")]
@@ -28,10 +29,12 @@ public sealed class InvokeRunTrainingCommand : BuiltinStageCmdlet
     public string? Root { get; set; }
 
     /// <summary>The stage name.</summary>
+    [ArgumentCompleter(typeof(Completion.StageNameCompleter))]
     [Parameter(Position = 0)]
     public string Name { get; set; } = "train";
 
     /// <summary>The fold plan to use (New-RunFoldPlan -Name).</summary>
+    [ArgumentCompleter(typeof(Completion.FoldPlanCompleter))]
     [Parameter]
     public string Plan { get; set; } = "folds";
 

@@ -41,6 +41,7 @@ public sealed class NewRunCommand : RunCmdlet
 
     /// <summary>Runs this run derives from, recorded in its lineage: run objects, paths, or names, keys or ids under
     /// -Root.</summary>
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter]
     [RunPathTransformation]
     public string[] Upstream { get; set; } = [];

@@ -19,6 +19,7 @@ namespace RunTools.Module.Commands;
 [OutputType(typeof(FoldPlanInfo))]
 public sealed class NewRunFoldPlanCommand : BuiltinStageCmdlet
 {
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [RunPathTransformation]
     [Alias("Path")]
@@ -29,6 +30,7 @@ public sealed class NewRunFoldPlanCommand : BuiltinStageCmdlet
     public string? Root { get; set; }
 
     /// <summary>The plan's name (its file names); training uses the plan named 'folds' unless told otherwise.</summary>
+    [ArgumentCompleter(typeof(Completion.FoldPlanCompleter))]
     [Parameter(Position = 0)]
     public string Name { get; set; } = "folds";
 

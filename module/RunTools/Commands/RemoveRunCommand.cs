@@ -19,6 +19,7 @@ public sealed class RemoveRunCommand : RunCmdlet
 {
     const string ByRun = "ByRun", ByRoot = "ByRoot";
 
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ByRun)]
     [RunPathTransformation]
     [Alias("Path", "PSPath")]
@@ -31,6 +32,7 @@ public sealed class RemoveRunCommand : RunCmdlet
     public string? Root { get; set; }
 
     /// <summary>Only the runs whose key matches (wildcards allowed).</summary>
+    [ArgumentCompleter(typeof(Completion.RunKeyCompleter))]
     [Parameter(ParameterSetName = ByRoot)]
     [SupportsWildcards]
     public string[] Key { get; set; } = [];
@@ -46,6 +48,7 @@ public sealed class RemoveRunCommand : RunCmdlet
     [Parameter]
     public int? KeepBest { get; set; }
 
+    [ArgumentCompleter(typeof(Completion.MetricNameCompleter))]
     [Parameter]
     public string? Metric { get; set; }
 

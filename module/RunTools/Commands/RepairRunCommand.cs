@@ -13,6 +13,7 @@ namespace RunTools.Module.Commands;
 [OutputType(typeof(RepairRecord))]
 public sealed class RepairRunCommand : RunCmdlet
 {
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [RunPathTransformation]
     [Alias("Path", "PSPath")]

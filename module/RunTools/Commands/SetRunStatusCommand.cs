@@ -12,6 +12,7 @@ namespace RunTools.Module.Commands;
 [OutputType(typeof(RunInfo))]
 public sealed class SetRunStatusCommand : RunCmdlet
 {
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [RunPathTransformation]
     [Alias("Path")]

@@ -12,6 +12,7 @@ namespace RunTools.Module.Commands;
 [OutputType(typeof(RunCheck), typeof(bool))]
 public sealed class TestRunCommand : RunCmdlet
 {
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [RunPathTransformation]
     [Alias("Path", "PSPath")]

@@ -18,6 +18,7 @@ public sealed class WriteRunMetricCommand : RunCmdlet
     const string Single = "Single", Table = "Table";
 
     /// <summary>The run: a run object (also from the pipeline), its path, name, key, id or id prefix.</summary>
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [RunPathTransformation]
     public string Run { get; set; } = "";
@@ -26,6 +27,7 @@ public sealed class WriteRunMetricCommand : RunCmdlet
     [Parameter]
     public string? Root { get; set; }
 
+    [ArgumentCompleter(typeof(Completion.MetricNameCompleter))]
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = Single, ValueFromPipelineByPropertyName = true)]
     public string Name { get; set; } = "";
 
@@ -40,6 +42,7 @@ public sealed class WriteRunMetricCommand : RunCmdlet
     public long? Step { get; set; }
 
     /// <summary>The stage the values belong to.</summary>
+    [ArgumentCompleter(typeof(Completion.StageNameCompleter))]
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Stage { get; set; }
 

@@ -8,6 +8,7 @@ namespace RunTools.Module.Infrastructure;
 /// -WhatIf), ask ShouldProcess, record the change as an event, and with -PassThru write the run.</summary>
 public abstract class RetentionLockCmdlet : RunCmdlet
 {
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [RunPathTransformation]
     [Alias("Path", "PSPath")]
