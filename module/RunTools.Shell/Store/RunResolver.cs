@@ -21,6 +21,13 @@ public sealed class RunResolver(string root)
 
     public string Root => root;
 
+    /// <summary>The runs root in scope, as given (relative paths are read against the caller's location): the
+    /// <c>-Root</c> given, else <c>$env:RUNTOOLS_ROOT</c>, else <c>runs</c>. Cmdlets and completers both ask here.</summary>
+    public static string RootIn(string? given) =>
+        given is { Length: > 0 } ? given
+        : Environment.GetEnvironmentVariable("RUNTOOLS_ROOT") is { Length: > 0 } fromEnvironment ? fromEnvironment
+        : "runs";
+
     /// <param name="reference">What was given.</param>
     /// <param name="fullPath">The reference read as a path (against the caller's location); null when it cannot be one.</param>
     /// <param name="all">A key names every run with it (oldest first), not only the latest.</param>

@@ -9,7 +9,7 @@ using RunTools.Shell.Store;
 namespace RunTools.Module.Completion;
 
 /// <summary>A run under the root in scope, as completion shows it.</summary>
-public sealed record RunEntry(string Name, string Key, Guid Id, RunStatus Status, DateTimeOffset CreatedAt, string Path);
+public sealed record RunChoice(string Name, string Key, Guid Id, RunStatus Status, DateTimeOffset CreatedAt, string Path);
 
 /// <summary>
 /// What a completer reads from the command line being completed (the parameters PowerShell has bound so far, with
@@ -35,21 +35,21 @@ public sealed class CompletionScope(string parameter, IDictionary? fakeBoundPara
     /// current location. The same rule as the cmdlets' (<see cref="Infrastructure.RunCmdlet"/>); kept in this one
     /// method so completion follows the shared run resolver.</summary>
     public string Root =>
-        root ??= FullPath(BoundText("Root") ?? (Environment.GetEnvironmentVariable("RUNTOOLS_ROOT") is { Length: > 0 } fromEnvironment ? fromEnvironment : "runs"));
+        root ??= FullPath(RunResolver.RootIn(BoundText("Root")));
 
     string? root;
 
     /// <summary>The runs under <see cref="Root"/>, newest first; runs that cannot be read are left out.</summary>
-    public IReadOnlyList<RunEntry> Runs => runs ??= ReadRuns(Root);
+    public IReadOnlyList<RunChoice> Runs => runs ??= ReadRuns(Root);
 
-    IReadOnlyList<RunEntry>? runs;
+    IReadOnlyList<RunChoice>? runs;
 
-    static IReadOnlyList<RunEntry> ReadRuns(string root) =>
+    static IReadOnlyList<RunChoice> ReadRuns(string root) =>
         RunStore.List(root)
             .Select(directory => RunStore.Read(directory).Match(
-                Succ: m => new RunEntry(m.Name, m.Key, m.RunId, m.Status, m.CreatedAt, directory),
-                Fail: _ => (RunEntry?)null))
-            .OfType<RunEntry>()
+                Succ: m => new RunChoice(m.Name, m.Key, m.RunId, m.Status, m.CreatedAt, directory),
+                Fail: _ => (RunChoice?)null))
+            .OfType<RunChoice>()
             .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Name, StringComparer.Ordinal)
             .ToArray();
 
@@ -72,8 +72,7 @@ public sealed class CompletionScope(string parameter, IDictionary? fakeBoundPara
 
     /// <summary>The directory of the run a value names, as the cmdlets accept it: an object with a Path or RunPath
     /// (Get-Run, New-Run, Invoke-RunStage output), a directory, a path, then a run name, a key (its latest run) or a
-    /// unique id prefix under the root in scope. The shared run resolver's rule, read-only and without errors: at
-    /// merge this is the one place to call the resolver instead.</summary>
+    /// unique id prefix under the root in scope (the cmdlets' <see cref="RunResolver"/>), without errors.</summary>
     public string? RunDirectory(object? value)
     {
         switch (Unwrap(First(value)))
@@ -95,13 +94,9 @@ public sealed class CompletionScope(string parameter, IDictionary? fakeBoundPara
     string? RunNamed(string text)
     {
         if (text.Length == 0) return null;
-        if (IsRun(FullPath(text)) is { } path) return path;
-        if (text.IndexOfAny(['/', '\\']) >= 0) return null;
-        if (IsRun(System.IO.Path.Combine(Root, text)) is { } named) return named;
-        var byKey = Runs.FirstOrDefault(r => string.Equals(r.Key, text, StringComparison.OrdinalIgnoreCase));
-        if (byKey is not null) return byKey.Path;
-        var byId = Runs.Where(r => r.Id.ToString().StartsWith(text, StringComparison.OrdinalIgnoreCase)).Take(2).ToArray();
-        return byId.Length == 1 ? byId[0].Path : null;
+        // The cmdlets' own resolver, under the root in scope; a reference that names no run (or several) completes nothing.
+        return new RunResolver(Root).Resolve(text, FullPath(text), all: false)
+            .Match(Succ: found => found.IsEmpty ? null : found[0].Path, Fail: _ => (string?)null);
     }
 
     static string? IsRun(string directory)

@@ -49,6 +49,6 @@ static class RunCandidates
             ? scope.Runs.Select(r => new Candidate(r.Id.ToString(), Describe(r), $"{r.Id} ({r.Name})"))
             : [];
 
-    public static string Describe(RunEntry run) =>
+    public static string Describe(RunChoice run) =>
         $"{run.Name}: {run.Status.ToString().ToLowerInvariant()}, created {RunArgumentCompleter.Time(run.CreatedAt)}, id {run.Id}";
 }

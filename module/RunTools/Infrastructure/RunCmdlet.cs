@@ -67,13 +67,12 @@ public abstract class RunCmdlet : PSCmdlet
             : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
 
     /// <summary>The root used when -Root is not given: $env:RUNTOOLS_ROOT, else ./runs.</summary>
-    protected string DefaultRoot =>
-        FullPath(Environment.GetEnvironmentVariable("RUNTOOLS_ROOT") is { Length: > 0 } root ? root : "runs");
+    protected string DefaultRoot => FullPath(RunResolver.RootIn(null));
 
     /// <summary>The root run names are looked up under: the cmdlet's -Root when it has one and it is given, else
     /// $env:RUNTOOLS_ROOT, else ./runs (relative to the PowerShell location).</summary>
     protected string NameRoot =>
-        MyInvocation.BoundParameters.TryGetValue("Root", out var root) && root is string { Length: > 0 } given ? FullPath(given) : DefaultRoot;
+        FullPath(RunResolver.RootIn(MyInvocation.BoundParameters.TryGetValue("Root", out var root) ? root as string : null));
 
     readonly Dictionary<string, RunResolver> resolvers = new(StringComparer.Ordinal);
     readonly Dictionary<(string Root, string Reference, bool All), Fin<Seq<ResolvedRun>>> resolved = [];
