@@ -6,7 +6,7 @@ using RunTools.Shell.Store;
 namespace RunTools.Module.Commands;
 
 /// <summary>Reads a run's full manifest (run.json, or the replay of events.jsonl when run.json is stale).</summary>
-[Cmdlet(VerbsCommon.Get, "RunManifest")]
+[Cmdlet(VerbsCommon.Get, "RunManifest", HelpUri = HelpLinks.Docs + "Get-RunManifest.md")]
 [OutputType(typeof(RunManifest))]
 public sealed class GetRunManifestCommand : RunCmdlet
 {

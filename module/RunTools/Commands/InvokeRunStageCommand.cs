@@ -16,7 +16,7 @@ namespace RunTools.Module.Commands;
 /// start, end, status and duration, captures output to logs/&lt;stage&gt;.log, hashes declared inputs and outputs,
 /// and skips a stage that already completed with the same inputs unless -Force.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "RunStage", SupportsShouldProcess = true, DefaultParameterSetName = Script)]
+[Cmdlet(VerbsLifecycle.Invoke, "RunStage", SupportsShouldProcess = true, DefaultParameterSetName = Script, HelpUri = HelpLinks.Docs + "Invoke-RunStage.md")]
 [OutputType(typeof(StageResult))]
 public sealed class InvokeRunStageCommand : RunCmdlet
 {
