@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.NoEmit;
 
 namespace RunTools.Benchmarks;
 
@@ -12,11 +15,19 @@ namespace RunTools.Benchmarks;
 /// and calls it. Both find their module on PSModulePath, which holds the build's module folder (artifacts/module) in
 /// both, so they differ only in what the import loads and the first call does. Goal: RunTools within 1.2× of the
 /// baseline. A third figure, pwsh starting and running nothing, shows how much of either is pwsh itself.
-/// Needs the build (dotnet build RunTools.sln -c Release) and the restored tool (dotnet tool restore).
+/// Needs the build (dotnet build RunTools.sln -c Release) and the restored tool (dotnet tool restore). What is timed
+/// is a child process, so the benchmark runs in BenchmarkDotNet's own process (no generated project to build).
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 15)]
+[Config(typeof(ProcessTimingConfig))]
 public class ImportBenchmarks
 {
+    sealed class ProcessTimingConfig : ManualConfig
+    {
+        public ProcessTimingConfig() => AddJob(Job.Default
+            .WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(15)
+            .WithToolchain(InProcessNoEmitToolchain.Instance));
+    }
+
     string repo = "", pwshDll = "", scratch = "", emptyRoot = "", modulePath = "";
 
     [GlobalSetup]
