@@ -141,14 +141,16 @@ public sealed class InvokeRunStageCommand : RunCmdlet
         using var log = new MaskedWriter(StageRunner.OpenLog(attempt.LogPath), config.Mask);
         using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
         nested = ps;
+        // Plain assignments, no cmdlets: a host may have only Microsoft.PowerShell.Core.
+        var preferences = StagePreferences();
         ps.AddScript(
                 "param($__RunToolsStageBody, $Run, $__RunToolsPreferences) " +
-                "foreach ($__RunToolsPreference in $__RunToolsPreferences.GetEnumerator()) { Set-Variable -Name $__RunToolsPreference.Key -Value $__RunToolsPreference.Value } " +
-                "Remove-Variable __RunToolsPreference, __RunToolsPreferences -ErrorAction Ignore; $ErrorActionPreference = 'Stop'; " +
+                string.Concat(preferences.Keys.Cast<string>().Order().Select(name => $"${name} = $__RunToolsPreferences['{name}']; ")) +
+                "$__RunToolsPreferences = $null; $ErrorActionPreference = 'Stop'; " +
                 "& $__RunToolsStageBody $Run *>&1", useLocalScope: true)
             .AddArgument(body)
             .AddArgument(context)
-            .AddArgument(StagePreferences());
+            .AddArgument(preferences);
         var output = new PSDataCollection<PSObject>();
         ErrorRecord? firstError = null;
         output.DataAdded += (s, e) =>
