@@ -225,7 +225,7 @@ public sealed class SecretTests : IDisposable
                 "(the salted hash recorded in the run does not match); the stage sees the current value."),
             result.Warnings);
         Assert.Equal(changed, File.ReadAllText(Path.Combine(dir, "seen.txt")));
-        Assert.Contains("WARNING: The config key 'db.password' refers to env:", File.ReadAllText(Path.Combine(dir, "logs", "use.log")));
+        Assert.Contains("[warning] The config key 'db.password' refers to env:", File.ReadAllText(Path.Combine(dir, "logs", "use.log")));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace RunTools.Module.Commands;
 
 /// <summary>Registers a file with a run: copies it in (atomically) unless it is already inside the run, and records
 /// its path, SHA-256, size and kind in the manifest.</summary>
-[Cmdlet(VerbsCommon.Add, "RunArtifact", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsCommon.Add, "RunArtifact", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = HelpLinks.Docs + "Add-RunArtifact.md")]
 [OutputType(typeof(ArtifactRecord))]
 public sealed class AddRunArtifactCommand : RunCmdlet
 {

@@ -11,7 +11,7 @@ namespace RunTools.Module.Commands;
 /// against every other run, section by section (config, data, features, inputs, environment, git, stages, metrics).
 /// One record per difference; -IncludeEqual adds the equal keys.
 /// </summary>
-[Cmdlet(VerbsData.Compare, "Run")]
+[Cmdlet(VerbsData.Compare, "Run", HelpUri = HelpLinks.Docs + "Compare-Run.md")]
 [OutputType(typeof(RunDifference))]
 public sealed class CompareRunCommand : RunCmdlet
 {

@@ -10,7 +10,7 @@ namespace RunTools.Module.Commands;
 /// deterministic (the same runs give the same bytes) and carries bundle.json, with every file's SHA-256 and tree
 /// hashes, so that an import verifies everything. Runs come from the pipeline and are written together at the end.
 /// </summary>
-[Cmdlet(VerbsData.Export, "RunBundle", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsData.Export, "RunBundle", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = HelpLinks.Docs + "Export-RunBundle.md")]
 [OutputType(typeof(BundleInfo))]
 public sealed class ExportRunBundleCommand : RunCmdlet
 {

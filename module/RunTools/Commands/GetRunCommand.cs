@@ -8,7 +8,7 @@ using RunTools.Views;
 namespace RunTools.Module.Commands;
 
 /// <summary>Lists runs under a root (filtered by name, id or status) or reads specific run directories.</summary>
-[Cmdlet(VerbsCommon.Get, "Run", DefaultParameterSetName = ByRoot)]
+[Cmdlet(VerbsCommon.Get, "Run", DefaultParameterSetName = ByRoot, HelpUri = HelpLinks.Docs + "Get-Run.md")]
 [OutputType(typeof(RunInfo))]
 public sealed class GetRunCommand : RunCmdlet
 {

@@ -7,7 +7,7 @@ using RunTools.Views;
 namespace RunTools.Module.Commands;
 
 /// <summary>Reads a run's full manifest (run.json, or the replay of events.jsonl when run.json is stale).</summary>
-[Cmdlet(VerbsCommon.Get, "RunManifest")]
+[Cmdlet(VerbsCommon.Get, "RunManifest", HelpUri = HelpLinks.Docs + "Get-RunManifest.md")]
 [OutputType(typeof(RunManifestInfo))]
 public sealed class GetRunManifestCommand : RunCmdlet
 {

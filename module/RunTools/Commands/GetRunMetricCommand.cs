@@ -6,7 +6,7 @@ using RunTools.Views;
 namespace RunTools.Module.Commands;
 
 /// <summary>Reads the full history of a run's metrics (every value written, with step, stage and time).</summary>
-[Cmdlet(VerbsCommon.Get, "RunMetric")]
+[Cmdlet(VerbsCommon.Get, "RunMetric", HelpUri = HelpLinks.Docs + "Get-RunMetric.md")]
 [OutputType(typeof(MetricRecord))]
 public sealed class GetRunMetricCommand : RunCmdlet
 {

@@ -13,7 +13,7 @@ namespace RunTools.Module.Commands;
 /// file's size and SHA-256, and every run's identity and history are checked before anything appears under the root;
 /// then each run appears with one rename. A bundle's runs are imported together or not at all.
 /// </summary>
-[Cmdlet(VerbsData.Import, "RunBundle", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsData.Import, "RunBundle", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = HelpLinks.Docs + "Import-RunBundle.md")]
 [OutputType(typeof(RunInfo))]
 public sealed class ImportRunBundleCommand : RunCmdlet
 {

@@ -10,7 +10,7 @@ namespace RunTools.Module.Commands;
 /// missing. <c>-Path</c> is relative to the run; <c>-Name</c> is the path of a registered artifact of kind table,
 /// predictions or fold_plan. A path that leaves the run directory is refused.
 /// </summary>
-[Cmdlet(VerbsData.Import, "RunTable", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsData.Import, "RunTable", DefaultParameterSetName = PathSet, HelpUri = HelpLinks.Docs + "Import-RunTable.md")]
 [OutputType(typeof(PSObject))]
 public sealed class ImportRunTableCommand : RunCmdlet
 {

@@ -12,7 +12,7 @@ namespace RunTools.Module.Commands;
 /// training run, the model files and the input's hash; predictions are written inside it (Parquet) and, with
 /// -OutputPath, to that file (Parquet, or CSV for .csv).
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "RunInference", SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Invoke, "RunInference", SupportsShouldProcess = true, HelpUri = HelpLinks.Docs + "Invoke-RunInference.md")]
 [OutputType(typeof(InferenceResult))]
 public sealed class InvokeRunInferenceCommand : RunCmdlet
 {

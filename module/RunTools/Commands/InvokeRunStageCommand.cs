@@ -16,7 +16,7 @@ namespace RunTools.Module.Commands;
 /// start, end, status and duration, captures output to logs/&lt;stage&gt;.log, hashes declared inputs and outputs,
 /// and skips a stage that already completed with the same inputs unless -Force.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "RunStage", SupportsShouldProcess = true, DefaultParameterSetName = Script)]
+[Cmdlet(VerbsLifecycle.Invoke, "RunStage", SupportsShouldProcess = true, DefaultParameterSetName = Script, HelpUri = HelpLinks.Docs + "Invoke-RunStage.md")]
 [OutputType(typeof(StageResult))]
 public sealed class InvokeRunStageCommand : RunCmdlet
 {
@@ -111,7 +111,7 @@ public sealed class InvokeRunStageCommand : RunCmdlet
         try
         {
             WriteVerbose($"Stage '{Name}' attempt {attempt.Attempt}: {attempt.Reason}.");
-            foreach (var c in changed) StageRunner.AppendLog(attempt.LogPath, "WARNING: " + c.Message);
+            foreach (var c in changed) foreach (var line in StageLogLine.Mark(StageLogLine.Warning, c.Message)) StageRunner.AppendLog(attempt.LogPath, line);
             outcome = ScriptBlock is not null ? RunScript(attempt, ScriptBlock) : RunCommand(attempt, Command!);
         }
         catch (PipelineStoppedException)
@@ -138,24 +138,36 @@ public sealed class InvokeRunStageCommand : RunCmdlet
     }
 
     /// <summary>Runs the script block in a nested pipeline of this runspace with $ErrorActionPreference = 'Stop', so
-    /// any error fails the stage. Output, warnings, verbose, debug and information messages go to the stage log, with
-    /// the run's secret values masked (as in the error recorded).</summary>
+    /// any error fails the stage. Like a function, the stage runs at the caller's preferences, with -Verbose, -Debug,
+    /// -WarningAction and -InformationAction of this cmdlet setting them for it. Every stream it writes (output, error,
+    /// warning, verbose, debug, information, host) is merged into its output (<c>*&gt;&amp;1</c>) and, as it comes,
+    /// written to the stage log (each line marked with its stream, see <see cref="StageLogLine"/>, with the run's secret
+    /// values masked) and passed on through this cmdlet, so the console shows what those preferences show (Write-Host
+    /// text always; an information message only at InformationPreference Continue, though the log has it).</summary>
     StageOutcome RunScript(StageAttempt attempt, ScriptBlock body)
     {
         var context = ContextFor(attempt);
         using var log = new MaskedWriter(StageRunner.OpenLog(attempt.LogPath), config.Mask);
         using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
         nested = ps;
-        ps.AddScript("param($__RunToolsStageBody, $Run) $ErrorActionPreference = 'Stop'; & $__RunToolsStageBody $Run", useLocalScope: true)
+        // Plain assignments, no cmdlets: a host may have only Microsoft.PowerShell.Core.
+        var preferences = StagePreferences();
+        ps.AddScript(
+                "param($__RunToolsStageBody, $Run, $__RunToolsPreferences) " +
+                string.Concat(preferences.Keys.Cast<string>().Order().Select(name => $"${name} = $__RunToolsPreferences['{name}']; ")) +
+                "$__RunToolsPreferences = $null; $ErrorActionPreference = 'Stop'; " +
+                "& $__RunToolsStageBody $Run *>&1", useLocalScope: true)
             .AddArgument(body)
-            .AddArgument(context);
+            .AddArgument(context)
+            .AddArgument(preferences);
         var output = new PSDataCollection<PSObject>();
-        output.DataAdded += (s, e) => log.WriteLine(((PSDataCollection<PSObject>)s!)[e.Index]?.ToString());
-        ps.Streams.Warning.DataAdded += (s, e) => log.WriteLine("WARNING: " + ((PSDataCollection<WarningRecord>)s!)[e.Index].Message);
-        ps.Streams.Verbose.DataAdded += (s, e) => log.WriteLine("VERBOSE: " + ((PSDataCollection<VerboseRecord>)s!)[e.Index].Message);
-        ps.Streams.Debug.DataAdded += (s, e) => log.WriteLine("DEBUG: " + ((PSDataCollection<DebugRecord>)s!)[e.Index].Message);
-        ps.Streams.Information.DataAdded += (s, e) => log.WriteLine(((PSDataCollection<InformationRecord>)s!)[e.Index].MessageData?.ToString());
-        ps.Streams.Error.DataAdded += (s, e) => log.WriteLine("ERROR: " + ((PSDataCollection<ErrorRecord>)s!)[e.Index]);
+        ErrorRecord? firstError = null;
+        output.DataAdded += (s, e) =>
+        {
+            var item = ((PSDataCollection<PSObject>)s!)[e.Index];
+            if (item?.BaseObject is ErrorRecord error) firstError ??= error;
+            Relay(log, item);
+        };
         try
         {
             ps.Invoke(null, output);
@@ -168,21 +180,71 @@ public sealed class InvokeRunStageCommand : RunCmdlet
         {
             // A .NET method failure arrives wrapped; report the exception the script actually hit.
             var inner = e.ErrorRecord?.Exception is { } x and not ParentContainsErrorRecordException ? x : e;
-            log.WriteLine($"ERROR: {inner.GetType().Name}: {inner.Message}");
-            if (e.ErrorRecord?.InvocationInfo?.PositionMessage is { Length: > 0 } position) log.WriteLine(position);
+            log.Write(StageLogLine.Error, $"{inner.GetType().Name}: {inner.Message}");
+            if (e.ErrorRecord?.InvocationInfo?.PositionMessage is { Length: > 0 } position) log.Write(StageLogLine.Error, position);
             return new StageErrored(new StageScriptFailed(Name, inner.GetType().Name, config.Mask.Apply(inner.Message)), inner.GetType().Name);
         }
         finally
         {
+            log.EndHostLine();
             nested = null;
         }
         if (stopping.IsCancellationRequested || ps.InvocationStateInfo.State == PSInvocationState.Stopped) return new StageWasCancelled();
-        if (ps.Streams.Error.Count > 0)
-        {
-            var first = ps.Streams.Error[0];
+        // A non-terminating error the stage let through (-ErrorAction Continue) still fails it.
+        if ((firstError ?? (ps.Streams.Error.Count > 0 ? ps.Streams.Error[0] : null)) is { } first)
             return new StageErrored(new StageScriptFailed(Name, first.Exception.GetType().Name, config.Mask.Apply(first.Exception.Message)), first.Exception.GetType().Name);
-        }
         return new StageSucceeded();
+    }
+
+    /// <summary>The preference variables the common parameters given to this cmdlet set for the stage, as they set
+    /// them for an advanced function's scope.</summary>
+    System.Collections.Hashtable StagePreferences()
+    {
+        var bound = MyInvocation.BoundParameters;
+        var preferences = new System.Collections.Hashtable();
+        if (bound.TryGetValue("Verbose", out var verbose))
+            preferences["VerbosePreference"] = ((SwitchParameter)verbose).IsPresent ? ActionPreference.Continue : ActionPreference.SilentlyContinue;
+        if (bound.TryGetValue("Debug", out var debug))
+            preferences["DebugPreference"] = ((SwitchParameter)debug).IsPresent ? ActionPreference.Continue : ActionPreference.SilentlyContinue;
+        if (bound.TryGetValue("WarningAction", out var warning)) preferences["WarningPreference"] = warning;
+        if (bound.TryGetValue("InformationAction", out var information)) preferences["InformationPreference"] = information;
+        return preferences;
+    }
+
+    /// <summary>One record of the stage's merged streams: to the log with its stream's marker, and on to the caller
+    /// through this cmdlet (the preferences in the scope that wrote it decide what the console shows). Errors are not passed on: the first one
+    /// fails the stage, and that failure is the error the caller sees.</summary>
+    void Relay(MaskedWriter log, PSObject? item)
+    {
+        switch (item?.BaseObject)
+        {
+            case ErrorRecord error:
+                log.Write(StageLogLine.Error, error.ToString());
+                break;
+            case WarningRecord warning:
+                log.Write(StageLogLine.Warning, warning.Message);
+                WriteWarning(warning.Message);
+                break;
+            case VerboseRecord verbose:
+                log.Write(StageLogLine.Verbose, verbose.Message);
+                WriteVerbose(verbose.Message);
+                break;
+            case DebugRecord debug:
+                log.Write(StageLogLine.Debug, debug.Message);
+                WriteDebug(debug.Message);
+                break;
+            case InformationRecord { MessageData: HostInformationMessage host } information when information.Tags.Contains("PSHOST"):
+                log.WriteHost(host.Message, host.NoNewLine == true);
+                WriteInformation(information);
+                break;
+            case InformationRecord information:
+                log.Write(StageLogLine.Information, information.MessageData?.ToString());
+                WriteInformation(information);
+                break;
+            default:
+                log.Write(StageLogLine.Output, item?.ToString());
+                break;
+        }
     }
 
     /// <summary>Runs the command on a worker thread and relays its output lines as verbose messages from this
@@ -216,12 +278,41 @@ public sealed class InvokeRunStageCommand : RunCmdlet
         ? "scriptblock sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ScriptBlock.ToString())))
         : string.Join(' ', new[] { Command! }.Concat(ArgumentList));
 
-    /// <summary>The stage log as the script's streams write it: every line with the secret values masked.</summary>
+    /// <summary>The stage log as the script's streams write it: every line marked with its stream and with the secret
+    /// values masked. Write-Host -NoNewline pieces are kept until the line ends (the next host message without
+    /// -NoNewline, a message to another stream, or the end of the stage), so the log has the line the console shows.</summary>
     sealed class MaskedWriter(StreamWriter log, SecretMask mask) : IDisposable
     {
-        public void WriteLine(string? line) => log.WriteLine(line is null ? null : mask.Apply(line));
+        readonly StringBuilder hostLine = new();
+        bool hostPending;
 
-        public void Dispose() => log.Dispose();
+        public void Write(string stream, string? text)
+        {
+            EndHostLine();
+            foreach (var line in StageLogLine.Mark(stream, text)) log.WriteLine(mask.Apply(line));
+        }
+
+        public void WriteHost(string? text, bool noNewLine)
+        {
+            hostLine.Append(text);
+            hostPending = true;
+            if (!noNewLine) EndHostLine();
+        }
+
+        public void EndHostLine()
+        {
+            if (!hostPending) return;
+            var text = hostLine.ToString();
+            hostLine.Clear();
+            hostPending = false;
+            foreach (var line in StageLogLine.Mark(StageLogLine.Host, text)) log.WriteLine(mask.Apply(line));
+        }
+
+        public void Dispose()
+        {
+            EndHostLine();
+            log.Dispose();
+        }
     }
 
     protected override void StopProcessing()

@@ -14,7 +14,7 @@ namespace RunTools.Module.Commands;
 /// fold (if planned) fits the production model. Writes models, inner CV results, out-of-fold predictions and metric
 /// tables into the run, and the cross-validated metrics (mean, sd, 95% interval) as the run's cv/... metrics.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "RunTraining", SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Invoke, "RunTraining", SupportsShouldProcess = true, HelpUri = HelpLinks.Docs + "Invoke-RunTraining.md")]
 [OutputType(typeof(TrainingResult))]
 public sealed class InvokeRunTrainingCommand : BuiltinStageCmdlet
 {

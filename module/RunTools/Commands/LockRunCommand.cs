@@ -6,7 +6,7 @@ namespace RunTools.Module.Commands;
 
 /// <summary>Locks runs against removal: Remove-Run never removes a locked run, by a policy or by name, not even with
 /// -Force. The lock is an event in the run's log (who can see when it was locked, and why).</summary>
-[Cmdlet(VerbsCommon.Lock, "Run", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.Lock, "Run", SupportsShouldProcess = true, HelpUri = HelpLinks.Docs + "Lock-Run.md")]
 [OutputType(typeof(RunInfo))]
 public sealed class LockRunCommand : RetentionLockCmdlet
 {

@@ -8,7 +8,7 @@ using RunTools.Views;
 namespace RunTools.Module.Commands;
 
 /// <summary>Creates a run directory: manifest, resolved config, data file hashes, environment and git state.</summary>
-[Cmdlet(VerbsCommon.New, "Run", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.New, "Run", SupportsShouldProcess = true, HelpUri = HelpLinks.Docs + "New-Run.md")]
 [OutputType(typeof(RunInfo))]
 public sealed class NewRunCommand : RunCmdlet
 {

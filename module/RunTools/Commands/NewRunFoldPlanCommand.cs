@@ -15,7 +15,7 @@ namespace RunTools.Module.Commands;
 /// (one row per repeat, outer fold, inner fold and row key, with its role) and folds/&lt;name&gt;.json (settings,
 /// content hash, per-fold counts). Settings come from the config's <c>folds</c> section; parameters override them.
 /// </summary>
-[Cmdlet(VerbsCommon.New, "RunFoldPlan", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.New, "RunFoldPlan", SupportsShouldProcess = true, HelpUri = HelpLinks.Docs + "New-RunFoldPlan.md")]
 [OutputType(typeof(FoldPlanInfo))]
 public sealed class NewRunFoldPlanCommand : BuiltinStageCmdlet
 {

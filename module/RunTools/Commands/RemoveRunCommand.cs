@@ -13,7 +13,7 @@ namespace RunTools.Module.Commands;
 /// through -Verbose. A locked run is never removed; a referenced or live one only with -Force. The run disappears with
 /// one rename before its files are deleted, so a reader never sees half a run.
 /// </summary>
-[Cmdlet(VerbsCommon.Remove, "Run", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByRoot)]
+[Cmdlet(VerbsCommon.Remove, "Run", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByRoot, HelpUri = HelpLinks.Docs + "Remove-Run.md")]
 [OutputType(typeof(RetentionDecision))]
 public sealed class RemoveRunCommand : RunCmdlet
 {

@@ -9,7 +9,7 @@ namespace RunTools.Module.Commands;
 /// that are not events (and a cut-off last line) into a sidecar and re-chains the rest, rebuilds a lost event log from
 /// an intact run.json, rewrites a stale or damaged run.json from the log, and removes leftovers of interrupted writes
 /// whose writer is gone. Reports each thing it did.</summary>
-[Cmdlet(VerbsDiagnostic.Repair, "Run", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsDiagnostic.Repair, "Run", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Docs + "Repair-Run.md")]
 [OutputType(typeof(RepairRecord))]
 public sealed class RepairRunCommand : RunCmdlet
 {

@@ -8,7 +8,7 @@ namespace RunTools.Module.Commands;
 
 /// <summary>Changes a run's status along the lifecycle: pending → running → completed | failed | cancelled; a failed
 /// or cancelled run can be resumed (running); an abandoned run can be taken over, failed or cancelled.</summary>
-[Cmdlet(VerbsCommon.Set, "RunStatus", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.Set, "RunStatus", SupportsShouldProcess = true, HelpUri = HelpLinks.Docs + "Set-RunStatus.md")]
 [OutputType(typeof(RunInfo))]
 public sealed class SetRunStatusCommand : RunCmdlet
 {

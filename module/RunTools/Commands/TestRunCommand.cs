@@ -8,7 +8,7 @@ namespace RunTools.Module.Commands;
 /// <summary>Verifies a run: its event log's hash chain, run.json against the replay of the events it summarises, the
 /// config files, sidecars, stage logs and artifacts against their recorded hashes, files recorded nowhere, data inputs,
 /// and with -Lineage the runs it refers to and that refer to it. -Quiet returns only $true/$false.</summary>
-[Cmdlet(VerbsDiagnostic.Test, "Run")]
+[Cmdlet(VerbsDiagnostic.Test, "Run", HelpUri = HelpLinks.Docs + "Test-Run.md")]
 [OutputType(typeof(RunCheck), typeof(bool))]
 public sealed class TestRunCommand : RunCmdlet
 {

@@ -5,7 +5,7 @@ using RunTools.Views;
 namespace RunTools.Module.Commands;
 
 /// <summary>Lifts Lock-Run's lock, so that Remove-Run can remove the run again.</summary>
-[Cmdlet(VerbsCommon.Unlock, "Run", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.Unlock, "Run", SupportsShouldProcess = true, HelpUri = HelpLinks.Docs + "Unlock-Run.md")]
 [OutputType(typeof(RunInfo))]
 public sealed class UnlockRunCommand : RetentionLockCmdlet
 {

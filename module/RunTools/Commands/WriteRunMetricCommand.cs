@@ -11,7 +11,7 @@ namespace RunTools.Module.Commands;
 /// <summary>Records metric values (with an optional step). The whole history stays in the run's events; the
 /// manifest keeps each metric's last, min, max and count. Values from the pipeline are written in batches (one lock
 /// and one append per batch of up to <see cref="BatchSize"/> values, or per second when they come slowly).</summary>
-[Cmdlet(VerbsCommunications.Write, "RunMetric", SupportsShouldProcess = true, DefaultParameterSetName = Single)]
+[Cmdlet(VerbsCommunications.Write, "RunMetric", SupportsShouldProcess = true, DefaultParameterSetName = Single, HelpUri = HelpLinks.Docs + "Write-RunMetric.md")]
 [OutputType(typeof(MetricRecord))]
 public sealed class WriteRunMetricCommand : RunCmdlet
 {

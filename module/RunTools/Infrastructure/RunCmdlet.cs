@@ -59,6 +59,22 @@ public abstract class RunCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>ShouldProcess for every RunTools cmdlet: where it must ask and the session cannot (pwsh
+    /// -NonInteractive, a job, a host without a user interface), nothing is done and the cmdlet stops with
+    /// ConfirmationRequired naming the item, instead of PowerShell's prompt failure.</summary>
+    protected new bool ShouldProcess(string target, string action)
+    {
+        try
+        {
+            return base.ShouldProcess(target, action);
+        }
+        catch (Exception e) when (ErrorRecords.CannotPrompt(e))
+        {
+            Terminate(new ConfirmationRequired(MyInvocation.MyCommand.Name, action, target));
+            return false;
+        }
+    }
+
     /// <summary>Whether the cmdlet runs under -WhatIf (or $WhatIfPreference): then only the plan is computed and
     /// announced, without taking locks or writing.</summary>
     protected bool WhatIfMode =>
