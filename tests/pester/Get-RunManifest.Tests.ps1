@@ -13,7 +13,7 @@ BeforeAll {
 Describe 'Get-RunManifest' {
     It 'returns the manifest of a run piped in, with the path it was read from' {
         $manifest = $run | Get-RunManifest
-        $manifest.PSObject.TypeNames | Should -Contain 'RunTools.Manifests.RunManifest'
+        $manifest.PSObject.TypeNames | Should -Contain 'RunTools.Views.RunManifestInfo'
         $manifest.RunId | Should -Be $run.Id
         $manifest.Key | Should -Be 'visits'
         $manifest.Path | Should -Be $run.Path
@@ -37,7 +37,7 @@ Describe 'Get-RunManifest' {
         $manifest = Get-RunManifest $run
         $manifest.Environment | Should -Not -BeNullOrEmpty
         $manifest.Environment.ProcessorCount | Should -BeGreaterThan 0
-        (@($manifest.Environment.Variables) | Where-Object Name -eq HOME).Value | Should -Be $env:HOME
+        $manifest.Environment.Variables['HOME'] | Should -Be $env:HOME
     }
 
     It 'lists the stages, the artifacts and the metric summaries' {

@@ -11,6 +11,8 @@ param(
     [string] $ResultPath = (Join-Path $PSScriptRoot '../../TestResults/pester.xml')
 )
 $ErrorActionPreference = 'Stop'
+# Under `pwsh -File`, `-Path a,b` arrives as one string: split it.
+$Path = @($Path | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
 $repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $pester = Join-Path $repo 'artifacts/tools/Pester/Pester.psd1'
 if (-not (Test-Path $pester)) {

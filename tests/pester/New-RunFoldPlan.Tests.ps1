@@ -33,7 +33,7 @@ Describe 'New-RunFoldPlan' {
         Join-Path $run.Path 'folds/folds.json' | Should -Exist
         $recorded = @((Get-RunManifest $run).FoldPlans)
         $recorded.Name | Should -Be 'folds'
-        $recorded.ContentHash | Should -Be $plan.ContentHash
+        $recorded.ContentSha256 | Should -Be $plan.ContentHash
         "$((Get-Run -Path $run.Path).Stages.folds)" | Should -Be 'Completed'
     }
 

@@ -21,6 +21,8 @@ BeforeAll {
     Write-RunMetric -Run $First -Name cv/accuracy/sd -Value 0.01
     Write-RunMetric -Run $First -Name cv/auc -Value 0.9512
     $script:Stage = $First | Invoke-RunStage prep { 'working' }
+    # Two runs of one key are told apart by their creation time to the second: make sure a second has passed.
+    while ([DateTimeOffset]::UtcNow.ToString('yyyyMMddHHmmss') -eq $First.CreatedAt.UtcDateTime.ToString('yyyyMMddHHmmss')) { Start-Sleep -Milliseconds 50 }
     $script:Second = New-Run -Root $Root -Name $LongKey -ConfigPath $training -DataPath $PatientsCsv -Set @{ 'training.candidates' = @(@{ trainer = 'lbfgs' }) }
     Lock-Run $Second 'baseline'
     $script:Plain = New-Run -Root $Root -Name plain -DataPath $PatientsCsv
