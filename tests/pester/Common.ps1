@@ -14,9 +14,34 @@ function New-TestRoot {
     $root
 }
 
+# Runs a process with its output captured and no input (NO_COLOR set, so pwsh writes no colour codes); returns
+# ExitCode, Stdout and Stderr (strings).
+function Invoke-TestProcess {
+    param(
+        [Parameter(Mandatory)][string] $FilePath,
+        [string[]] $ArgumentList = @(),
+        [string] $WorkingDirectory = $TestDrive,
+        [hashtable] $Environment = @{}
+    )
+    $psi = [Diagnostics.ProcessStartInfo]::new($FilePath)
+    foreach ($a in $ArgumentList) { $psi.ArgumentList.Add($a) }
+    $psi.WorkingDirectory = $WorkingDirectory
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.RedirectStandardInput = $true
+    $psi.UseShellExecute = $false
+    $psi.Environment['NO_COLOR'] = '1'
+    foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string]$Environment[$k] }
+    $p = [Diagnostics.Process]::Start($psi)
+    $p.StandardInput.Close()
+    $out = $p.StandardOutput.ReadToEndAsync()
+    $err = $p.StandardError.ReadToEndAsync()
+    $p.WaitForExit()
+    [pscustomobject]@{ ExitCode = $p.ExitCode; Stdout = $out.Result; Stderr = $err.Result }
+}
+
 # Runs a child pwsh (the same pwsh as this one) with -NoProfile -NonInteractive and the repository's module folder
 # on PSModulePath, so `Import-Module RunTools` and command auto-loading find the build under test.
-# Returns ExitCode, Stdout and Stderr (strings).
 function Invoke-ChildPwsh {
     param(
         [string] $Command,
@@ -27,28 +52,19 @@ function Invoke-ChildPwsh {
         [switch] $Interactive
     )
     $exe = [Environment]::ProcessPath
-    $prefix = if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
-    $pwshArgs = @($prefix) + @('-NoProfile', '-NoLogo')
+    $pwshArgs = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    $pwshArgs += @('-NoProfile', '-NoLogo')
     if (-not $Interactive) { $pwshArgs += '-NonInteractive' }
     if ($File) { $pwshArgs += @('-File', $File) + $ArgumentList }
     else { $pwshArgs += @('-Command', $Command) }
-    $psi = [Diagnostics.ProcessStartInfo]::new($exe)
-    foreach ($a in $pwshArgs) { $psi.ArgumentList.Add($a) }
-    $psi.WorkingDirectory = $WorkingDirectory
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardError = $true
-    $psi.RedirectStandardInput = $true
-    $psi.UseShellExecute = $false
-    $modules = Join-Path $RepoRoot 'artifacts/module'
-    $psi.Environment['PSModulePath'] = $modules + [IO.Path]::PathSeparator + $env:PSModulePath
-    $psi.Environment['NO_COLOR'] = '1'
-    foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string]$Environment[$k] }
-    $p = [Diagnostics.Process]::Start($psi)
-    $p.StandardInput.Close()
-    $out = $p.StandardOutput.ReadToEndAsync()
-    $err = $p.StandardError.ReadToEndAsync()
-    $p.WaitForExit()
-    [pscustomobject]@{ ExitCode = $p.ExitCode; Stdout = $out.Result; Stderr = $err.Result }
+    $environment = @{ PSModulePath = (Join-Path $RepoRoot 'artifacts/module') + [IO.Path]::PathSeparator + $env:PSModulePath } + $Environment
+    Invoke-TestProcess -FilePath $exe -ArgumentList $pwshArgs -WorkingDirectory $WorkingDirectory -Environment $environment
+}
+
+# ./runtools as a user runs it: bash, the repository's script, arguments as given.
+function Invoke-Runtools {
+    param([string[]] $ArgumentList, [string] $WorkingDirectory = $TestDrive)
+    Invoke-TestProcess -FilePath 'bash' -ArgumentList (@(Join-Path $RepoRoot 'runtools') + $ArgumentList) -WorkingDirectory $WorkingDirectory
 }
 
 # Completion results for the text up to the end of $Line, as TabExpansion2 gives them to a user pressing Tab.

@@ -17,26 +17,6 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
 
-    # ./runtools as a user runs it: bash, the repository's script, arguments as given. Returns ExitCode/Stdout/Stderr.
-    function Invoke-Runtools {
-        param([string[]] $ArgumentList, [string] $WorkingDirectory = $TestDrive)
-        $psi = [Diagnostics.ProcessStartInfo]::new('bash')
-        $psi.ArgumentList.Add((Join-Path $RepoRoot 'runtools'))
-        foreach ($a in $ArgumentList) { $psi.ArgumentList.Add($a) }
-        $psi.WorkingDirectory = $WorkingDirectory
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $psi.RedirectStandardInput = $true
-        $psi.UseShellExecute = $false
-        $psi.Environment['NO_COLOR'] = '1'
-        $p = [Diagnostics.Process]::Start($psi)
-        $p.StandardInput.Close()
-        $out = $p.StandardOutput.ReadToEndAsync()
-        $err = $p.StandardError.ReadToEndAsync()
-        $p.WaitForExit()
-        [pscustomobject]@{ ExitCode = $p.ExitCode; Stdout = $out.Result; Stderr = $err.Result }
-    }
-
     function New-Script {
         param([string] $Text)
         $path = Join-Path $TestDrive ('script-' + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.ps1')

@@ -44,24 +44,6 @@ Get-Content -LiteralPath (Join-Path $run.Path 'logs/all.log') | Where-Object { -
         }
     }
 
-    function Invoke-Runtools {
-        param([string[]] $ArgumentList)
-        $psi = [Diagnostics.ProcessStartInfo]::new('bash')
-        $psi.ArgumentList.Add((Join-Path $RepoRoot 'runtools'))
-        foreach ($a in $ArgumentList) { $psi.ArgumentList.Add($a) }
-        $psi.WorkingDirectory = $TestDrive
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $psi.RedirectStandardInput = $true
-        $psi.UseShellExecute = $false
-        $psi.Environment['NO_COLOR'] = '1'
-        $p = [Diagnostics.Process]::Start($psi)
-        $p.StandardInput.Close()
-        $out = $p.StandardOutput.ReadToEndAsync()
-        $err = $p.StandardError.ReadToEndAsync()
-        $p.WaitForExit()
-        [pscustomobject]@{ ExitCode = $p.ExitCode; Stdout = $out.Result; Stderr = $err.Result }
-    }
 }
 
 Describe 'The log of a script stage' {
