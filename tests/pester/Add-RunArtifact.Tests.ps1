@@ -1,11 +1,6 @@
 # Add-RunArtifact: registers files with a run, copying them in unless they are already there.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    function Get-TreeState([string] $Path) {
-        Get-ChildItem -LiteralPath $Path -Recurse -Force | Sort-Object FullName | ForEach-Object {
-            $_.FullName.Substring($Path.Length) + $(if ($_.PSIsContainer) { '/' } else { ' ' + (Get-FileHash -LiteralPath $_.FullName).Hash })
-        }
-    }
     $files = Join-Path $TestDrive 'files'
     New-Item -ItemType Directory -Path $files | Out-Null
     Set-Content -LiteralPath (Join-Path $files 'model.zip') -Value 'model bytes'

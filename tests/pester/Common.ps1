@@ -67,6 +67,25 @@ function Invoke-Runtools {
     Invoke-TestProcess -FilePath 'bash' -ArgumentList (@(Join-Path $RepoRoot 'runtools') + $ArgumentList) -WorkingDirectory $WorkingDirectory
 }
 
+# A listing of everything under a folder with each file's hash: equal before and after means nothing changed.
+function Get-TreeState([string] $Path) {
+    Get-ChildItem -LiteralPath $Path -Recurse -Force | Sort-Object FullName | ForEach-Object {
+        $_.FullName.Substring($Path.Length) + $(if ($_.PSIsContainer) { '/' } else { ' ' + (Get-FileHash -LiteralPath $_.FullName).Hash })
+    }
+}
+
+# A training config for examples/data/patients.csv that trains in seconds: three outer folds of patients, one small
+# LightGbm candidate and a production fold. Returns its path (under TestDrive).
+function New-QuickTrainingConfig {
+    $config = Join-Path $TestDrive 'quick.yaml'
+    @'
+data: { label: label, id: visit_id, group: patient_id, exclude: [visit_day] }
+folds: { kind: stratified_group, k: 3, seed: 7, production: true }
+training: { task: binary, candidates: [ { trainer: lightgbm, grid: { iterations: [30], leaves: [8] } } ] }
+'@ | Set-Content -LiteralPath $config
+    $config
+}
+
 # Completion results for the text up to the end of $Line, as TabExpansion2 gives them to a user pressing Tab.
 function Get-Completion {
     param([Parameter(Mandatory)][string] $Line)

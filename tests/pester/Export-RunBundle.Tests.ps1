@@ -1,11 +1,6 @@
 # Export-RunBundle: writes runs into one portable, deterministic zip.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    function Get-TreeState([string] $Path) {
-        Get-ChildItem -LiteralPath $Path -Recurse -Force | Sort-Object FullName | ForEach-Object {
-            $_.FullName.Substring($Path.Length) + $(if ($_.PSIsContainer) { '/' } else { ' ' + (Get-FileHash -LiteralPath $_.FullName).Hash })
-        }
-    }
     # The entry names of a zip, in order.
     function Get-ZipEntry([string] $Path) {
         $zip = [IO.Compression.ZipFile]::OpenRead($Path)

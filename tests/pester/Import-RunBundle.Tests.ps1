@@ -1,11 +1,6 @@
 # Import-RunBundle: verifies a bundle from Export-RunBundle and imports its runs, all together or not at all.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    function Get-TreeState([string] $Path) {
-        Get-ChildItem -LiteralPath $Path -Recurse -Force | Sort-Object FullName | ForEach-Object {
-            $_.FullName.Substring($Path.Length) + $(if ($_.PSIsContainer) { '/' } else { ' ' + (Get-FileHash -LiteralPath $_.FullName).Hash })
-        }
-    }
     $source = New-TestRoot
     $training = New-Run -Name handover -Root $source
     $training | Invoke-RunStage train { param($Run) Set-Content -LiteralPath $Run.Resolve('model.txt') -Value 'weights' } -Output model.txt | Out-Null

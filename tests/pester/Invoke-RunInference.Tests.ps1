@@ -2,17 +2,7 @@
 # One small training serves the whole file.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    function Get-TreeState([string] $Path) {
-        Get-ChildItem -LiteralPath $Path -Recurse -Force | Sort-Object FullName | ForEach-Object {
-            $_.FullName.Substring($Path.Length) + $(if ($_.PSIsContainer) { '/' } else { ' ' + (Get-FileHash -LiteralPath $_.FullName).Hash })
-        }
-    }
-    $config = Join-Path $TestDrive 'quick.yaml'
-    @'
-data: { label: label, id: visit_id, group: patient_id, exclude: [visit_day] }
-folds: { kind: stratified_group, k: 3, seed: 7, production: true }
-training: { task: binary, candidates: [ { trainer: lightgbm, grid: { iterations: [30], leaves: [8] } } ] }
-'@ | Set-Content -LiteralPath $config
+    $config = New-QuickTrainingConfig
     $newData = Join-Path $ExamplesDir 'data/patients_new.csv'
     $root = New-TestRoot
     $training = New-Run -Name visits -Root $root -ConfigPath $config -DataPath $PatientsCsv

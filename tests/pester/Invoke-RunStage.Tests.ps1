@@ -1,11 +1,6 @@
 # Invoke-RunStage: runs a named step of a run, records it, and skips it when nothing it depends on changed.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    function Get-TreeState([string] $Path) {
-        Get-ChildItem -LiteralPath $Path -Recurse -Force | Sort-Object FullName | ForEach-Object {
-            $_.FullName.Substring($Path.Length) + $(if ($_.PSIsContainer) { '/' } else { ' ' + (Get-FileHash -LiteralPath $_.FullName).Hash })
-        }
-    }
     $copyData = {
         param($Run)
         $rows = Import-Csv -LiteralPath $Run.Data[0]

@@ -1,11 +1,6 @@
 # Lock-Run: keeps runs from being removed, by name or by a retention policy.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    function Get-TreeState([string] $Path) {
-        Get-ChildItem -LiteralPath $Path -Recurse -Force | Sort-Object FullName | ForEach-Object {
-            $_.FullName.Substring($Path.Length) + $(if ($_.PSIsContainer) { '/' } else { ' ' + (Get-FileHash -LiteralPath $_.FullName).Hash })
-        }
-    }
 }
 
 Describe 'Lock-Run' {

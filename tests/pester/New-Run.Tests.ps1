@@ -2,11 +2,6 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     # Every file and folder under a path, with the hash of each file: equal before and after means nothing changed.
-    function Get-TreeState([string] $Path) {
-        Get-ChildItem -LiteralPath $Path -Recurse -Force | Sort-Object FullName | ForEach-Object {
-            $_.FullName.Substring($Path.Length) + $(if ($_.PSIsContainer) { '/' } else { ' ' + (Get-FileHash -LiteralPath $_.FullName).Hash })
-        }
-    }
     $configDir = Join-Path $TestDrive 'config'
     New-Item -ItemType Directory -Path $configDir | Out-Null
     $baseConfig = Join-Path $configDir 'base.yaml'

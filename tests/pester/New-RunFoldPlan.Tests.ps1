@@ -1,11 +1,6 @@
 # New-RunFoldPlan: decides once which rows train and which are held out in every fold, and stores it in the run.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    function Get-TreeState([string] $Path) {
-        Get-ChildItem -LiteralPath $Path -Recurse -Force | Sort-Object FullName | ForEach-Object {
-            $_.FullName.Substring($Path.Length) + $(if ($_.PSIsContainer) { '/' } else { ' ' + (Get-FileHash -LiteralPath $_.FullName).Hash })
-        }
-    }
     $config = Join-Path $TestDrive 'visits.yaml'
     @'
 data: { label: label, id: visit_id, group: patient_id, exclude: [visit_day] }

@@ -1,11 +1,6 @@
 # Remove-Run: removes whole runs, named or chosen by a retention policy; locked runs are never removed.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    function Get-TreeState([string] $Path) {
-        Get-ChildItem -LiteralPath $Path -Recurse -Force | Sort-Object FullName | ForEach-Object {
-            $_.FullName.Substring($Path.Length) + $(if ($_.PSIsContainer) { '/' } else { ' ' + (Get-FileHash -LiteralPath $_.FullName).Hash })
-        }
-    }
     # Runs that are done: Remove-Run refuses runs a live process is working on, and this process would be one.
     function New-DoneRun([string] $Root, [string] $Name, [double] $Auc) {
         $run = New-Run -Name $Name -Root $Root

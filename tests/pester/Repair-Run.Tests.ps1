@@ -1,11 +1,6 @@
 # Repair-Run: mends what Test-Run finds from what the run itself holds, and throws nothing away.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    function Get-TreeState([string] $Path) {
-        Get-ChildItem -LiteralPath $Path -Recurse -Force | Sort-Object FullName | ForEach-Object {
-            $_.FullName.Substring($Path.Length) + $(if ($_.PSIsContainer) { '/' } else { ' ' + (Get-FileHash -LiteralPath $_.FullName).Hash })
-        }
-    }
     function New-FinishedRun([string] $Root) {
         $run = New-Run -Name mended -Root $Root
         $run | Invoke-RunStage prepare { param($Run) Set-Content -LiteralPath $Run.Resolve('out.txt') -Value 'out' } -Output out.txt | Out-Null

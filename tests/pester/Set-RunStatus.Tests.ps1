@@ -1,11 +1,6 @@
 # Set-RunStatus: moves a run along its lifecycle (pending, running, completed, failed, cancelled).
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    function Get-TreeState([string] $Path) {
-        Get-ChildItem -LiteralPath $Path -Recurse -Force | Sort-Object FullName | ForEach-Object {
-            $_.FullName.Substring($Path.Length) + $(if ($_.PSIsContainer) { '/' } else { ' ' + (Get-FileHash -LiteralPath $_.FullName).Hash })
-        }
-    }
 }
 
 Describe 'Set-RunStatus' {

@@ -1,11 +1,6 @@
 # Test-Run: verifies a run byte for byte against its history.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    function Get-TreeState([string] $Path) {
-        Get-ChildItem -LiteralPath $Path -Recurse -Force | Sort-Object FullName | ForEach-Object {
-            $_.FullName.Substring($Path.Length) + $(if ($_.PSIsContainer) { '/' } else { ' ' + (Get-FileHash -LiteralPath $_.FullName).Hash })
-        }
-    }
     # A run with a stage output, an added artifact, a metric and a data input, marked completed.
     function New-VerifiedRun([string] $Root, [string] $Name = 'verified') {
         $run = New-Run -Name $Name -Root $Root -DataPath $PatientsCsv
