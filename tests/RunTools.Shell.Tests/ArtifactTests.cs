@@ -100,7 +100,7 @@ public sealed class ArtifactTests : IDisposable
 
         Assert.Equal(
             new[] { ("manifest", "run.json", CheckStatus.Stale), ("artifact", "artifacts/model.bin", CheckStatus.Stale), ("file", $"artifacts/{Path.GetFileName(staged)}", CheckStatus.Leftover) },
-            Findings(run).Map(c => (c.Kind, c.Item, c.Status)).ToArray());
+            Findings(run).Map(c => (c.Kind, c.Item, c.StatusKind)).ToArray());
 
         Expect.Succ(RunOperations.WriteMetrics(run, Seq1(new MetricPoint("loss", 1, null, null))));
 

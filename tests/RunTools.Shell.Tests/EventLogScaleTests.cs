@@ -64,8 +64,8 @@ public sealed class PartialAppendTests : IDisposable
         var read = Expect.Succ(RunStore.Read(run));
         Assert.Equal((1L, 1.0), (read.Metric("loss")!.Count, read.Metric("loss")!.Last));
         var checks = Expect.Succ(RunInspection.Verify(run, lineage: false));
-        Assert.Contains(checks, c => c.Kind == "events" && c.Status == CheckStatus.Stale);
-        Assert.DoesNotContain(checks, c => !c.Passed && c.Status != CheckStatus.Stale);
+        Assert.Contains(checks, c => c.Kind == "events" && c.StatusKind == CheckStatus.Stale);
+        Assert.DoesNotContain(checks, c => !c.Passed && c.StatusKind != CheckStatus.Stale);
 
         var written = Expect.Succ(RunOperations.WriteMetrics(run, Seq1(new MetricPoint("loss", 9, 9, null)))).Manifest;
         Assert.Equal((2L, 9.0), (written.Metric("loss")!.Count, written.Metric("loss")!.Last));

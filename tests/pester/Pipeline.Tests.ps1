@@ -213,3 +213,46 @@ Describe 'Group-Object and Sort-Object' {
         ($Runs | Where-Object Score | Sort-Object Score).Key | Should -Be @('other', 'trained')
     }
 }
+
+Describe 'Statuses serialise as strings' {
+    BeforeAll {
+        $script:StatusRoot = New-TestRoot
+        # A run with a file recorded nowhere: Test-Run finds it Extra, the rest Ok.
+        $script:Checked = New-Run -Root $StatusRoot -Name checked -DataPath $PatientsCsv
+        Set-Content -LiteralPath (Join-Path $Checked.Path 'stray.txt') -Value 'not recorded'
+    }
+
+    It 'writes Test-Run statuses as their names in ConvertTo-Json' {
+        $text = Test-Run $Checked | ConvertTo-Json
+        $text | Should -Match '"Status": "Ok"'
+        $text | Should -Match '"Status": "Extra"'
+        $text | Should -Not -Match '"Status": \d'
+        $checks = $text | ConvertFrom-Json
+        $checks.Status | ForEach-Object { $_ | Should -BeOfType [string] }
+        ($checks | Where-Object Status -EQ Extra).Item | Should -Be 'stray.txt'
+    }
+
+    It 'writes Remove-Run -PassThru actions and reasons as their names in ConvertTo-Json' {
+        $root = New-TestRoot
+        $old = New-Run -Root $root -Name sweep | Set-RunStatus Cancelled -PassThru
+        $new = New-Run -Root $root -Name sweep | Set-RunStatus Cancelled -PassThru
+        $text = Remove-Run -Root $root -Key sweep -KeepLast 1 -Confirm:$false -PassThru | ConvertTo-Json -Depth 3
+        $text | Should -Match '"Action": "Remove"'
+        $text | Should -Match '"Action": "Keep"'
+        $text | Should -Not -Match '"(Action|Reason)": \d'
+        $decisions = $text | ConvertFrom-Json
+        ($decisions | Where-Object Path -EQ $old.Path | ForEach-Object { "$($_.Action) $($_.Reason) $($_.Removed)" }) | Should -Be 'Remove NotKept True'
+        ($decisions | Where-Object Path -EQ $new.Path | ForEach-Object { "$($_.Action) $($_.Reason) $($_.Removed)" }) | Should -Be 'Keep Newest False'
+    }
+
+    It 'filters Test-Run results by status with Where-Object and writes the names to CSV' {
+        $checks = Test-Run $Checked
+        $ok = @($checks | Where-Object Status -EQ 'Ok')
+        $ok.Count | Should -BeGreaterThan 0
+        $ok | ForEach-Object { $_.Status | Should -BeOfType [string] }
+        $checks | Where-Object Status -NE 'Ok' | ForEach-Object Item | Should -Contain 'stray.txt'
+        $csv = Join-Path $TestDrive 'checks.csv'
+        $checks | Export-Csv -LiteralPath $csv
+        (Import-Csv -LiteralPath $csv).Status | Sort-Object -Unique | Should -Be @('Extra', 'Ok')
+    }
+}

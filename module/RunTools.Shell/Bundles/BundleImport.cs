@@ -247,7 +247,7 @@ public static class BundleImport
                 ? newer with { Path = entry + Path.GetRelativePath(staged, newer.Path.Split(':')[0]).Replace('\\', '/') }
                 : new BundleHashMismatch(entry, $"it does not read as a run: {error.Message}"));
         var seen = (Verification.RunSeen)inspected;
-        var bad = Verification.RunVerification.Check(seen).Filter(c => c.Kind != "input" && !c.Passed && c.Status != Views.CheckStatus.Stale);
+        var bad = Verification.RunVerification.Check(seen).Filter(c => c.Kind != "input" && !c.Passed && c.StatusKind != Views.CheckStatus.Stale);
         if (!bad.IsEmpty)
             return FinFail<RunManifest>(new BundleHashMismatch(entry + bad.Head.Item, $"the run does not verify: {bad.Head.Status}{(bad.Head.Detail is { } d ? $" ({d})" : "")}"));
         var read = RunStore.Read(staged);

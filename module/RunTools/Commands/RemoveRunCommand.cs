@@ -89,7 +89,7 @@ public sealed class RemoveRunCommand : RunCmdlet
             var outcome = decision;
             if (refused.TryGetValue(decision.Path, out var error))
                 WriteFailure(error, decision.Path);
-            else if (decision.Action == RetentionAction.Keep)
+            else if (decision.ActionKind == RetentionAction.Keep)
                 WriteVerbose($"Keep {decision.Name}: {decision.Detail}");
             else if (ShouldProcess(RunTarget(decision.Path), $"Remove run ({decision.Detail})"))
                 outcome = decision.WithRemoved(Succeeded(retention.Remove(decision.Path, Force), out _, decision.Path));

@@ -50,8 +50,14 @@ public sealed class RetentionDecision(
     Guid id,
     string path) : IEquatable<RetentionDecision>
 {
-    public RetentionAction Action { get; } = action;
-    public RetentionReason Reason { get; } = reason;
+    /// <summary>Keep or Remove: the name of a <see cref="RetentionAction"/> (a string, so ConvertTo-Json writes "Remove", not 1).</summary>
+    public string Action { get; } = action.ToString();
+    /// <summary>The name of a <see cref="RetentionReason"/>: Requested, Expired, NotKept, Recent, Newest, Best, Locked, Running or Referenced.</summary>
+    public string Reason { get; } = reason.ToString();
+    /// <summary>The action, typed, for C# code. Internal, so PowerShell sees only the string.</summary>
+    internal RetentionAction ActionKind { get; } = action;
+    /// <summary>The reason, typed, for C# code. Internal, so PowerShell sees only the string.</summary>
+    internal RetentionReason ReasonKind { get; } = reason;
     public string Name { get; } = name;
     public string Key { get; } = key;
     public DateTimeOffset CreatedAt { get; } = createdAt;
@@ -64,7 +70,7 @@ public sealed class RetentionDecision(
     public bool Removed { get; private init; }
 
     /// <summary>A copy that says whether the run was removed.</summary>
-    public RetentionDecision WithRemoved(bool removed) => new(Action, Reason, Name, Key, CreatedAt, Detail, ReferencedBy, Id, Path) { Removed = removed };
+    public RetentionDecision WithRemoved(bool removed) => new(ActionKind, ReasonKind, Name, Key, CreatedAt, Detail, ReferencedBy, Id, Path) { Removed = removed };
 
     public override string ToString() => Name;
 
@@ -81,7 +87,7 @@ public sealed record RetentionRefusal(string Path, RunError Error);
 /// oldest first), and, when no rule was given, the errors for the named runs that cannot be removed.</summary>
 public sealed record RetentionPlan(Seq<RetentionDecision> Decisions, Seq<RetentionRefusal> Refusals)
 {
-    public Seq<RetentionDecision> Removals => Decisions.Filter(d => d.Action == RetentionAction.Remove);
+    public Seq<RetentionDecision> Removals => Decisions.Filter(d => d.ActionKind == RetentionAction.Remove);
 
     /// <summary>
     /// Applies a policy to runs. A run is removed when it passes the filter (older than -OlderThan), is kept by no keep
@@ -128,7 +134,7 @@ public sealed record RetentionPlan(Seq<RetentionDecision> Decisions, Seq<Retenti
         // Without a rule the runs were named for removal: one that cannot go is an error, not a run the policy keeps.
         var refusals = policy.HasRules
             ? Seq<RetentionRefusal>()
-            : decisions.Filter(d => d.Action == RetentionAction.Keep).Choose(d =>
+            : decisions.Filter(d => d.ActionKind == RetentionAction.Keep).Choose(d =>
                 Removable(byPath[d.Path], Holders(byPath[d.Path]), policy.Force).Match(_ => None, e => Some(new RetentionRefusal(d.Path, (RunError)e))));
         return new RetentionPlan(decisions, refusals);
     }

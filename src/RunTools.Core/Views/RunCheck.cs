@@ -40,13 +40,17 @@ public sealed class RunCheck(
     public string Run { get; } = run;
     public string Kind { get; } = kind;
     public string Item { get; } = item;
-    public CheckStatus Status { get; } = status;
+    /// <summary>Ok, Missing, Modified, Extra, Stale, ChainBroken, Leftover or Unverified: the name of a
+    /// <see cref="CheckStatus"/>, so ConvertTo-Json and Export-Csv write "Modified", not 2.</summary>
+    public string Status { get; } = status.ToString();
+    /// <summary>The status, typed, for C# code. Internal, so PowerShell sees only the string.</summary>
+    internal CheckStatus StatusKind { get; } = status;
     public string? Expected { get; } = expected;
     public string? Actual { get; } = actual;
     public string RunPath { get; } = runPath;
     public string? Detail { get; } = detail;
     /// <summary>Ok and Unverified pass (-Quiet); every other status is a finding.</summary>
-    public bool Passed => Status is CheckStatus.Ok or CheckStatus.Unverified;
+    public bool Passed => StatusKind is CheckStatus.Ok or CheckStatus.Unverified;
 
     public override string ToString() => $"{Kind} {Item}: {Status}";
 

@@ -115,7 +115,7 @@ public sealed class RetentionPlanTests
         var high = Run("high", "a", 2, metrics: ("score", 2));
         var policy = Valid(RetentionPolicy.Create(null, null, 1, "score", true, false, runsNamed: true));
 
-        Assert.Equal(Seq(RetentionAction.Keep, RetentionAction.Remove), Plan(policy, low, high).Decisions.Map(d => d.Action));
+        Assert.Equal(Seq(RetentionAction.Keep, RetentionAction.Remove), Plan(policy, low, high).Decisions.Map(d => d.ActionKind));
     }
 
     [Fact]

@@ -117,11 +117,11 @@ public sealed class RetentionPropertyTests
 
         foreach (var group in runs.GroupBy(r => r.Key))
         {
-            var kept = plan.Decisions.Filter(d => d.Key == group.Key && d.Action == RetentionAction.Keep).Map(d => d.Path).Order();
+            var kept = plan.Decisions.Filter(d => d.Key == group.Key && d.ActionKind == RetentionAction.Keep).Map(d => d.Path).Order();
             Assert.Equal(NewestFirst(group).Take(n).Select(r => r.Path).Order(), kept);
             Assert.Equal(Math.Min(n, group.Count()), kept.Count());
         }
-        Assert.All(plan.Decisions, d => Assert.Equal(d.Action == RetentionAction.Keep ? RetentionReason.Newest : RetentionReason.NotKept, d.Reason));
+        Assert.All(plan.Decisions, d => Assert.Equal(d.ActionKind == RetentionAction.Keep ? RetentionReason.Newest : RetentionReason.NotKept, d.ReasonKind));
     });
 
     [Fact]
@@ -135,7 +135,7 @@ public sealed class RetentionPropertyTests
 
         Assert.True(plans.Count(p => !p.Removals.IsEmpty) > 250, $"only {plans.Count(p => !p.Removals.IsEmpty)} plans remove a run");
         foreach (var reason in Enum.GetValues<RetentionReason>())
-            Assert.True(decisions.Count(d => d.Reason == reason) > 30, $"only {decisions.Count(d => d.Reason == reason)} decisions for {reason}");
-        Assert.True(decisions.Count(d => d.Action == RetentionAction.Remove && d.Detail.Contains("removed with -Force")) > 30);
+            Assert.True(decisions.Count(d => d.ReasonKind == reason) > 30, $"only {decisions.Count(d => d.ReasonKind == reason)} decisions for {reason}");
+        Assert.True(decisions.Count(d => d.ActionKind == RetentionAction.Remove && d.Detail.Contains("removed with -Force")) > 30);
     }
 }

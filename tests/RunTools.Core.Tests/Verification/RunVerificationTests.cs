@@ -76,9 +76,9 @@ public sealed class RunVerificationTests
         }));
 
         var broken = Only(checks, "events", "events.jsonl:4");
-        Assert.Equal((CheckStatus.ChainBroken, "line 4 does not carry the hash of line 3"), (broken.Status, broken.Detail));
-        Assert.DoesNotContain(checks, c => c.Kind == "events" && c.Status == CheckStatus.Ok);
-        Assert.Equal(CheckStatus.Ok, Only(checks, "artifact", Model.Path).Status);
+        Assert.Equal((CheckStatus.ChainBroken, "line 4 does not carry the hash of line 3"), (broken.StatusKind, broken.Detail));
+        Assert.DoesNotContain(checks, c => c.Kind == "events" && c.StatusKind == CheckStatus.Ok);
+        Assert.Equal(CheckStatus.Ok, Only(checks, "artifact", Model.Path).StatusKind);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class RunVerificationTests
     {
         var m = Run();
         var events = RunVerification.Check(Seen(m, s => s with { Log = Intact(m) with { TornBytes = 42 } })).Filter(c => c.Kind == "events");
-        Assert.Equal([CheckStatus.Stale, CheckStatus.Ok], events.Map(c => c.Status).ToArray());
+        Assert.Equal([CheckStatus.Stale, CheckStatus.Ok], events.Map(c => c.StatusKind).ToArray());
         Assert.StartsWith("42 bytes of a cut-off event", events[0].Detail);
     }
 
@@ -106,9 +106,9 @@ public sealed class RunVerificationTests
     {
         var m = Run();
         var checks = RunVerification.Check(Seen(m, s => s with { Log = LogSeen.Gone }));
-        Assert.Equal(CheckStatus.Missing, Only(checks, "events", "events.jsonl").Status);
-        Assert.Equal(CheckStatus.Unverified, Only(checks, "manifest", "run.json").Status);
-        Assert.Equal(CheckStatus.Ok, Only(checks, "artifact", Model.Path).Status);
+        Assert.Equal(CheckStatus.Missing, Only(checks, "events", "events.jsonl").StatusKind);
+        Assert.Equal(CheckStatus.Unverified, Only(checks, "manifest", "run.json").StatusKind);
+        Assert.Equal(CheckStatus.Ok, Only(checks, "artifact", Model.Path).StatusKind);
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class RunVerificationTests
         var m = Run();
         var checks = RunVerification.Check(Seen(m, s => s with { Log = Intact(m) with { HeadAtRunJson = Sha('x'), Head = Sha('x') } }));
         var manifest = Only(checks, "manifest", "run.json");
-        Assert.Equal((CheckStatus.ChainBroken, Sha('h'), Sha('x')), (manifest.Status, manifest.Expected, manifest.Actual));
+        Assert.Equal((CheckStatus.ChainBroken, Sha('h'), Sha('x')), (manifest.StatusKind, manifest.Expected, manifest.Actual));
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class RunVerificationTests
         var m = Run();
         var forged = m with { Metrics = Seq1(m.Metrics[0] with { Last = 0.99 }) };
         var checks = RunVerification.Check(Seen(m, s => s with { RunJson = Current(forged) }));
-        Assert.Equal(CheckStatus.Modified, Only(checks, "manifest", "run.json").Status);
+        Assert.Equal(CheckStatus.Modified, Only(checks, "manifest", "run.json").StatusKind);
     }
 
     [Fact]
@@ -134,15 +134,15 @@ public sealed class RunVerificationTests
     {
         var m = Run();
         var checks = RunVerification.Check(Seen(m, s => s with { Log = Intact(m) with { Bytes = 5300 } }));
-        Assert.Equal(CheckStatus.Stale, Only(checks, "manifest", "run.json").Status);
+        Assert.Equal(CheckStatus.Stale, Only(checks, "manifest", "run.json").StatusKind);
     }
 
     [Fact]
     public void Run_json_that_does_not_decode_is_Modified_and_a_deleted_one_Stale()
     {
         var m = Run();
-        Assert.Equal(CheckStatus.Modified, Only(RunVerification.Check(Seen(m, s => s with { RunJson = new RunJsonSeen(true, null, "not valid JSON") })), "manifest", "run.json").Status);
-        Assert.Equal(CheckStatus.Stale, Only(RunVerification.Check(Seen(m, s => s with { RunJson = new RunJsonSeen(false, null, null) })), "manifest", "run.json").Status);
+        Assert.Equal(CheckStatus.Modified, Only(RunVerification.Check(Seen(m, s => s with { RunJson = new RunJsonSeen(true, null, "not valid JSON") })), "manifest", "run.json").StatusKind);
+        Assert.Equal(CheckStatus.Stale, Only(RunVerification.Check(Seen(m, s => s with { RunJson = new RunJsonSeen(false, null, null) })), "manifest", "run.json").StatusKind);
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class RunVerificationTests
     {
         var m = Run();
         var checks = RunVerification.Check(Seen(m, s => s with { Log = Intact(m) with { AtRunJson = null, HeadAtRunJson = null } }));
-        Assert.Equal(CheckStatus.Modified, Only(checks, "manifest", "run.json").Status);
+        Assert.Equal(CheckStatus.Modified, Only(checks, "manifest", "run.json").StatusKind);
     }
 
     [Theory]
@@ -161,8 +161,8 @@ public sealed class RunVerificationTests
         var m = Run();
         var changed = RunVerification.Check(Seen(m, s => s with { Files = s.Files.Map(f => f.Path == file ? f with { Sha256 = Sha('z') } : f) }));
         var gone = RunVerification.Check(Seen(m, s => s with { Files = s.Files.Filter(f => f.Path != file) }));
-        Assert.Equal(CheckStatus.Modified, Only(changed, "config", file).Status);
-        Assert.Equal(CheckStatus.Missing, Only(gone, "config", file).Status);
+        Assert.Equal(CheckStatus.Modified, Only(changed, "config", file).StatusKind);
+        Assert.Equal(CheckStatus.Missing, Only(gone, "config", file).StatusKind);
     }
 
     [Fact]
@@ -171,9 +171,9 @@ public sealed class RunVerificationTests
         var m = Run() with { ConfigFiles = Seq<FileHash>() };
         var same = RunVerification.Check(Seen(m, s => s with { ConfigOnDisk = m.Config }));
         var edited = RunVerification.Check(Seen(m, s => s with { ConfigOnDisk = V.M(("other", V.I(1))) }));
-        Assert.Equal(CheckStatus.Ok, Only(same, "config", RunLayout.ResolvedConfig).Status);
-        Assert.Equal(CheckStatus.Unverified, Only(same, "config", RunLayout.Overrides).Status);
-        Assert.Equal(CheckStatus.Modified, Only(edited, "config", RunLayout.ResolvedConfig).Status);
+        Assert.Equal(CheckStatus.Ok, Only(same, "config", RunLayout.ResolvedConfig).StatusKind);
+        Assert.Equal(CheckStatus.Unverified, Only(same, "config", RunLayout.Overrides).StatusKind);
+        Assert.Equal(CheckStatus.Modified, Only(edited, "config", RunLayout.ResolvedConfig).StatusKind);
     }
 
     [Fact]
@@ -182,7 +182,7 @@ public sealed class RunVerificationTests
         var temp = $"sidecars/{RunLayout.TempName($"{new string('a', 64)}.jsonl", new WriterId("host-a", 4242), Guid.Empty)}";
         var checks = RunVerification.Check(Seen(Run(), s => s with { Files = s.Files.Add(new FileSeen(temp, Sha('t'), 10)) }));
 
-        Assert.Equal((CheckStatus.Leftover, "a temporary file of an interrupted write; Repair-Run removes it"), (Only(checks, "file", temp).Status, Only(checks, "file", temp).Detail));
+        Assert.Equal((CheckStatus.Leftover, "a temporary file of an interrupted write; Repair-Run removes it"), (Only(checks, "file", temp).StatusKind, Only(checks, "file", temp).Detail));
         Assert.DoesNotContain(checks, c => c.Kind == "sidecar");
     }
 
@@ -198,9 +198,9 @@ public sealed class RunVerificationTests
                 .Add(new FileSeen($"sidecars/{new string('b', 64)}.json", new string('c', 64), 10))
                 .Add(new FileSeen("sidecars/notes.txt", Sha('n'), 3)),
         }));
-        Assert.Equal(CheckStatus.Ok, Only(checks, "sidecar", $"sidecars/{good}.json").Status);
-        Assert.Equal(CheckStatus.Modified, Only(checks, "sidecar", $"sidecars/{new string('b', 64)}.json").Status);
-        Assert.Equal(CheckStatus.Extra, Only(checks, "sidecar", "sidecars/notes.txt").Status);
+        Assert.Equal(CheckStatus.Ok, Only(checks, "sidecar", $"sidecars/{good}.json").StatusKind);
+        Assert.Equal(CheckStatus.Modified, Only(checks, "sidecar", $"sidecars/{new string('b', 64)}.json").StatusKind);
+        Assert.Equal(CheckStatus.Extra, Only(checks, "sidecar", "sidecars/notes.txt").StatusKind);
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public sealed class RunVerificationTests
     {
         var m = Run();
         var checks = RunVerification.Check(Seen(m, s => s with { LogPrefixes = Seq1(TrainLog with { Sha256 = Sha('q') }) }));
-        Assert.Equal(CheckStatus.Modified, Only(checks, "log", "logs/train.log").Status);
+        Assert.Equal(CheckStatus.Modified, Only(checks, "log", "logs/train.log").StatusKind);
     }
 
     [Fact]
@@ -220,7 +220,7 @@ public sealed class RunVerificationTests
         var running = Apply(m, Started(6, "train", 2));
         var again = RunVerification.Check(Seen(running, s => s with { Files = Longer(s.Files) }));
         Assert.Equal("30 bytes were added after the stage ended", Only(ended, "log", "logs/train.log").Detail);
-        Assert.Equal(CheckStatus.Ok, Only(again, "log", "logs/train.log").Status);
+        Assert.Equal(CheckStatus.Ok, Only(again, "log", "logs/train.log").StatusKind);
     }
 
     [Fact]
@@ -229,8 +229,8 @@ public sealed class RunVerificationTests
         var m = Run();
         var gone = RunVerification.Check(Seen(m, s => s with { Files = s.Files.Filter(f => f.Path != "logs/train.log"), LogPrefixes = Seq<FileHash>() }));
         var shorter = RunVerification.Check(Seen(m, s => s with { LogPrefixes = Seq<FileHash>() }));
-        Assert.Equal(CheckStatus.Missing, Only(gone, "log", "logs/train.log").Status);
-        Assert.Equal(CheckStatus.Modified, Only(shorter, "log", "logs/train.log").Status);
+        Assert.Equal(CheckStatus.Missing, Only(gone, "log", "logs/train.log").StatusKind);
+        Assert.Equal(CheckStatus.Modified, Only(shorter, "log", "logs/train.log").StatusKind);
     }
 
     [Fact]
@@ -238,7 +238,7 @@ public sealed class RunVerificationTests
     {
         var m = Apply(StartedRun(), Started(2, "eval"));
         var checks = RunVerification.Check(Seen(m, s => s with { Files = s.Files.Add(new FileSeen("logs/eval.log", Sha('v'), 10)) }));
-        Assert.Equal(CheckStatus.Unverified, Only(checks, "log", "logs/eval.log").Status);
+        Assert.Equal(CheckStatus.Unverified, Only(checks, "log", "logs/eval.log").StatusKind);
     }
 
     [Fact]
@@ -253,8 +253,8 @@ public sealed class RunVerificationTests
                 .Add(new FileSeen($"models/{temp}", Sha('t'), 1))
                 .Add(new FileSeen("artifacts/link", null, 0, Link: true)),
         }));
-        Assert.Equal(CheckStatus.Extra, Only(checks, "file", "models/extra.bin").Status);
-        Assert.Equal(CheckStatus.Leftover, Only(checks, "file", $"models/{temp}").Status);
+        Assert.Equal(CheckStatus.Extra, Only(checks, "file", "models/extra.bin").StatusKind);
+        Assert.Equal(CheckStatus.Leftover, Only(checks, "file", $"models/{temp}").StatusKind);
         Assert.Equal("a symbolic link recorded nowhere", Only(checks, "file", "artifacts/link").Detail);
     }
 
@@ -275,12 +275,12 @@ public sealed class RunVerificationTests
         var first = With(null, Model.Sha256);
         var other = With(Sha('z'), Sha('y'));
 
-        Assert.Equal((CheckStatus.Stale, Sha('m'), Sha('z')), (Only(replaced, "artifact", Model.Path).Status, Only(replaced, "artifact", Model.Path).Expected, Only(replaced, "artifact", Model.Path).Actual));
+        Assert.Equal((CheckStatus.Stale, Sha('m'), Sha('z')), (Only(replaced, "artifact", Model.Path).StatusKind, Only(replaced, "artifact", Model.Path).Expected, Only(replaced, "artifact", Model.Path).Actual));
         Assert.Equal($"its registered content is staged in {temp} by a write that was cut off before putting it in place; the next writer or Repair-Run puts it there",
             Only(replaced, "artifact", Model.Path).Detail);
-        Assert.Equal(CheckStatus.Leftover, Only(replaced, "file", temp).Status);
-        Assert.Equal(CheckStatus.Stale, Only(first, "artifact", Model.Path).Status);
-        Assert.Equal(CheckStatus.Modified, Only(other, "artifact", Model.Path).Status);
+        Assert.Equal(CheckStatus.Leftover, Only(replaced, "file", temp).StatusKind);
+        Assert.Equal(CheckStatus.Stale, Only(first, "artifact", Model.Path).StatusKind);
+        Assert.Equal(CheckStatus.Modified, Only(other, "artifact", Model.Path).StatusKind);
     }
 
     [Fact]
@@ -293,7 +293,7 @@ public sealed class RunVerificationTests
         {
             Files = s.Files.Add(new FileSeen("prepared/x.csv", Sha('p'), 1)).Add(new FileSeen("folds/folds.parquet", Sha('f'), 1)).Add(new FileSeen("folds/folds.json", Sha('g'), 1)),
         }));
-        Assert.DoesNotContain(checks, c => c.Status == CheckStatus.Extra);
+        Assert.DoesNotContain(checks, c => c.StatusKind == CheckStatus.Extra);
     }
 
     [Fact]
@@ -303,9 +303,9 @@ public sealed class RunVerificationTests
         var modified = RunVerification.Check(Seen(m, s => s with { Files = s.Files.Map(f => f.Path == Model.Path ? f with { Sha256 = Sha('z') } : f) }));
         var linked = RunVerification.Check(Seen(m, s => s with { Files = s.Files.Map(f => f.Path == Model.Path ? new FileSeen(f.Path, null, 0, true) : f) }));
         var input = RunVerification.Check(Seen(m, s => s with { Inputs = s.Inputs.Map(i => (i.FullPath, (FileHash?)File(i.FullPath, 'q'))) }));
-        Assert.Equal((CheckStatus.Modified, Sha('m'), Sha('z')), (Only(modified, "artifact", Model.Path).Status, Only(modified, "artifact", Model.Path).Expected, Only(modified, "artifact", Model.Path).Actual));
+        Assert.Equal((CheckStatus.Modified, Sha('m'), Sha('z')), (Only(modified, "artifact", Model.Path).StatusKind, Only(modified, "artifact", Model.Path).Expected, Only(modified, "artifact", Model.Path).Actual));
         Assert.Equal("it is a symbolic link now", Only(linked, "artifact", Model.Path).Detail);
-        Assert.Equal(CheckStatus.Modified, Only(input, "input", Train.FullPath).Status);
+        Assert.Equal(CheckStatus.Modified, Only(input, "input", Train.FullPath).StatusKind);
     }
 
     [Fact]
@@ -313,7 +313,7 @@ public sealed class RunVerificationTests
     {
         var m = Run();
         var checks = RunVerification.Check(Seen(m, s => s with { Log = Intact(m) with { ChainedFrom = 4 } }));
-        Assert.Equal(CheckStatus.Unverified, Only(checks, "events", "events.jsonl:1-3").Status);
+        Assert.Equal(CheckStatus.Unverified, Only(checks, "events", "events.jsonl:1-3").StatusKind);
     }
 
     // ---- lineage --------------------------------------------------------------------------------------------
@@ -336,36 +336,36 @@ public sealed class RunVerificationTests
     public void An_upstream_run_rewritten_after_the_fact_is_ChainBroken()
     {
         var check = WithRelatives(new RelativeSeen("upstream", Up, Up.RunName, Sha('d'), null, null)).Single();
-        Assert.Equal((CheckStatus.ChainBroken, Sha('c'), Sha('d')), (check.Status, check.Expected, check.Actual));
+        Assert.Equal((CheckStatus.ChainBroken, Sha('c'), Sha('d')), (check.StatusKind, check.Expected, check.Actual));
     }
 
     [Fact]
     public void An_upstream_run_whose_log_is_damaged_before_the_referred_event_is_ChainBroken()
     {
         var check = WithRelatives(new RelativeSeen("upstream", Up, Up.RunName, Sha('c'), "line 3 is not an event", null)).Single();
-        Assert.Equal(CheckStatus.ChainBroken, check.Status);
+        Assert.Equal(CheckStatus.ChainBroken, check.StatusKind);
         Assert.Contains("line 3 is not an event", check.Detail);
     }
 
     [Fact]
     public void A_referred_file_that_changed_is_Modified_and_a_gone_parent_Missing()
     {
-        Assert.Equal(CheckStatus.Modified, WithRelatives(new RelativeSeen("upstream", UpFile, Up.RunName, Sha('c'), null, Sha('z'))).Single().Status);
-        Assert.Equal(CheckStatus.Missing, WithRelatives(new RelativeSeen("upstream", Up, null, null, null, null)).Single().Status);
+        Assert.Equal(CheckStatus.Modified, WithRelatives(new RelativeSeen("upstream", UpFile, Up.RunName, Sha('c'), null, Sha('z'))).Single().StatusKind);
+        Assert.Equal(CheckStatus.Missing, WithRelatives(new RelativeSeen("upstream", Up, null, null, null, null)).Single().StatusKind);
     }
 
     [Fact]
     public void A_reference_made_before_chain_heads_were_recorded_is_Unverified()
     {
         var legacy = Up with { ChainHead = null, EventCount = null };
-        Assert.Equal(CheckStatus.Unverified, WithRelatives(new RelativeSeen("upstream", legacy, Up.RunName, null, null, null)).Single().Status);
+        Assert.Equal(CheckStatus.Unverified, WithRelatives(new RelativeSeen("upstream", legacy, Up.RunName, null, null, null)).Single().StatusKind);
     }
 
     [Fact]
     public void A_child_that_recorded_another_history_of_this_run_is_ChainBroken()
     {
         var check = WithRelatives(new RelativeSeen("child", Up with { RunId = RunId }, "20260302_000000_child", Sha('d'), null, null)).Single();
-        Assert.Equal(("child", "20260302_000000_child -> this run", CheckStatus.ChainBroken), (check.Kind, check.Item, check.Status));
+        Assert.Equal(("child", "20260302_000000_child -> this run", CheckStatus.ChainBroken), (check.Kind, check.Item, check.StatusKind));
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public static class CrashInvariants
 {
     /// <summary>The traces a killed writer may leave, as Test-Run names them: a cut-off line or a run.json behind the
     /// log (Stale), a hidden temporary file (Leftover). Anything else is damage.</summary>
-    public static bool IsCrashTrace(RunCheck c) => c.Passed || c.Status is CheckStatus.Stale or CheckStatus.Leftover;
+    public static bool IsCrashTrace(RunCheck c) => c.Passed || c.StatusKind is CheckStatus.Stale or CheckStatus.Leftover;
 
     /// <summary>
     /// A run after a kill: it reads; run.json decodes (no file is torn: it is only ever replaced by rename); the log's
@@ -50,7 +50,7 @@ public static class CrashInvariants
         problems.AddRange(log.Problems.Map(p => $"events.jsonl:{p.Line} {p.Kind}: {p.Detail}"));
         var findings = RunVerification.Check((RunSeen)seen);
         problems.AddRange(findings.Filter(c => !IsCrashTrace(c) && alsoExpected?.Invoke(c, manifest) != true).Map(Describe));
-        problems.AddRange(findings.Filter(c => c.Status == CheckStatus.Leftover && WriterMayBeWorking(Path.Combine(run, c.Item)))
+        problems.AddRange(findings.Filter(c => c.StatusKind == CheckStatus.Leftover && WriterMayBeWorking(Path.Combine(run, c.Item)))
             .Map(c => $"{c.Item} is reported as a leftover but its writer is alive"));
 
         var events = new List<RunEvent>();

@@ -101,7 +101,7 @@ public sealed class KillTests(ITestOutputHelper output)
     /// before s ever completed, while s is recorded as running.</summary>
     static bool OutputOfInterruptedStage(RunCheck c, RunManifest m) =>
         m.Stages.Exists(s => s.Status == StageStatus.Running && c.Item == $"out/{s.Name}.txt")
-        && ((c.Kind == "artifact" && c.Status is CheckStatus.Modified or CheckStatus.Missing) || (c.Kind == "file" && c.Status == CheckStatus.Extra));
+        && ((c.Kind == "artifact" && c.StatusKind is CheckStatus.Modified or CheckStatus.Missing) || (c.Kind == "file" && c.StatusKind == CheckStatus.Extra));
 
     /// <summary>Import-RunBundle -Force over the run an earlier import put there, killed at random moments: the root
     /// always has the run, whole (the new one or the old one: it is exchanged in one step), the staging folders left
