@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace RunTools.Module.Tests;
 
 /// <summary>
-/// The default views as a user sees them: the runtools console host formats output through Out-Default, like pwsh.
+/// The default views as a user sees them: ./runtools runs real pwsh, which formats output through Out-Default.
 /// A script-block column that throws shows an empty cell instead of an error, so only the rendered text proves the
 /// views work. One host process renders every view; each test reads its section.
 /// </summary>

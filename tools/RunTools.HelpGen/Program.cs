@@ -57,7 +57,7 @@ if (check)
 }
 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
 File.WriteAllText(target, result.Xml, new UTF8Encoding(false));
-Console.WriteLine($"Wrote {relative}. Build the module (dotnet build module/RunTools.Host) to put it where Get-Help looks.");
+Console.WriteLine($"Wrote {relative}. Build the module (dotnet build module/RunTools) to put it where Get-Help looks.");
 return 0;
 
 static string? FindRepository(string start)

@@ -9,24 +9,10 @@ namespace RunTools.Module.Commands;
 /// <summary>Reads a run's full manifest (run.json, or the replay of events.jsonl when run.json is stale).</summary>
 [Cmdlet(VerbsCommon.Get, "RunManifest", HelpUri = HelpLinks.Docs + "Get-RunManifest.md")]
 [OutputType(typeof(RunManifestInfo))]
-public sealed class GetRunManifestCommand : RunCmdlet
+public sealed class GetRunManifestCommand : RunsCmdlet
 {
-    [ArgumentCompleter(typeof(Completion.RunCompleter))]
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [RunPathTransformation]
-    [Alias("Path", "PSPath")]
-    public string[] Run { get; set; } = [];
-
-    /// <summary>Where run names given to -Run are looked up (default: $env:RUNTOOLS_ROOT, else ./runs).</summary>
-    [Parameter]
-    public string? Root { get; set; }
-
-    /// <summary>A key given to -Run names every run with that key, not only the latest.</summary>
-    [Parameter]
-    public SwitchParameter All { get; set; }
-
     protected override void Process()
     {
-        foreach (var run in ResolveRuns(Run, All)) Emit(RunStore.Read(run).Map(RunManifestInfo.Of), run);
+        foreach (var run in GivenRuns) Emit(RunStore.Read(run).Map(RunManifestInfo.Of), run);
     }
 }

@@ -11,25 +11,11 @@ namespace RunTools.Module.Commands;
 /// whose writer is gone. Reports each thing it did.</summary>
 [Cmdlet(VerbsDiagnostic.Repair, "Run", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Docs + "Repair-Run.md")]
 [OutputType(typeof(RepairRecord))]
-public sealed class RepairRunCommand : RunCmdlet
+public sealed class RepairRunCommand : RunsCmdlet
 {
-    [ArgumentCompleter(typeof(Completion.RunCompleter))]
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [RunPathTransformation]
-    [Alias("Path", "PSPath")]
-    public string[] Run { get; set; } = [];
-
-    /// <summary>Where run names given to -Run are looked up (default: $env:RUNTOOLS_ROOT, else ./runs).</summary>
-    [Parameter]
-    public string? Root { get; set; }
-
-    /// <summary>A key given to -Run names every run with that key, not only the latest.</summary>
-    [Parameter]
-    public SwitchParameter All { get; set; }
-
     protected override void Process()
     {
-        foreach (var run in ResolveRuns(Run, All))
+        foreach (var run in GivenRuns)
         {
             if (WhatIfMode)
             {

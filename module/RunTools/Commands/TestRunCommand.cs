@@ -10,22 +10,8 @@ namespace RunTools.Module.Commands;
 /// and with -Lineage the runs it refers to and that refer to it. -Quiet returns only $true/$false.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "Run", HelpUri = HelpLinks.Docs + "Test-Run.md")]
 [OutputType(typeof(RunCheck), typeof(bool))]
-public sealed class TestRunCommand : RunCmdlet
+public sealed class TestRunCommand : RunsCmdlet
 {
-    [ArgumentCompleter(typeof(Completion.RunCompleter))]
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [RunPathTransformation]
-    [Alias("Path", "PSPath")]
-    public string[] Run { get; set; } = [];
-
-    /// <summary>Where run names given to -Run are looked up (default: $env:RUNTOOLS_ROOT, else ./runs).</summary>
-    [Parameter]
-    public string? Root { get; set; }
-
-    /// <summary>A key given to -Run names every run with that key, not only the latest.</summary>
-    [Parameter]
-    public SwitchParameter All { get; set; }
-
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 

@@ -6,28 +6,14 @@ namespace RunTools.Module.Infrastructure;
 
 /// <summary>What Lock-Run and Unlock-Run share: per run, read it (a run that is not there is an error even under
 /// -WhatIf), ask ShouldProcess, record the change as an event, and with -PassThru write the run.</summary>
-public abstract class RetentionLockCmdlet : RunCmdlet
+public abstract class RetentionLockCmdlet : RunsCmdlet
 {
-    [ArgumentCompleter(typeof(Completion.RunCompleter))]
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [RunPathTransformation]
-    [Alias("Path", "PSPath")]
-    public string[] Run { get; set; } = [];
-
-    /// <summary>Where run names given to -Run are looked up (default: $env:RUNTOOLS_ROOT, else ./runs).</summary>
-    [Parameter]
-    public string? Root { get; set; }
-
-    /// <summary>A key given to -Run names every run with that key, not only the latest.</summary>
-    [Parameter]
-    public SwitchParameter All { get; set; }
-
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     protected void SetLock(bool locked, string? reason, string action)
     {
-        foreach (var run in ResolveRuns(Run, All))
+        foreach (var run in GivenRuns)
         {
             if (!Succeeded(RunStore.Read(run), out var current, run)) continue;
             if (!ShouldProcess(RunTarget(run), action)) continue;
