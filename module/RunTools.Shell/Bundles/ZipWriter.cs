@@ -232,7 +232,7 @@ internal sealed class ZipWriter(Stream output, long zip64Threshold = ZipWriter.D
 internal sealed class FileChangedException(string message) : IOException(message);
 
 /// <summary>Passes writes through and counts them (the compressed size of an entry).</summary>
-internal sealed class CountingStream(Stream inner) : Stream
+internal class CountingStream(Stream inner) : Stream
 {
     public long Written { get; private set; }
 
@@ -241,8 +241,12 @@ internal sealed class CountingStream(Stream inner) : Stream
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         inner.Write(buffer);
+        Observe(buffer);
         Written += buffer.Length;
     }
+
+    /// <summary>Sees every byte written, after it went through.</summary>
+    protected virtual void Observe(ReadOnlySpan<byte> written) { }
 
     public override void Flush() => inner.Flush();
 
@@ -257,37 +261,17 @@ internal sealed class CountingStream(Stream inner) : Stream
 }
 
 /// <summary>Passes writes through, hashing and counting them: the SHA-256 of a file as it is written.</summary>
-internal sealed class HashingStream(Stream inner) : Stream
+internal sealed class HashingStream(Stream inner) : CountingStream(inner)
 {
     readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
-    public long Written { get; private set; }
-
     public string Sha256() => Convert.ToHexStringLower(hash.GetCurrentHash());
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    public override void Write(ReadOnlySpan<byte> buffer)
-    {
-        inner.Write(buffer);
-        hash.AppendData(buffer);
-        Written += buffer.Length;
-    }
-
-    public override void Flush() => inner.Flush();
+    protected override void Observe(ReadOnlySpan<byte> written) => hash.AppendData(written);
 
     protected override void Dispose(bool disposing)
     {
         if (disposing) hash.Dispose();
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => Written; set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }
