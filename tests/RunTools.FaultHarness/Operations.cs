@@ -69,18 +69,32 @@ public static class Operations
         var stage = StageNames[(n - 1) % StageNames.Length] + (thread == 0 ? "" : $"-{thread}");
         var output = $"out/{stage}.txt";
         var spec = new StageSpec(stage, Seq<string>(), Seq<string>(), Seq1(output), Force: true, Command: "fault-harness stage");
-        return StageRunner.Begin(o.Target, spec).Bind(begun => begun.Match(
-            Left: skip => FinFail<Unit>(new UnexpectedFailure($"Stage '{stage}'", "Skipped", skip.Reason)),
-            Right: attempt =>
-            {
-                var content = Encoding.UTF8.GetBytes($"{stage} attempt {attempt.Attempt} of series {o.Series}, operation {n}\n{new string('x', (int)(n % 7) * 1000)}\n");
-                StageRunner.AppendLog(attempt.LogPath, $"writing {output}");
-                AtomicFile.WriteBytes(Path.Combine(attempt.RunDirectory, output), content);
-                return StageRunner.Finish(attempt, new StageSucceeded()).Bind(finished => finished.Error is { } error
-                    ? FinFail<Unit>(error)
-                    : FinSucc(Ack(ack, $"stage {stage} {attempt.Attempt} {output} {Convert.ToHexStringLower(SHA256.HashData(content))}")));
-            }));
+        string? acked = null;
+        var run = StageDriver.Run(new StageJob(o.Target, spec, "fault-harness stage", new CallerBody(attempt =>
+        {
+            var content = Encoding.UTF8.GetBytes($"{stage} attempt {attempt.Attempt} of series {o.Series}, operation {n}\n{new string('x', (int)(n % 7) * 1000)}\n");
+            StageRunner.AppendLog(attempt.LogPath, $"writing {output}");
+            AtomicFile.WriteBytes(Path.Combine(attempt.RunDirectory, output), content);
+            acked = $"stage {stage} {attempt.Attempt} {output} {Convert.ToHexStringLower(SHA256.HashData(content))}";
+            return StageBodyResult.Of(new StageSucceeded());
+        })), HarnessHost.Instance);
+        return run switch
+        {
+            StageRun.Finished => FinSucc(Ack(ack, acked!)),
+            StageRun.Failed failed => FinFail<Unit>(failed.Error),
+            var other => FinFail<Unit>(new UnexpectedFailure($"Stage '{stage}'", other.GetType().Name, "the stage did not run")),
+        };
     };
+
+    /// <summary>The harness as a stage's caller: it always confirms and shows nothing.</summary>
+    sealed class HarnessHost : IStageHost
+    {
+        public static readonly HarnessHost Instance = new();
+        public bool ShouldProcess(string target, string action) => true;
+        public void Write(StageMessage message) { }
+        public bool IsStop(Exception e) => false;
+        public CancellationTokenSource Stopping { get; } = new();
+    }
 
     /// <summary>Add-RunArtifact -Force: copies one of the source files over one of four destinations in turn.</summary>
     static Operation Artifact(HarnessOptions o)

@@ -20,7 +20,8 @@ public sealed class SymlinkTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    StageContext Context() => new(run, "r", Guid.Empty, "train", 1, null, "config_resolved.yaml", [], [], [], "logs/train.log");
+    StageContext Context() => new(run, "r", Guid.Empty, "train", 1, null, new ConfigReads(), "config_resolved.yaml", [], [], [], "logs/train.log",
+        new System.Collections.Hashtable(), new Dictionary<string, UpstreamRun>());
 
     [Fact]
     public void A_stage_context_resolves_paths_inside_the_run_and_refuses_others()

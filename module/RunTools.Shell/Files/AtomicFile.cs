@@ -49,6 +49,36 @@ public static class AtomicFile
         return (staged.Sha256!, staged.Bytes);
     }
 
+    /// <summary>Puts a file of another run in place, atomically: a hard link where the file system allows (both names
+    /// then share the bytes, which RunTools never changes in place: every write replaces a file by rename), a copy
+    /// otherwise. Returns the SHA-256 and length of what is now at the destination (read back, so a source that no
+    /// longer has the bytes recorded for it is caught) and whether it was linked.</summary>
+    public static (string Sha256, long Bytes, bool Linked) LinkOrCopy(string source, string destination)
+    {
+        var tmp = TempPathFor(destination);
+        try
+        {
+            if (HardLinks.TryCreate(source, tmp))
+            {
+                string sha;
+                long bytes;
+                using (var input = new FileStream(tmp, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan))
+                {
+                    sha = Convert.ToHexStringLower(SHA256.HashData(input));
+                    bytes = input.Length;
+                }
+                File.Move(tmp, destination, overwrite: true);
+                return (sha, bytes, true);
+            }
+        }
+        finally
+        {
+            TryDelete(tmp);
+        }
+        var (copied, length) = CopyWithHash(source, destination, overwrite: true);
+        return (copied, length, false);
+    }
+
     /// <summary>The first half of <see cref="Write"/>: the content written to the hidden temporary file and flushed,
     /// not yet in place. The caller commits it (a rename) when it has decided to, e.g. under the run's lock.</summary>
     public static StagedFile Stage(string path, Action<Stream> write)

@@ -269,3 +269,28 @@ public static class Directories
     static extern int renameat2(int olddirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string oldpath, int newdirfd,
         [MarshalAs(UnmanagedType.LPUTF8Str)] string newpath, uint flags);
 }
+
+/// <summary>Hard links: a second name for a file's bytes, on the same file system.</summary>
+public static class HardLinks
+{
+    /// <summary>Creates <paramref name="link"/> as a hard link to <paramref name="existing"/>; false when the platform or
+    /// file system cannot (another device, no hard links), so the caller copies instead.</summary>
+    public static bool TryCreate(string existing, string link)
+    {
+        try
+        {
+            return OperatingSystem.IsWindows() ? CreateHardLinkW(link, existing, IntPtr.Zero) : Link(existing, link) == 0;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [DllImport("libc", SetLastError = true, EntryPoint = "link")]
+    static extern int Link([MarshalAs(UnmanagedType.LPUTF8Str)] string existing, [MarshalAs(UnmanagedType.LPUTF8Str)] string link);
+
+    [DllImport("kernel32", SetLastError = true, CharSet = CharSet.Unicode)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    static extern bool CreateHardLinkW(string link, string existing, IntPtr security);
+}

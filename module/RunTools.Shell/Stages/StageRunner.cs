@@ -1,6 +1,7 @@
 using System.Text;
 using RunTools.Domain;
 using RunTools.Manifests;
+using RunTools.Serialization;
 using RunTools.Shell.Files;
 using RunTools.Shell.Hosting;
 using RunTools.Shell.Store;
@@ -12,7 +13,33 @@ namespace RunTools.Shell.Stages;
 /// <param name="Hashed">Hashes of some inputs already computed by the caller (by full path), so a large data file
 /// is not hashed again.</param>
 public sealed record StageSpec(string Stage, Seq<string> DependsOn, Seq<string> Inputs, Seq<string> Outputs, bool Force, string Command,
-    Seq<(string FullPath, FileHash Hash)> Hashed = default);
+    Seq<(string FullPath, FileHash Hash)> Hashed = default)
+{
+    /// <summary>Values the stage uses that the caller fingerprinted: variables its script block reads from outside
+    /// itself, explicit parameters.</summary>
+    public Seq<FingerprintPart> Uses { get; init; }
+
+    /// <summary>Config keys the stage is known to read before it runs (a built-in stage's sections; "" for the whole
+    /// config); a script block's are recorded while it runs.</summary>
+    public Seq<string> ConfigKeys { get; init; }
+
+    /// <summary>Stages of other runs this one depends on (<c>-DependsOn run:stage</c>), resolved by the caller.</summary>
+    public Seq<UpstreamStage> Upstream { get; init; }
+
+    /// <summary>Do not look for the same work in other runs (the stage cache): run it.</summary>
+    public bool NoReuse { get; init; }
+}
+
+/// <summary>A stage of another run that a stage depends on: as the user named it, and where the run is.</summary>
+public sealed record UpstreamStage(string Reference, string RunPath, string Stage);
+
+/// <summary>How <see cref="StageRunner.Begin"/> went: the stage is skipped, served from another run, or started.</summary>
+public abstract record StageBegun
+{
+    public sealed record Skip(SkipStage Decision) : StageBegun;
+    public sealed record Reuse(ReuseStage Decision) : StageBegun;
+    public sealed record Attempt(StageAttempt Value) : StageBegun;
+}
 
 /// <summary>A stage attempt that has been recorded as started: the body may now run.</summary>
 public sealed record StageAttempt(string RunDirectory, string Stage, int Attempt, string Reason, RunManifest Manifest, Seq<string> Outputs)
@@ -32,27 +59,43 @@ public static class StageRunner
     public static Fin<StageDecision> Preview(string runDirectory, StageSpec spec) =>
         from manifest in RunStore.Read(runDirectory)
         from inputs in HashInputs(manifest.Path!, spec)
-        from request in Request(manifest, spec, inputs, RecordedOutputs(manifest, spec.Stage))
-        let observed = RunStore.Observe(manifest, Liveness.DefaultStaleAfter)
-        from decision in StagePlanner.Decide(manifest, observed.Status, observed.Live, request, SystemInfo.CurrentProcess, DateTimeOffset.UtcNow)
+        from upstream in Upstream(spec)
+        from request in Request(manifest, spec, inputs, RecordedOutputs(manifest, spec.Stage), upstream)
+        from decision in Decide(manifest, WithCandidates(manifest, request, spec))
         select decision;
 
-    /// <summary>Decides under the lock and records the start. Returns the attempt to run, or the skip.</summary>
-    public static Fin<Either<SkipStage, StageAttempt>> Begin(string runDirectory, StageSpec spec)
+    static Fin<StageDecision> Decide(RunManifest manifest, StageRequest request)
+    {
+        var observed = RunStore.Observe(manifest, Liveness.DefaultStaleAfter);
+        return StagePlanner.Decide(manifest, observed.Status, observed.Live, request, SystemInfo.CurrentProcess, Clock.Now);
+    }
+
+    /// <summary>The request with the runs that may hold the same work (only looked for when the stage would run).</summary>
+    static StageRequest WithCandidates(RunManifest manifest, StageRequest request, StageSpec spec) =>
+        spec.NoReuse || request.Force || request.Fingerprint is not { IsComplete: true } fingerprint
+            ? request
+            : request with { Candidates = StageCache.Candidates(manifest, spec.Stage, fingerprint) };
+
+    /// <summary>Decides under the lock and records the start. Returns the attempt to run, the skip, or the reuse (whose
+    /// files <see cref="Reuse"/> brings over before it records anything).</summary>
+    public static Fin<StageBegun> Begin(string runDirectory, StageSpec spec)
     {
         // Inputs, and the outputs the last attempt recorded, are hashed before taking the run's lock: a large file must
         // not keep other writers waiting. Under the lock the outputs are hashed again only if another writer has
-        // recorded a different attempt meanwhile.
+        // recorded a different attempt meanwhile. Other runs (the stage cache) are read before the lock too.
         var hashed = HashInputs(Path.GetFullPath(runDirectory), spec);
-        if (hashed.IsFail) return hashed.Map(_ => default(Either<SkipStage, StageAttempt>));
+        if (hashed.IsFail) return hashed.Map(_ => default(StageBegun)!);
         var inputs = (Seq<FileHash>)hashed;
-        var early = RunStore.Read(runDirectory).ToOption().Map(m => (Stage: m.Stage(spec.Stage), Outputs: RecordedOutputs(m, spec.Stage)));
+        var upstreamParts = Upstream(spec);
+        if (upstreamParts.IsFail) return upstreamParts.Map(_ => default(StageBegun)!);
+        var upstream = (Seq<FingerprintPart>)upstreamParts;
+        var early = RunStore.Read(runDirectory).ToOption().Map(m => (Stage: m.Stage(spec.Stage), Outputs: RecordedOutputs(m, spec.Stage),
+            Candidates: Request(m, spec, inputs, Seq<(string, FileHash?)>(), upstream).Map(r => WithCandidates(m, r, spec).Candidates).IfFail(Seq<CacheCandidate>())));
         StageDecision? decision = null;
         var updated = RunStore.Update(runDirectory, manifest =>
             from request in Request(manifest, spec, inputs, early.Filter(e => e.Stage == manifest.Stage(spec.Stage)).Map(e => e.Outputs)
-                .IfNone(() => RecordedOutputs(manifest, spec.Stage)))
-            let observed = RunStore.Observe(manifest, Liveness.DefaultStaleAfter)
-            from d in StagePlanner.Decide(manifest, observed.Status, observed.Live, request, SystemInfo.CurrentProcess, DateTimeOffset.UtcNow)
+                .IfNone(() => RecordedOutputs(manifest, spec.Stage)), upstream)
+            from d in Decide(manifest, request with { Candidates = early.Map(e => e.Candidates).IfNone(Seq<CacheCandidate>()) })
             select (decision = d) switch
             {
                 StartStage start => start.Events,
@@ -60,13 +103,67 @@ public static class StageRunner
             });
         return updated.Bind(manifest => decision switch
         {
-            SkipStage skip => FinSucc(Left<SkipStage, StageAttempt>(skip)),
-            StartStage start => StartLog(manifest, spec, start),
-            _ => FinFail<Either<SkipStage, StageAttempt>>(new StorageFailed(runDirectory, "start stage", "no decision was made")),
+            SkipStage skip => FinSucc<StageBegun>(new StageBegun.Skip(skip)),
+            ReuseStage reuse => FinSucc<StageBegun>(new StageBegun.Reuse(reuse)),
+            StartStage start => StartLog(manifest, spec, start).Map(a => (StageBegun)new StageBegun.Attempt(a)),
+            _ => FinFail<StageBegun>(new StorageFailed(runDirectory, "start stage", "no decision was made")),
         });
     }
 
-    static Fin<Either<SkipStage, StageAttempt>> StartLog(RunManifest manifest, StageSpec spec, StartStage start)
+    /// <summary>Serves the stage from another run's identical attempt: its files are linked (or copied) into this run
+    /// and checked against the hashes recorded for them, a line goes to the stage's log, and then, under the lock and
+    /// only if the decision still stands, the reuse is recorded (<see cref="StagePlanner.Reused"/>).</summary>
+    public static Fin<RunManifest> Reuse(string runDirectory, StageSpec spec, ReuseStage reuse)
+    {
+        var run = Path.GetFullPath(runDirectory);
+        foreach (var file in reuse.From.Files)
+        {
+            var target = WritableInRun(run, file.Path);
+            if (target.IsFail) return target.Map(_ => default(RunManifest)!);
+            var destination = Path.Combine(run, file.Path);
+            var source = Path.Combine(reuse.From.RunPath, file.Path);
+            var placed = FileWrites.Try(destination, "bring over", () =>
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                return FinSucc(AtomicFile.LinkOrCopy(source, destination));
+            });
+            if (placed.IsFail) return placed.Map(_ => default(RunManifest)!);
+            if (((string Sha256, long, bool))placed is var (sha, _, _) && sha != file.Sha256)
+                return FinFail<RunManifest>(new RunCorrupted(source, $"it no longer has the content {reuse.From.Source} recorded for it"));
+        }
+        var logPath = Path.Combine(run, RunLayout.LogFor(spec.Stage));
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return FinFail<RunManifest>(new StorageFailed(logPath, "write", e.Message));
+        }
+        AppendLog(logPath, $"=== {spec.Stage} attempt {reuse.Attempt} {Clock.Now:O}: {reuse.Reason} ({reuse.From.Files.Count} files, no work done)");
+        var log = CurrentHash(logPath, RunLayout.LogFor(spec.Stage));
+        var inputs = HashInputs(run, spec);
+        var upstream = Upstream(spec);
+        var recorded = from i in inputs
+                       from u in upstream
+                       from manifest in RunStore.Update(run, manifest =>
+                           from request in Request(manifest, spec, i, RecordedOutputs(manifest, spec.Stage), u)
+                           let observed = RunStore.Observe(manifest, Liveness.DefaultStaleAfter)
+                           from d in StagePlanner.Decide(manifest, observed.Status, observed.Live, request with { Candidates = Seq1(reuse.From) },
+                               SystemInfo.CurrentProcess, Clock.Now)
+                           from events in d is ReuseStage again && again.From.Source == reuse.From.Source
+                               ? StagePlanner.Reused(manifest, observed.Status, request, again, SystemInfo.CurrentProcess, Clock.Now, log)
+                               : FinFail<Seq<RunEvent>>(new StorageFailed(run, "reuse stage", $"another writer changed stage '{spec.Stage}' meanwhile"))
+                           select events)
+                       select manifest;
+        return recorded.Map(m =>
+        {
+            StageCache.Record(m, spec.Stage);
+            return m;
+        });
+    }
+
+    static Fin<StageAttempt> StartLog(RunManifest manifest, StageSpec spec, StartStage start)
     {
         var attempt = new StageAttempt(manifest.Path!, spec.Stage, start.Attempt, start.Reason, manifest,
             spec.Outputs.Map(o => ToRunRelative(manifest.Path!, o).Match(r => r, _ => o)));
@@ -77,26 +174,25 @@ public static class StageRunner
             foreach (var output in attempt.Outputs) Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(attempt.RunDirectory, output))!);
             using var log = OpenLog(attempt.LogPath);
             log.Write(
-                $"=== {spec.Stage} attempt {start.Attempt} started {DateTimeOffset.UtcNow:O} ({start.Reason}) pid {SystemInfo.CurrentProcess.Pid} on {SystemInfo.HostName}{Environment.NewLine}" +
+                $"=== {spec.Stage} attempt {start.Attempt} started {Clock.Now:O} ({start.Reason}) pid {SystemInfo.CurrentProcess.Pid} on {SystemInfo.HostName}{Environment.NewLine}" +
                 $"=== {spec.Command}{Environment.NewLine}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The stage is recorded as started; a log that cannot be opened must not leave it running forever.
             var ended = Finish(attempt, new StageErrored(new StorageFailed(attempt.LogPath, "write", e.Message), nameof(IOException)));
-            return ended.Bind(_ => FinFail<Either<SkipStage, StageAttempt>>(new StorageFailed(attempt.LogPath, "write", e.Message)));
+            return ended.Bind(_ => FinFail<StageAttempt>(new StorageFailed(attempt.LogPath, "write", e.Message)));
         }
-        return FinSucc(Right<SkipStage, StageAttempt>(attempt));
+        return FinSucc(attempt);
     }
 
     /// <summary>Records how the attempt ended: hashes the declared outputs that exist (partial outputs of a failed
     /// attempt are kept and registered), then the stage's and, on failure or cancellation, the run's status.
     /// Returns the new manifest and the error the attempt ended with, if any.</summary>
-    public static Fin<(RunManifest Manifest, RunError? Error)> Finish(StageAttempt attempt, StageOutcome outcome) =>
-        Finish(attempt, outcome, Seq<RunEvent>());
-
     /// <param name="onSuccess">Events a built-in stage adds when it completes (its fold plan record, summary metrics).</param>
-    public static Fin<(RunManifest Manifest, RunError? Error)> Finish(StageAttempt attempt, StageOutcome outcome, Seq<RunEvent> onSuccess)
+    /// <param name="configKeys">The config keys the attempt read while it ran.</param>
+    public static Fin<(RunManifest Manifest, RunError? Error)> Finish(StageAttempt attempt, StageOutcome outcome, Seq<RunEvent> onSuccess = default,
+        Seq<string> configKeys = default)
     {
         // An output that exists but cannot be read fails the stage (rather than leaving it running), recorded as missing.
         RunError? unreadable = null;
@@ -112,13 +208,17 @@ public static class StageRunner
         }).Strict();
         if (outcome is StageSucceeded && unreadable is not null) outcome = new StageErrored(unreadable, nameof(IOException));
         var error = StagePlanner.ErrorOf(outcome, attempt.Stage, outputs);
-        AppendLog(attempt.LogPath, $"=== {attempt.Stage} attempt {attempt.Attempt} ended {DateTimeOffset.UtcNow:O}: {error?.Message ?? "completed"}");
+        AppendLog(attempt.LogPath, $"=== {attempt.Stage} attempt {attempt.Attempt} ended {Clock.Now:O}: {error?.Message ?? "completed"}");
         // The log is complete for this attempt: its hash goes into the stage's end, so a later edit is detected.
         var log = CurrentHash(attempt.LogPath, RunLayout.LogFor(attempt.Stage));
         return RunStore.Update(attempt.RunDirectory, manifest =>
-                FinSucc(StagePlanner.End(manifest, attempt.Stage, attempt.Attempt, outcome, outputs, SystemInfo.CurrentProcess, DateTimeOffset.UtcNow, log)
+                FinSucc(StagePlanner.End(manifest, attempt.Stage, attempt.Attempt, outcome, outputs, SystemInfo.CurrentProcess, Clock.Now, log, configKeys)
                     .Concat(error is null ? onSuccess : Seq<RunEvent>())))
-            .Map(m => (m, error));
+            .Map(m =>
+            {
+                if (error is null) StageCache.Record(m, attempt.Stage);
+                return (m, error);
+            });
     }
 
     /// <summary>A stage's log, opened for appending without following a symbolic link (a log that is a link, or whose
@@ -154,14 +254,42 @@ public static class StageRunner
         spec.Inputs.Map(i => HashInput(run, spec, i)).Sequence();
 
     /// <param name="recorded">The outputs the stage's last attempt recorded, with their hashes now.</param>
-    static Fin<StageRequest> Request(RunManifest manifest, StageSpec spec, Seq<FileHash> inputs, Seq<(string, FileHash?)> recorded)
+    /// <param name="upstream">The fingerprint parts of the other runs' stages it depends on.</param>
+    static Fin<StageRequest> Request(RunManifest manifest, StageSpec spec, Seq<FileHash> inputs, Seq<(string, FileHash?)> recorded, Seq<FingerprintPart> upstream)
     {
         var run = manifest.Path!;
         return from stage in Names.StageName(spec.Stage)
                from deps in spec.DependsOn.Map(Names.StageName).Sequence()
                from outputs in spec.Outputs.Map(o => WritableInRun(run, o)).Sequence()
-               select new StageRequest(stage, deps.Map(d => d.Value), inputs, outputs, recorded, spec.Force, spec.Command);
+               let fingerprint = Fingerprint(manifest, spec, inputs, deps.Map(d => d.Value), upstream)
+               select new StageRequest(stage, deps.Map(d => d.Value), inputs, outputs, recorded, spec.Force, spec.Command, fingerprint);
     }
+
+    /// <summary>Everything the stage uses, known before it runs: its command, declared inputs, the run's data, the
+    /// outputs of the stages it depends on (in this run and in others), the values the caller fingerprinted
+    /// (variables, parameters) and the config keys it declares.</summary>
+    static StageFingerprint Fingerprint(RunManifest manifest, StageSpec spec, Seq<FileHash> inputs, Seq<string> deps, Seq<FingerprintPart> upstream) =>
+        new(Seq1(new FingerprintPart(FingerprintKinds.Command, "", RunJson.Sha256(Encoding.UTF8.GetBytes(spec.Command))))
+            .Concat(inputs.Map(i => new FingerprintPart(FingerprintKinds.Input, i.Path, i.Sha256)))
+            .Concat(manifest.Inputs.Map(d => new FingerprintPart(FingerprintKinds.Data, Path.GetFileName(d.Path), d.Sha256)))
+            .Concat(deps.Map(d => new FingerprintPart(FingerprintKinds.Upstream, d,
+                manifest.Stage(d) is { } s ? FingerprintPart.FilesHash(s.Outputs) : FingerprintPart.Absent)))
+            .Concat(upstream)
+            .Concat(spec.Uses)
+            .Concat(spec.ConfigKeys.Map(k => FingerprintPart.ConfigKey(manifest.Config, k)))
+            .Strict());
+
+    /// <summary>The stages of other runs this one depends on: each must have completed; its outputs are part of the
+    /// fingerprint, named <c>&lt;run&gt;:&lt;stage&gt;</c>.</summary>
+    static Fin<Seq<FingerprintPart>> Upstream(StageSpec spec) =>
+        spec.Upstream.Map(u =>
+            from other in RunStore.Read(u.RunPath)
+            from stage in other.Stage(u.Stage) is { Status: StageStatus.Completed } s
+                ? FinSucc(s)
+                : FinFail<StageRecord>(new StageDependencyNotCompleted(spec.Stage, u.Reference,
+                    Lifecycle.Text(other.Stage(u.Stage) is { } x ? Liveness.Observe(x, RunStore.Observe(other, Liveness.DefaultStaleAfter).Live) : StageStatus.Pending)))
+            select new FingerprintPart(FingerprintKinds.Upstream, $"{other.Name}:{u.Stage}", FingerprintPart.FilesHash(stage.Outputs)))
+        .Sequence();
 
     /// <summary>The outputs the stage's last attempt recorded, with their hashes now (null: gone or unreadable).</summary>
     static Seq<(string, FileHash?)> RecordedOutputs(RunManifest manifest, string stage) =>

@@ -23,7 +23,13 @@ public sealed record NewRunRequest(
     string PowerShellVersion,
     bool AllowSecretLiteral = false,
     SecretKeyPattern? SecretKeys = null,
-    InputLimits? Limits = null);
+    InputLimits? Limits = null)
+{
+    /// <summary>New-Run -From: the run to derive from (its directory). The new run starts from its config (the config
+    /// files and overrides of this request merge over it) and its data (unless <see cref="DataFiles"/> names other
+    /// files), and records it in its lineage as the parent, whose completed stages may then serve the new run's.</summary>
+    public string? From { get; init; }
+}
 
 /// <summary>A run ready to be written: every file's content is decided; only the directory name's collision
 /// suffix is left to the moment of creation. -WhatIf stops here.</summary>
@@ -45,15 +51,17 @@ public static class RunFactory
         return from limits in ShellLimits.Or(request.Limits)
                from key in Names.RunKey(request.Key)
                from root in CheckRoot(request.Root)
+               from parent in request.From is { } derivedFrom ? RunStore.Read(derivedFrom).Map(Some) : FinSucc(Option<RunManifest>.None)
                from configs in request.ConfigFiles.Map(f => ReadConfig(f, limits)).Sequence()
-               from resolved in ConfigMerge.Resolve(configs.Map(c => c.Value), request.Overrides)
+               from resolved in ConfigMerge.Resolve(parent.Map(p => p.Config).ToSeq().Concat(configs.Map(c => c.Value)), request.Overrides)
                let secretKeys = request.SecretKeys ?? SecretKeyPattern.Default
                from uses in ConfigSecrets.Scan(resolved, secretKeys, request.AllowSecretLiteral)
                from secrets in ConfigSecrets.Record(uses, SystemInfo.EnvironmentVariables(),
                    uses.Map(_ => RandomNumberGenerator.GetBytes(ConfigSecrets.SaltBytes)).Strict())
                // Data is read through symbolic links and recorded by its real path (where the bytes are).
-               from inputs in request.DataFiles.Map(d => FileInspector.Inspect(d.Given, RealPathOf(d.Full), limits)).Sequence()
-               from lineage in request.Upstream.Map(Upstream).Sequence()
+               from inputs in DataFiles(request, parent).Map(d => FileInspector.Inspect(d.Given, RealPathOf(d.Full), limits)).Sequence()
+               from upstream in request.Upstream.Map(Upstream).Sequence()
+               let lineage = parent.Map(p => new LineageRef(p.RunId, p.Name, Lineage.Parent, null, null, null, p.ChainHead, p.EventCount)).ToSeq().Concat(upstream)
                let spec = new NewRunSpec(Guid.NewGuid(), key, SystemInfo.PackageVersion, inputs, resolved,
                    ConfigSecrets.Redact(SystemInfo.CaptureEnvironment(request.EnvironmentVariables, request.PowerShellVersion), uses, secretKeys),
                    GitInfo.Capture(request.WorkingDirectory), lineage, secrets)
@@ -149,9 +157,13 @@ public static class RunFactory
         return reader.ReadToEnd();
     }
 
+    /// <summary>The data files: those asked for, else the parent's (by the path each was read from).</summary>
+    static Seq<(string Given, string Full)> DataFiles(NewRunRequest request, Option<RunManifest> parent) =>
+        !request.DataFiles.IsEmpty ? request.DataFiles : parent.Map(p => p.Inputs.Map(i => (i.Path, i.FullPath))).IfNone(Seq<(string, string)>());
+
     /// <summary>An upstream run with the head of its hash chain: its history up to now is vouched for by the new run.</summary>
     static Fin<LineageRef> Upstream(string runPath) =>
-        RunStore.Read(runPath).Map(m => new LineageRef(m.RunId, m.Name, "upstream", null, null, null, m.ChainHead, m.EventCount));
+        RunStore.Read(runPath).Map(m => new LineageRef(m.RunId, m.Name, Lineage.Upstream, null, null, null, m.ChainHead, m.EventCount));
 
     /// <summary>The raw inputs of the resolution, kept beside config_resolved.yaml: which files, in which order,
     /// with their hashes, and the overrides exactly as given.</summary>

@@ -21,6 +21,9 @@ public sealed class RunResolver(string root)
 
     public string Root => root;
 
+    /// <summary>How every cmdlet names a run in ShouldProcess (-WhatIf, -Confirm): its name, then its directory.</summary>
+    public static string Target(string runPath) => $"{Path.GetFileName(runPath)} ({runPath})";
+
     /// <summary>The runs root in scope, as given (relative paths are read against the caller's location): the
     /// <c>-Root</c> given, else <c>$env:RUNTOOLS_ROOT</c>, else <c>runs</c>. Cmdlets and completers both ask here.</summary>
     public static string RootIn(string? given) =>

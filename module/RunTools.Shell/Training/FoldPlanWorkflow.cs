@@ -2,6 +2,7 @@ using RunTools.Config;
 using RunTools.Folds;
 using RunTools.Manifests;
 using RunTools.Shell.Stages;
+using RunTools.Stages;
 
 namespace RunTools.Shell.Training;
 
@@ -19,6 +20,11 @@ public sealed record FoldPlanSetup(RunManifest Manifest, DataSet Data, FoldSpec 
     public Seq<(string FullPath, FileHash Hash)> Hashed => Seq1((Data.Input.FullPath, Data.Hash));
 
     public string Command => $"builtin:folds name={Name} spec={FoldSpecs.Canonical(Spec)}";
+
+    /// <summary>The stage as the driver runs it: the plan's files in, the plan's record on success. It reads the
+    /// config's <c>folds</c> and <c>data</c> sections.</summary>
+    public StageSpec StageSpec(bool force) =>
+        new(Stage, Seq<string>(), Inputs, Seq<string>(), force, Command, Hashed) { ConfigKeys = Seq("folds", "data") };
 }
 
 /// <summary>The fold-plan stage: settings from the config's <c>folds</c> section (with the cmdlet's parameters as
@@ -44,6 +50,17 @@ public static class FoldPlanWorkflow
     /// <summary>Empty text for a missing value: the planner reports missing values in the columns a kind uses.</summary>
     static Seq<string> Texts(RunTools.Training.FeatureSource source) =>
         toSeq(RunTools.Training.Labels.Texts(source).Select(t => t ?? "").ToArray());
+
+    /// <summary>The stage's body: writes the plan's files and, on success, records the plan.</summary>
+    public static WorkerBody Body(FoldPlanSetup setup) => new((attempt, report, _) =>
+        Run(attempt, setup).Match(
+            Succ: r =>
+            {
+                report.Note($"fold plan '{setup.Name}': {r.Record.Kind}, k = {r.Record.Folds}, {r.Record.Rows} rows, content sha256 {r.Record.ContentHash[..12]}…");
+                return new StageBodyResult(new StageSucceeded(), r.Files, Seq1<RunEvent>(new FoldPlanRecorded(Hosting.Clock.Now, r.Record)));
+            },
+            Fail: e => StageBodyResult.Of(new StageErrored(e as RunTools.Domain.RunError ?? new RunTools.Domain.UnexpectedFailure($"Stage '{setup.Stage}'", e.GetType().Name, e.Message),
+                e.GetType().Name))));
 
     /// <summary>Writes the plan's files; returns the plan record for the manifest.</summary>
     public static Fin<(FoldPlanRecord Record, Seq<string> Files)> Run(StageAttempt attempt, FoldPlanSetup setup) =>

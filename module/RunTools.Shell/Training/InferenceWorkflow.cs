@@ -144,42 +144,46 @@ public static class InferenceWorkflow
     /// <summary>Lineage of an inference: the training run (upstream) and each model file with its hash.</summary>
     static Seq<LineageRef> ModelLineage(RunManifest training, string modelDirectory) =>
         training.Artifacts.Filter(a => a.Path.StartsWith(modelDirectory + "/", StringComparison.Ordinal))
-            .Map(a => new LineageRef(training.RunId, training.Name, "model", a.Stage, a.Path, a.Sha256, training.ChainHead, training.EventCount));
+            .Map(a => new LineageRef(training.RunId, training.Name, Lineage.Model, a.Stage, a.Path, a.Sha256, training.ChainHead, training.EventCount));
 
-    /// <summary>Creates the inference run and scores in its 'predict' stage, which writes the predictions inside the
-    /// run and to the output path (both atomically); the run is then completed. Anything that goes wrong after the
-    /// run exists fails the stage and so the run: it is never left running.</summary>
-    public static Fin<InferenceOutcome> Execute(InferencePlan plan) =>
-        from created in RunFactory.Execute(plan.Run)
-        let run = created.Path!
-        // The input was hashed when the run was planned (its manifest records it): not read again to start the stage.
-        let input = created.Inputs.Find(i => i.FullPath == plan.Request.InputFull).Map(i => (i.FullPath, new FileHash(i.FullPath, i.Sha256, i.Bytes)))
-        let spec = new StageSpec(Stage, Seq<string>(), Seq1(plan.Request.InputFull), Seq1(PredictionsFile), false, $"builtin:predict model={plan.ModelDirectory}",
-            input.ToSeq())
-        from begun in StageRunner.Begin(run, spec)
-        from attempt in begun.Match(Right: a => FinSucc(a), Left: _ => FinFail<StageAttempt>(new StorageFailed(run, "start stage", "the new run already has predictions")))
-        from finished in StageRunner.Finish(attempt, Score(plan, attempt))
-        from _ in finished.Error is { } error ? FinFail<Unit>(error) : FinSucc(unit)
-        from completed in RunOperations.SetStatus(run, RunStatus.Completed, $"scored {plan.Input.RowCount} rows with {plan.Training.Name}/{plan.ModelDirectory}")
-        select new InferenceOutcome(completed, plan.Input.RowCount, Path.Combine(run, PredictionsFile), plan.Request.OutputPath);
-
-    static StageOutcome Score(InferencePlan plan, StageAttempt attempt)
+    /// <summary>Creates the inference run and scores in its 'predict' stage (through the stage driver, so Ctrl+C
+    /// cancels it and it shows progress), which writes the predictions inside the run and to the output path (both
+    /// atomically); the run is then completed. Anything that goes wrong after the run exists fails the stage and so
+    /// the run: it is never left running. The caller has confirmed the whole (creating the run and scoring).</summary>
+    /// <returns>The outcome, or null when the caller was stopped (the stage and run are recorded as cancelled).</returns>
+    public static Fin<InferenceOutcome?> Execute(InferencePlan plan, IStageHost host)
     {
-        try
+        var created = RunFactory.Execute(plan.Run);
+        if (created.IsFail) return created.Map(_ => (InferenceOutcome?)null);
+        var run = ((RunManifest)created).Path!;
+        // The input was hashed when the run was planned (its manifest records it): not read again to start the stage.
+        var input = ((RunManifest)created).Inputs.Find(i => i.FullPath == plan.Request.InputFull).Map(i => (i.FullPath, new FileHash(i.FullPath, i.Sha256, i.Bytes)));
+        var spec = new StageSpec(Stage, Seq<string>(), Seq1(plan.Request.InputFull), Seq1(PredictionsFile), false, $"builtin:predict model={plan.ModelDirectory}",
+            input.ToSeq()) { NoReuse = true };
+        return StageDriver.Run(new StageJob(run, spec, "Score", new WorkerBody((attempt, report, cancel) => Score(plan, attempt, report, cancel)), Confirmed: true), host) switch
         {
-            var rows = Enumerable.Range(0, plan.Input.RowCount).ToArray();
-            var predictions = Scorer.Score(plan.Bundle, plan.Features, rows);
-            var table = TrainingWorkflow.PredictionColumns(plan.Bundle.Task, plan.Bundle.Labels, toSeq(rows), r => plan.RowKeys[r], _ => predictions,
-                r => r, _ => plan.Bundle.Conformal, null, Seq<Column>());
-            return (from _ in TableFiles.WriteParquet(Path.Combine(attempt.RunDirectory, PredictionsFile), table)
-                    from __ in CopyOut(plan, attempt.RunDirectory, table)
-                    select unit)
-                .Match<StageOutcome>(_ => new StageSucceeded(), e => new StageErrored(e as RunError ?? new StorageFailed(PredictionsFile, "write", e.Message), "WriteFailed"));
-        }
-        catch (Exception e)
-        {
-            return new StageErrored(new UnexpectedFailure($"Stage '{Stage}'", e.GetType().Name, e.Message), e.GetType().Name);
-        }
+            StageRun.Finished => RunOperations.SetStatus(run, RunStatus.Completed, $"scored {plan.Input.RowCount} rows with {plan.Training.Name}/{plan.ModelDirectory}")
+                .Map(completed => (InferenceOutcome?)new InferenceOutcome(completed, plan.Input.RowCount, Path.Combine(run, PredictionsFile), plan.Request.OutputPath)),
+            StageRun.Failed failed => FinFail<InferenceOutcome?>(failed.Error),
+            StageRun.Cancelled => FinSucc<InferenceOutcome?>(null),
+            var other => FinFail<InferenceOutcome?>(new StorageFailed(run, "score", $"the new run's stage '{Stage}' did not run ({other.GetType().Name})")),
+        };
+    }
+
+    static StageBodyResult Score(InferencePlan plan, StageAttempt attempt, IStageReport report, CancellationToken cancel)
+    {
+        report.Progress(0, $"scoring {plan.Input.RowCount} rows");
+        var rows = Enumerable.Range(0, plan.Input.RowCount).ToArray();
+        var predictions = Scorer.Score(plan.Bundle, plan.Features, rows);
+        cancel.ThrowIfCancellationRequested();
+        report.Progress(60, "writing predictions");
+        var table = TrainingWorkflow.PredictionColumns(plan.Bundle.Task, plan.Bundle.Labels, toSeq(rows), r => plan.RowKeys[r], _ => predictions,
+            r => r, _ => plan.Bundle.Conformal, null, Seq<Column>());
+        return (from _ in TableFiles.WriteParquet(Path.Combine(attempt.RunDirectory, PredictionsFile), table)
+                from __ in CopyOut(plan, attempt.RunDirectory, table)
+                select unit)
+            .Match(_ => StageBodyResult.Of(new StageSucceeded()),
+                e => StageBodyResult.Of(new StageErrored(e as RunError ?? new StorageFailed(PredictionsFile, "write", e.Message), "WriteFailed")));
     }
 
     /// <summary>The predictions at the output path too: Parquet, or CSV when the path ends in .csv/.tsv.</summary>

@@ -8,7 +8,9 @@ using RunTools.Evaluation;
 using RunTools.Folds;
 using RunTools.Manifests;
 using RunTools.Shell.Files;
+using RunTools.Shell.Hosting;
 using RunTools.Shell.Stages;
+using RunTools.Stages;
 using RunTools.Shell.Store;
 using RunTools.Tables;
 using RunTools.Shell.Tables;
@@ -29,9 +31,17 @@ public sealed record TrainingSetup(RunManifest Manifest, DataSet Data, TrainingS
     /// <summary>The files the stage reads (their hashes decide whether a completed training is skipped).</summary>
     public Seq<string> Inputs => Seq(Data.Input.FullPath, FoldPlanFiles.ParquetPath(PlanName), FoldPlanFiles.SummaryPath(PlanName));
 
-    /// <summary>What runs, for the stage record: a changed training config makes a completed training run again.</summary>
-    public string Command => $"builtin:train plan={PlanName} training={RunTools.Config.ConfigJson.Sha256(
-        RunTools.Config.ConfigPaths.Get(Manifest.Config, "training").IfNone(RunTools.Config.ConfigMap.Empty))}";
+    /// <summary>What runs, for the stage record. The training config and the data roles are config keys the stage
+    /// reads (see <see cref="StageSpec"/>): a change to them makes a completed training run again, and says so.</summary>
+    public string Command => $"builtin:train plan={PlanName}";
+
+    /// <summary>The stage as the driver runs it: after the fold plan's stage, reading the data, the plan's files and
+    /// the config's <c>training</c> and <c>data</c> sections.</summary>
+    public StageSpec StageSpec(string stage, bool force) =>
+        new(stage, Manifest.FoldPlan(PlanName)?.Stage is { } planStage ? Seq1(planStage) : Seq<string>(), Inputs, Seq<string>(), force, Command, Hashed)
+        {
+            ConfigKeys = Seq("training", "data"),
+        };
 }
 
 /// <summary>The files of a finished training, relative to the run.</summary>
@@ -91,6 +101,31 @@ public static class TrainingWorkflow
             && made.Outputs.Find(o => o.Path == plan.Path).Case is FileHash file
             ? (file.Sha256, plan.ContentHash)
             : null;
+
+    /// <summary>The stage's body: the training, then its summary metrics as the run's metrics on success. Files it wrote
+    /// before failing are kept and registered (<see cref="WrittenSoFar"/>).</summary>
+    public static WorkerBody Body(TrainingSetup setup) => new((attempt, report, cancel) =>
+    {
+        if (setup.RejectedRows > 0) report.Note($"{setup.RejectedRows} rows have no label and are left out of training");
+        var files = Run(attempt, setup, p => report.Progress(p.Percent, p.Status), report.Note, cancel);
+        return RunCommands.WriteMetrics(SummaryMetrics(files.Summary, setup.Spec, attempt.Stage), Clock.Now).Match(
+            Succ: metrics => new StageBodyResult(new StageSucceeded(), files.Written, metrics),
+            Fail: e => StageBodyResult.Of(new StageErrored(e as RunError ?? new UnexpectedFailure($"Stage '{attempt.Stage}'", e.GetType().Name, e.Message), e.GetType().Name)));
+    }, WrittenSoFar);
+
+    /// <summary>After a failure: the files this stage had already written in the folders a training writes to (its own
+    /// folder for a training stage other than the default one, so another training's files are never claimed). Not
+    /// folds/: that is the fold-plan stages' (whose two files are each written atomically, so they leave nothing
+    /// partial behind).</summary>
+    public static Seq<string> WrittenSoFar(StageAttempt attempt) =>
+        toSeq(new[] { ModelsDirectory, "inner", "conformal", "smote", "predictions", "metrics" }
+            .Select(d => Path.Combine(attempt.RunDirectory, Folder(attempt.Stage) + d))
+            .Where(Directory.Exists)
+            .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories))
+            .Where(f => !Path.GetFileName(f).StartsWith('.') && File.GetLastWriteTimeUtc(f) >= attempt.Manifest.Stage(attempt.Stage)!.StartedAt.UtcDateTime)
+            .Select(f => Path.GetRelativePath(attempt.RunDirectory, f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)
+            .ToArray());
 
     /// <summary>Runs the training and writes its files as each fold finishes, so a failed or cancelled training
     /// keeps the folds it completed.</summary>

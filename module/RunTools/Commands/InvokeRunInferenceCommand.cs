@@ -14,7 +14,7 @@ namespace RunTools.Module.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "RunInference", SupportsShouldProcess = true, HelpUri = HelpLinks.Docs + "Invoke-RunInference.md")]
 [OutputType(typeof(InferenceResult))]
-public sealed class InvokeRunInferenceCommand : RunCmdlet
+public sealed class InvokeRunInferenceCommand : StageCmdlet
 {
     /// <summary>The training run.</summary>
     [ArgumentCompleter(typeof(Completion.RunCompleter))]
@@ -64,7 +64,8 @@ public sealed class InvokeRunInferenceCommand : RunCmdlet
             WriteWarning($"Ignoring column{(plan.IgnoredColumns.Count == 1 ? "" : "s")} the model does not use: {string.Join(", ", plan.IgnoredColumns)}.");
         var target = output is null ? RunTarget(plan.Run.IntendedDirectory) : $"{RunTarget(plan.Run.IntendedDirectory)} and {output}";
         if (!ShouldProcess(target, $"Score {plan.Input.RowCount} rows of '{Path}' with {plan.Training.Name}/{plan.ModelDirectory}")) return;
-        if (!Succeeded(InferenceWorkflow.Execute(plan), out var done, Path)) return;
+        if (!Succeeded(InferenceWorkflow.Execute(plan, this), out var done, Path)) return;
+        if (done is null) throw new PipelineStoppedException(); // recorded as cancelled; now let the stop through
         WriteObject(new InferenceResult(done.Run.Name, plan.Training.Name, plan.ModelDirectory, done.Rows, plan.IgnoredColumns.ToArray(),
             done.Predictions, done.OutputPath, done.Run.Path!));
     }

@@ -13,12 +13,16 @@ namespace RunTools.Module.Commands;
 
 /// <summary>
 /// Runs one stage of a run: a script block (which receives the run as <c>$Run</c>) or an external command. Records
-/// start, end, status and duration, captures output to logs/&lt;stage&gt;.log, hashes declared inputs and outputs,
-/// and skips a stage that already completed with the same inputs unless -Force.
+/// start, end, status and duration, captures output to logs/&lt;stage&gt;.log, hashes declared inputs and outputs, and
+/// fingerprints everything the stage uses: the script's text, its declared inputs, the run's data, the outputs of the
+/// stages it depends on, the variables it reads from outside itself, its -Parameter values and the config keys it
+/// reads through $Run.Config. A stage that completed with the same fingerprint is skipped; one that another run
+/// (its parent, or any run under the root) completed with the same fingerprint is reused (its outputs brought over);
+/// -Force runs it regardless.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "RunStage", SupportsShouldProcess = true, DefaultParameterSetName = Script, HelpUri = HelpLinks.Docs + "Invoke-RunStage.md")]
 [OutputType(typeof(StageResult))]
-public sealed class InvokeRunStageCommand : RunCmdlet
+public sealed class InvokeRunStageCommand : StageCmdlet
 {
     const string Script = "ScriptBlock", External = "Command";
 
@@ -50,7 +54,8 @@ public sealed class InvokeRunStageCommand : RunCmdlet
     [Alias("Args")]
     public string[] ArgumentList { get; set; } = [];
 
-    /// <summary>Stages that must have completed first.</summary>
+    /// <summary>Stages that must have completed first: a stage of this run, or '&lt;run&gt;:&lt;stage&gt;' for a stage of another
+    /// run (its outputs are then readable through $Run.Upstream['&lt;run&gt;'].Resolve(...)).</summary>
     [ArgumentCompleter(typeof(Completion.StageNameCompleter))]
     [Parameter]
     public string[] DependsOn { get; set; } = [];
@@ -65,14 +70,21 @@ public sealed class InvokeRunStageCommand : RunCmdlet
     [Alias("Outputs")]
     public string[] Output { get; set; } = [];
 
-    /// <summary>Run even if the stage completed before with the same inputs.</summary>
+    /// <summary>Values for the stage: given to the script block as $Params (and $Run.Params), and bound by name to its
+    /// param() block. They are part of the stage's fingerprint: a changed value runs the stage again.</summary>
+    [Parameter(ParameterSetName = Script)]
+    [Alias("Parameters")]
+    public System.Collections.IDictionary? Parameter { get; set; }
+
+    /// <summary>Run even if the stage completed before with the same fingerprint (and do not reuse another run's).</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    readonly CancellationTokenSource stopping = new();
     PowerShell? nested;
     StageConfig config = new(ConfigNull.Instance, SecretMask.None);
     Seq<SecretChanged> changed;
+    readonly ConfigReads reads = new();
+    Seq<UpstreamStage> upstream;
 
     protected override void Process()
     {
@@ -80,61 +92,88 @@ public sealed class InvokeRunStageCommand : RunCmdlet
         // recorded: the command line is masked before it is compared with the last attempt's (so it is stable).
         if (!ResolveRun(Run, out var run)) return;
         Run = run; // the run directory from here on (Execute and the stage body use it)
+        if (!Dependencies(out var local, out upstream)) return;
         var secrets = StageSecrets.Resolve(Run);
         var mask = secrets.Match(c => c.Mask, _ => SecretMask.None);
-        var spec = new StageSpec(Name, DependsOn.ToSeq(), Input.ToSeq(), Output.ToSeq(), Force.IsPresent, mask.Apply(Describe()));
-        if (!Succeeded(StageRunner.Preview(Run, spec), out var preview, Name)) return;
-        if (preview is SkipStage skipped)
+        var uses = ScriptBlock is not null ? ScriptUses.Fingerprint(ScriptBlock, Parameter, SessionState) : Seq<FingerprintPart>();
+        foreach (var part in uses.Filter(p => p.Sha256 is null))
+            WriteWarning($"Stage '{Name}': {part.Label} cannot be fingerprinted ({part.Unhashable}); the stage runs every time.");
+        var spec = new StageSpec(Name, local, Input.ToSeq(), Output.ToSeq(), Force.IsPresent, mask.Apply(Describe()))
         {
-            WriteSkipped(skipped);
-            return;
-        }
+            Uses = uses,
+            Upstream = upstream,
+            // An external command can read the whole config (config_resolved.yaml): it depends on all of it.
+            ConfigKeys = ScriptBlock is null ? Seq1("") : Seq<string>(),
+        };
         // A stage that runs needs every variable its config refers to (SecretNotFound: nothing is recorded).
-        if (!Succeeded(secrets, out config, Name)) return;
+        if (secrets.IsFail)
+        {
+            // Only a stage that runs needs the variables its config refers to; one that would be skipped is skipped.
+            if (!Succeeded(StageRunner.Preview(Run, spec), out var preview, Name)) return;
+            if (preview is not SkipStage && !Succeeded(secrets, out config, Name)) return;
+        }
+        else config = (StageConfig)secrets;
         changed = ConfigSecrets.Changed(config);
-        foreach (var c in changed) WriteWarning(c.Message);
-        if (!ShouldProcess(RunTarget(Run), $"Run stage '{Name}' ({((StartStage)preview).Reason})")) return;
-        if (!Succeeded(StageRunner.Begin(Run, spec), out var begun, Name)) return;
-        begun.Match(Left: WriteSkipped, Right: Execute);
+        StageBody body = ScriptBlock is not null
+            ? new CallerBody(attempt => Execute(attempt, () => RunScript(attempt, ScriptBlock)))
+            : new WorkerBody((attempt, report, cancel) => Execute(attempt, () => StageBodyResult.Of(
+                CommandStage.Run(attempt, Command!, ArgumentList, report.Verbose, config.Mask, cancel))));
+        switch (Drive(new StageJob(Run, spec, $"Run stage '{Name}'", body)))
+        {
+            case StageRun.Skipped skipped:
+                WriteVerbose($"Stage '{Name}' skipped: {skipped.Reason}. Use -Force to run it again.");
+                WriteObject(StageResult.Of(skipped.Manifest, skipped.Stage, skipped.Manifest.Path!, skipped: true, skipped.Reason));
+                break;
+            case StageRun.Finished finished:
+                if (finished.Stage.ReusedFrom is { } from) WriteVerbose($"Stage '{Name}' reused from {from}: its outputs were brought over, nothing ran.");
+                WriteObject(StageResult.Of(finished.Manifest, finished.Stage, finished.Manifest.Path!, skipped: false, finished.Reason));
+                break;
+            case StageRun.Failed { Manifest: { } manifest } failed when manifest.Stage(Name) is { } stage:
+                WriteFailure(failed.Error, StageResult.Of(manifest, stage, manifest.Path!, skipped: false, stage.Reason ?? ""));
+                break;
+            case StageRun.Failed failed:
+                WriteFailure(failed.Error, Name);
+                break;
+        }
     }
 
-    void WriteSkipped(SkipStage skip)
+    /// <summary>Splits -DependsOn into this run's stages and other runs' ('&lt;run&gt;:&lt;stage&gt;', the run resolved as -Run is).</summary>
+    bool Dependencies(out Seq<string> local, out Seq<UpstreamStage> other)
     {
-        WriteVerbose($"Stage '{Name}' skipped: {skip.Reason}. Use -Force to run it again.");
-        if (Succeeded(RunStore.Read(Run), out var manifest, Run))
-            WriteObject(StageResult.Of(manifest, skip.Previous, manifest.Path!, skipped: true, skip.Reason));
+        var mine = new List<string>();
+        var theirs = new List<UpstreamStage>();
+        local = default;
+        other = default;
+        foreach (var dependency in DependsOn)
+        {
+            var split = dependency.LastIndexOf(':');
+            // 'C:\runs\x' is a path, not run 'C' (a run reference is a name, key, id or path, then ':stage').
+            if (split <= 0 || split == dependency.Length - 1 || (split == 1 && dependency.Length > 2 && dependency[2] is '\\' or '/'))
+            {
+                mine.Add(dependency);
+                continue;
+            }
+            var reference = dependency[..split];
+            if (!ResolveRun(reference, out var path)) return false;
+            theirs.Add(new UpstreamStage(reference, path, dependency[(split + 1)..]));
+        }
+        local = toSeq(mine);
+        other = toSeq(theirs);
+        return true;
     }
 
-    void Execute(StageAttempt attempt)
+    /// <summary>The body as the driver runs it: the secrets' warnings go to the log first; the config keys read are
+    /// returned with the outcome.</summary>
+    StageBodyResult Execute(StageAttempt attempt, Func<StageBodyResult> body)
     {
-        StageOutcome outcome;
-        try
+        WriteVerbose($"Stage '{Name}' attempt {attempt.Attempt}: {attempt.Reason}.");
+        foreach (var c in changed)
         {
-            WriteVerbose($"Stage '{Name}' attempt {attempt.Attempt}: {attempt.Reason}.");
-            foreach (var c in changed) foreach (var line in StageLogLine.Mark(StageLogLine.Warning, c.Message)) StageRunner.AppendLog(attempt.LogPath, line);
-            outcome = ScriptBlock is not null ? RunScript(attempt, ScriptBlock) : RunCommand(attempt, Command!);
+            WriteWarning(c.Message);
+            foreach (var line in StageLogLine.Mark(StageLogLine.Warning, c.Message)) StageRunner.AppendLog(attempt.LogPath, line);
         }
-        catch (PipelineStoppedException)
-        {
-            outcome = new StageWasCancelled();
-        }
-        catch (Exception e)
-        {
-            // Whatever happened, the stage must end as failed, not stay 'running' in the manifest.
-            outcome = new StageErrored(new UnexpectedFailure($"Stage '{Name}'", e.GetType().Name, config.Mask.Apply(e.Message)), e.GetType().Name);
-        }
-        var recorded = StageRunner.Finish(attempt, outcome);
-        // Ctrl+C: the stage (and run) are recorded as cancelled; now let the stop through.
-        if (outcome is StageWasCancelled) throw new PipelineStoppedException();
-        if (!Succeeded(recorded, out var finished, Name)) return;
-        var manifest = finished.Manifest;
-        var result = StageResult.Of(manifest, manifest.Stage(Name)!, manifest.Path!, skipped: false, attempt.Reason);
-        if (finished.Error is { } error)
-        {
-            WriteFailure(error, result);
-            return;
-        }
-        WriteObject(result);
+        var result = body();
+        return result with { ConfigKeys = reads.Keys };
     }
 
     /// <summary>Runs the script block in a nested pipeline of this runspace with $ErrorActionPreference = 'Stop', so
@@ -144,7 +183,9 @@ public sealed class InvokeRunStageCommand : RunCmdlet
     /// written to the stage log (each line marked with its stream, see <see cref="StageLogLine"/>, with the run's secret
     /// values masked) and passed on through this cmdlet, so the console shows what those preferences show (Write-Host
     /// text always; an information message only at InformationPreference Continue, though the log has it).</summary>
-    StageOutcome RunScript(StageAttempt attempt, ScriptBlock body)
+    StageBodyResult RunScript(StageAttempt attempt, ScriptBlock body) => StageBodyResult.Of(ScriptOutcome(attempt, body));
+
+    StageOutcome ScriptOutcome(StageAttempt attempt, ScriptBlock body)
     {
         var context = ContextFor(attempt);
         using var log = new MaskedWriter(StageRunner.OpenLog(attempt.LogPath), config.Mask);
@@ -152,13 +193,24 @@ public sealed class InvokeRunStageCommand : RunCmdlet
         nested = ps;
         // Plain assignments, no cmdlets: a host may have only Microsoft.PowerShell.Core.
         var preferences = StagePreferences();
+        // $Run is passed by name when the param() block declares it, else first by position (as it always was); the
+        // -Parameter values the param() block declares are passed by name; all of them are $Params.
+        var declared = ScriptUses.Parameters(body);
+        var named = new System.Collections.Hashtable(StringComparer.OrdinalIgnoreCase);
+        foreach (System.Collections.DictionaryEntry p in context.Params)
+            if (p.Key?.ToString() is { } key && declared.Contains(key, StringComparer.OrdinalIgnoreCase)) named[key] = p.Value;
+        var runByName = declared.Contains("Run", StringComparer.OrdinalIgnoreCase);
+        if (runByName) named["Run"] = context;
         ps.AddScript(
-                "param($__RunToolsStageBody, $Run, $__RunToolsPreferences) " +
+                "param($__RunToolsStageBody, $Run, $Params, $__RunToolsNamed, $__RunToolsPositional, $__RunToolsPreferences) " +
                 string.Concat(preferences.Keys.Cast<string>().Order().Select(name => $"${name} = $__RunToolsPreferences['{name}']; ")) +
                 "$__RunToolsPreferences = $null; $ErrorActionPreference = 'Stop'; " +
-                "& $__RunToolsStageBody $Run *>&1", useLocalScope: true)
+                "& $__RunToolsStageBody @__RunToolsNamed @__RunToolsPositional *>&1", useLocalScope: true)
             .AddArgument(body)
             .AddArgument(context)
+            .AddArgument(context.Params)
+            .AddArgument(named)
+            .AddArgument(runByName ? System.Array.Empty<object>() : new object[] { context })
             .AddArgument(preferences);
         var output = new PSDataCollection<PSObject>();
         ErrorRecord? firstError = null;
@@ -189,7 +241,7 @@ public sealed class InvokeRunStageCommand : RunCmdlet
             log.EndHostLine();
             nested = null;
         }
-        if (stopping.IsCancellationRequested || ps.InvocationStateInfo.State == PSInvocationState.Stopped) return new StageWasCancelled();
+        if (StopToken.IsCancellationRequested || ps.InvocationStateInfo.State == PSInvocationState.Stopped) return new StageWasCancelled();
         // A non-terminating error the stage let through (-ErrorAction Continue) still fails it.
         if ((firstError ?? (ps.Streams.Error.Count > 0 ? ps.Streams.Error[0] : null)) is { } first)
             return new StageErrored(new StageScriptFailed(Name, first.Exception.GetType().Name, config.Mask.Apply(first.Exception.Message)), first.Exception.GetType().Name);
@@ -247,29 +299,35 @@ public sealed class InvokeRunStageCommand : RunCmdlet
         }
     }
 
-    /// <summary>Runs the command on a worker thread and relays its output lines as verbose messages from this
-    /// (the pipeline) thread; Ctrl+C kills the command and the stage is recorded as cancelled.</summary>
-    StageOutcome RunCommand(StageAttempt attempt, string command)
-    {
-        var (outcome, stopped, writeFailure) = WorkerRelay.Run(post => CommandStage.Run(attempt, command, ArgumentList, line => post(line), config.Mask, stopping.Token),
-            message => WriteVerbose((string)message), stopping);
-        // The command has been stopped and awaited; the caller records the stage as failed.
-        if (writeFailure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(writeFailure);
-        return stopped ? new StageWasCancelled() : outcome;
-    }
-
     StageContext ContextFor(StageAttempt attempt)
     {
         var m = attempt.Manifest;
         string Full(string p) => Path.IsPathRooted(p) ? p : Path.Combine(attempt.RunDirectory, p);
         return new StageContext(
             attempt.RunDirectory, m.Name, m.RunId, Name, attempt.Attempt,
-            ConfigPlain.ToPlain(config.Config),
+            reads.View(config.Config), reads,
             Path.Combine(attempt.RunDirectory, RunLayout.ResolvedConfig),
             m.Inputs.Map(i => i.FullPath).ToArray(),
             Input.Select(i => Path.IsPathRooted(i) ? i : FullPath(Path.Combine(attempt.RunDirectory, i))).ToArray(),
             attempt.Outputs.Map(Full).ToArray(),
-            attempt.LogPath);
+            attempt.LogPath,
+            Parameter ?? new System.Collections.Hashtable(),
+            UpstreamRuns());
+    }
+
+    /// <summary>$Run.Upstream: each run named by -DependsOn '&lt;run&gt;:&lt;stage&gt;', by the reference given and by its name.</summary>
+    IReadOnlyDictionary<string, UpstreamRun> UpstreamRuns()
+    {
+        var runs = new Dictionary<string, UpstreamRun>(StringComparer.OrdinalIgnoreCase);
+        foreach (var u in upstream)
+        {
+            if (RunStore.Read(u.RunPath).Case is not RunTools.Manifests.RunManifest m) continue;
+            var run = new UpstreamRun(m.Path!, m.Name, m.RunId, u.Stage,
+                (m.Stage(u.Stage)?.Outputs ?? Seq<RunTools.Manifests.FileHash>()).Map(o => Path.Combine(m.Path!, o.Path)).ToArray());
+            runs.TryAdd(u.Reference, run);
+            runs.TryAdd(m.Name, run);
+        }
+        return runs;
     }
 
     /// <summary>What runs, for the stage record: a script block by the hash of its text, a command by its line.
@@ -317,7 +375,7 @@ public sealed class InvokeRunStageCommand : RunCmdlet
 
     protected override void StopProcessing()
     {
-        stopping.Cancel();
+        base.StopProcessing();
         nested?.BeginStop(null, null);
     }
 }

@@ -16,7 +16,7 @@ namespace RunTools.Module.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "RunTraining", SupportsShouldProcess = true, HelpUri = HelpLinks.Docs + "Invoke-RunTraining.md")]
 [OutputType(typeof(TrainingResult))]
-public sealed class InvokeRunTrainingCommand : BuiltinStageCmdlet
+public sealed class InvokeRunTrainingCommand : StageCmdlet
 {
     [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -45,18 +45,22 @@ public sealed class InvokeRunTrainingCommand : BuiltinStageCmdlet
     protected override void Process()
     {
         if (!ResolveRun(Run, out var run) || !Succeeded(RunStore.Read(run).Bind(m => TrainingWorkflow.Prepare(m, Plan)), out var setup, run)) return;
-        var planStage = setup.Manifest.FoldPlan(Plan)?.Stage;
-        var spec = new StageSpec(Name, planStage is null ? Seq<string>() : Seq1(planStage), setup.Inputs, Seq<string>(), Force.IsPresent, setup.Command,
-            setup.Hashed);
-        var manifest = RunBuiltin(run, spec, $"Train {setup.Spec.Task.ToString().ToLowerInvariant()} models", (attempt, progress, note, cancel) =>
+        var job = new StageJob(run, setup.StageSpec(Name, Force.IsPresent), $"Train {setup.Spec.Task.ToString().ToLowerInvariant()} models", TrainingWorkflow.Body(setup));
+        switch (Drive(job))
         {
-            if (setup.RejectedRows > 0) note($"{setup.RejectedRows} rows have no label and are left out of training");
-            var files = TrainingWorkflow.Run(attempt, setup, progress, note, cancel);
-            return RunCommands.WriteMetrics(TrainingWorkflow.SummaryMetrics(files.Summary, setup.Spec, Name), DateTimeOffset.UtcNow)
-                .Map(metrics => new BuiltinResult(files.Written, metrics));
-        }, out var skipped);
-        if (manifest is null) return;
+            case StageRun.Skipped { Manifest: var m }:
+                Write(m, setup, skipped: true);
+                break;
+            case StageRun.Finished { Manifest: var m }:
+                Write(m, setup, skipped: false);
+                break;
+            case StageRun.Failed failed:
+                WriteFailure(failed.Error, Name);
+                break;
+        }
+    }
+
+    void Write(RunManifest manifest, TrainingSetup setup, bool skipped) =>
         WriteObject(TrainingResult.Of(manifest, Name, TrainingWorkflow.MetricPrefix(Name), setup.Spec.Task.ToString().ToLowerInvariant(), setup.Spec.Mode.ToString().ToLowerInvariant(),
             Plan, $"{TrainingWorkflow.Folder(Name)}predictions/oof.parquet", TrainingWorkflow.ProductionModel(manifest, Name), skipped, manifest.Path!));
-    }
 }

@@ -46,6 +46,15 @@ public sealed class NewRunCommand : RunCmdlet
     [RunPathTransformation]
     public string[] Upstream { get; set; } = [];
 
+    /// <summary>Derive the run from another run (a run object, path, name, key or id): its config (with -ConfigPath
+    /// files and -Set overrides merged over it) and its data (unless -DataPath is given), with the parent in its
+    /// lineage. A stage invoked in the derived run with the same fingerprint as the parent's completed stage is
+    /// reused: its outputs are brought over instead of running it again.</summary>
+    [ArgumentCompleter(typeof(Completion.RunCompleter))]
+    [Parameter]
+    [RunPathTransformation]
+    public string? From { get; set; }
+
     /// <summary>Record literal values under keys that look like secrets instead of refusing them.</summary>
     [Parameter]
     public SwitchParameter AllowSecretLiteral { get; set; }
@@ -66,6 +75,8 @@ public sealed class NewRunCommand : RunCmdlet
         foreach (var reference in Upstream)
             if (ResolveRun(reference, out var run)) upstream.Add(run);
             else return;
+        string? parent = null;
+        if (From is not null && !ResolveRun(From, out parent)) return;
         if (!Succeeded(ShellLimits.FromEnvironment(), out var limits)) return;
         if (!Succeeded(PowerShellValues.Overrides(Set, limits), out var overrides)) return;
         if (!Succeeded(SecretKeys(), out var secretKeys)) return;
@@ -81,7 +92,7 @@ public sealed class NewRunCommand : RunCmdlet
             PowerShellVersion,
             AllowSecretLiteral.IsPresent,
             secretKeys,
-            limits);
+            limits) { From = parent };
         if (!Succeeded(RunFactory.Plan(request), out var plan, Name)) return;
         if (!ShouldProcess(RunTarget(plan.IntendedDirectory), "Create run")) return;
         Emit(RunFactory.Execute(plan).Map(m => RunInfo.Of(m, m.Path!, m.Status, Seq<RunTools.Manifests.ProcessInfo>())), Name);

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using RunTools.Config;
 using RunTools.Folds;
-using RunTools.Manifests;
 using RunTools.Module.Infrastructure;
 using RunTools.Shell.Stages;
 using RunTools.Shell.Store;
@@ -17,7 +16,7 @@ namespace RunTools.Module.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.New, "RunFoldPlan", SupportsShouldProcess = true, HelpUri = HelpLinks.Docs + "New-RunFoldPlan.md")]
 [OutputType(typeof(FoldPlanInfo))]
-public sealed class NewRunFoldPlanCommand : BuiltinStageCmdlet
+public sealed class NewRunFoldPlanCommand : StageCmdlet
 {
     [ArgumentCompleter(typeof(Completion.RunCompleter))]
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -71,15 +70,18 @@ public sealed class NewRunFoldPlanCommand : BuiltinStageCmdlet
     {
         if (!Succeeded(Overrides(), out var overrides)) return;
         if (!ResolveRun(Run, out var run) || !Succeeded(RunStore.Read(run).Bind(m => FoldPlanWorkflow.Prepare(m, Name, overrides)), out var setup, run)) return;
-        var spec = new StageSpec(setup.Stage, Seq<string>(), setup.Inputs, Seq<string>(), Force.IsPresent, setup.Command,
-            setup.Hashed);
-        var manifest = RunBuiltin(run, spec, $"Plan folds '{Name}'", (attempt, _, note, _) =>
-            FoldPlanWorkflow.Run(attempt, setup).Map(r =>
-            {
-                note($"fold plan '{Name}': {r.Record.Kind}, k = {r.Record.Folds}, {r.Record.Rows} rows, content sha256 {r.Record.ContentHash[..12]}…");
-                return new BuiltinResult(r.Files, Seq1<RunEvent>(new FoldPlanRecorded(DateTimeOffset.UtcNow, r.Record)));
-            }), out var skipped);
-        if (manifest?.FoldPlan(Name) is { } plan) WriteObject(FoldPlanInfo.Of(manifest, plan, skipped, manifest.Path!));
+        switch (Drive(new StageJob(run, setup.StageSpec(Force.IsPresent), $"Plan folds '{Name}'", FoldPlanWorkflow.Body(setup))))
+        {
+            case StageRun.Skipped { Manifest: var m } when m.FoldPlan(Name) is { } plan:
+                WriteObject(FoldPlanInfo.Of(m, plan, skipped: true, m.Path!));
+                break;
+            case StageRun.Finished { Manifest: var m } when m.FoldPlan(Name) is { } plan:
+                WriteObject(FoldPlanInfo.Of(m, plan, skipped: false, m.Path!));
+                break;
+            case StageRun.Failed failed:
+                WriteFailure(failed.Error, setup.Stage);
+                break;
+        }
     }
 
     Fin<Seq<ConfigOverride>> Overrides()

@@ -159,7 +159,7 @@ public abstract class RunCmdlet : PSCmdlet
     }
 
     /// <summary>How every cmdlet names a run in ShouldProcess (-WhatIf, -Confirm): its name, then its directory.</summary>
-    protected static string RunTarget(string runPath) => $"{Path.GetFileName(runPath)} ({runPath})";
+    protected static string RunTarget(string runPath) => RunResolver.Target(runPath);
 
     /// <summary>A file-system path relative to the current PowerShell location (not the process directory).</summary>
     protected string FullPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);

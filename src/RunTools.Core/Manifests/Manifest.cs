@@ -1,5 +1,6 @@
 using RunTools.Config;
 using RunTools.Domain;
+using RunTools.Stages;
 
 namespace RunTools.Manifests;
 
@@ -156,7 +157,7 @@ public static class Manifest
         {
             Stages = Upsert(m.Stages,
                 new StageRecord(s.Stage, s.Attempt, StageStatus.Running, s.At, null, s.DependsOn, s.Inputs, Seq<FileHash>(), null, s.Process, s.Command, s.Log,
-                    previous?.LogHash),
+                    previous?.LogHash) { Fingerprint = s.Fingerprint, Reason = s.Reason },
                 x => x.Name == s.Stage),
         });
     }
@@ -170,7 +171,12 @@ public static class Manifest
             return FinFail<RunManifest>(new RunCorrupted(m.Name, $"stage '{s.Stage}' attempt {s.Attempt} ended but attempt {current.Attempt} is the latest"));
         return Lifecycle.Transition($"Stage '{s.Stage}'", current.Status, s.Status).Map(status => m with
         {
-            Stages = Upsert(m.Stages, current with { Status = status, EndedAt = s.At, Outputs = s.Outputs, Error = s.Error, LogHash = s.Log ?? current.LogHash },
+            Stages = Upsert(m.Stages, current with
+                {
+                    Status = status, EndedAt = s.At, Outputs = s.Outputs, Error = s.Error, LogHash = s.Log ?? current.LogHash,
+                    Fingerprint = s.ConfigKeys.IsEmpty ? current.Fingerprint : (current.Fingerprint ?? StageFingerprint.Empty).WithConfigKeys(s.ConfigKeys),
+                    ReusedFrom = s.ReusedFrom,
+                },
                 x => x.Name == s.Stage),
             LastError = s.Error ?? m.LastError,
         });

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using RunTools.Config;
 using RunTools.Domain;
+using RunTools.Stages;
 
 namespace RunTools.Manifests;
 
@@ -55,8 +56,22 @@ public sealed record EnvironmentInfo(
 /// uncommitted changes (untracked files do not count: a run root inside the repository would always be dirty).</summary>
 public sealed record GitState(string Commit, string? Branch, bool Dirty);
 
+/// <summary>What a lineage reference's run is to the run that refers to it.</summary>
+public static class Lineage
+{
+    /// <summary>New-Run -Upstream: a run this one builds on.</summary>
+    public const string Upstream = "upstream";
+
+    /// <summary>New-Run -From: the run this one was derived from (its config and data); its completed stages may serve
+    /// this run's (the stage cache).</summary>
+    public const string Parent = "parent";
+
+    /// <summary>A model file an inference scored with.</summary>
+    public const string Model = "model";
+}
+
 /// <summary>A run (or one of its files) this run was derived from.</summary>
-/// <param name="Relation">What the upstream is to this run: "upstream", "model", "input".</param>
+/// <param name="Relation">What the upstream is to this run: see <see cref="Lineage"/>.</param>
 /// <param name="ChainHead">The hash of the upstream's last event when this run referred to it, and
 /// <paramref name="EventCount"/> that event's sequence number: the upstream's history up to there is vouched for by
 /// this run, so rewriting it afterwards is detected from here (Test-Run -Lineage).</param>
@@ -112,6 +127,16 @@ public sealed record StageRecord(
     FileHash? LogHash = null)
 {
     public TimeSpan? Duration => EndedAt - StartedAt;
+
+    /// <summary>What the attempt used, each part hashed, with the config keys it read (null in runs written before
+    /// fingerprints).</summary>
+    public StageFingerprint? Fingerprint { get; init; }
+
+    /// <summary>Why the attempt ran: "never ran", "forced", what changed since the attempt before, or the reuse.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>For an attempt served from the stage cache: <c>&lt;run&gt;/&lt;stage&gt;/&lt;attempt&gt;</c> it was brought over from.</summary>
+    public string? ReusedFrom { get; init; }
 }
 
 /// <summary>The manifest of a run: everything needed to understand, repeat, verify or compare it. It is the

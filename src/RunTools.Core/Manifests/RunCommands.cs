@@ -70,10 +70,8 @@ public static class RunCommands
                     ? $"completed while stage '{stage.Name}' is running"
                     : $"completed while stage '{stage.Name}' is abandoned (its process is gone); run the stage again, or mark the run failed"));
         var ended = Lifecycle.IsFinished(to)
-            ? unfinished.Filter(u => u.Observed == StageStatus.Abandoned).Map(u => (RunEvent)new StageEnded(now, u.Stage.Name, u.Stage.Attempt,
-                to == RunStatus.Cancelled ? StageStatus.Cancelled : StageStatus.Failed, Seq<FileHash>(),
-                new ErrorInfo("StageAbandoned", $"the process running it ({u.Stage.Process.Pid} on {u.Stage.Process.Host}) is gone", u.Stage.Name, now),
-                logs.Find(u.Stage.Name).IfNoneUnsafe((FileHash?)null)))
+            ? unfinished.Filter(u => u.Observed == StageStatus.Abandoned).Map(u => RunTools.Stages.StagePlanner.Abandoned(u.Stage,
+                to == RunStatus.Cancelled ? StageStatus.Cancelled : StageStatus.Failed, now, logs.Find(u.Stage.Name).IfNoneUnsafe((FileHash?)null)))
             : Seq<RunEvent>();
         return ChangeStatus(m, observed, to, by, now, message, error).Map(ended.Concat);
     }

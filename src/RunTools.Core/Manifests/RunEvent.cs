@@ -1,5 +1,6 @@
 using RunTools.Config;
 using RunTools.Domain;
+using RunTools.Stages;
 
 namespace RunTools.Manifests;
 
@@ -50,6 +51,8 @@ public sealed record RunStatusChanged(
     string? Message,
     ErrorInfo? Error) : RunEvent(At);
 
+/// <param name="Fingerprint">What the attempt uses, each part hashed (null in runs written before fingerprints).</param>
+/// <param name="Reason">Why the attempt runs: "never ran", "forced", what changed, or "reused from ...".</param>
 public sealed record StageStarted(
     DateTimeOffset At,
     string Stage,
@@ -58,10 +61,16 @@ public sealed record StageStarted(
     Seq<FileHash> Inputs,
     ProcessInfo Process,
     string Command,
-    string Log) : RunEvent(At);
+    string Log,
+    StageFingerprint? Fingerprint = null,
+    string? Reason = null) : RunEvent(At);
 
 /// <param name="Outputs">The declared outputs that exist, hashed (also for failed attempts: partial outputs are kept).</param>
 /// <param name="Log">The stage's log as it was when the attempt ended, hashed (null when there was none).</param>
+/// <param name="ConfigKeys">The config keys the attempt read while it ran (through <c>$Run.Config</c>), with the
+/// hashes of their values: added to the stage's fingerprint.</param>
+/// <param name="ReusedFrom">For an attempt served from the stage cache: <c>&lt;run&gt;/&lt;stage&gt;/&lt;attempt&gt;</c> whose
+/// outputs it brought over instead of running.</param>
 public sealed record StageEnded(
     DateTimeOffset At,
     string Stage,
@@ -69,7 +78,9 @@ public sealed record StageEnded(
     StageStatus Status,
     Seq<FileHash> Outputs,
     ErrorInfo? Error,
-    FileHash? Log = null) : RunEvent(At);
+    FileHash? Log = null,
+    Seq<FingerprintPart> ConfigKeys = default,
+    string? ReusedFrom = null) : RunEvent(At);
 
 public sealed record ArtifactAdded(DateTimeOffset At, Artifact Artifact) : RunEvent(At);
 

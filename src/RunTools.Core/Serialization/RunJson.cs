@@ -5,6 +5,7 @@ using System.Text.Json;
 using RunTools.Config;
 using RunTools.Domain;
 using RunTools.Manifests;
+using RunTools.Stages;
 
 namespace RunTools.Serialization;
 
@@ -254,6 +255,8 @@ public static class RunJson
                     w.ObjectOrNull("process", s.Process, WriteProcess);
                     w.WriteString("command", s.Command);
                     w.WriteString("log", s.Log);
+                    if (s.Fingerprint is { } fingerprint) WriteFingerprint(w, fingerprint);
+                    if (s.Reason is { } reason) w.WriteString("reason", reason);
                     break;
                 case StageEnded s:
                     w.WriteString("stage", s.Stage);
@@ -262,6 +265,8 @@ public static class RunJson
                     w.Array("outputs", s.Outputs, WriteFileHash);
                     w.ObjectOrNull("error", s.Error, WriteError);
                     w.ObjectOrNull("log", s.Log, WriteFileHash);
+                    if (!s.ConfigKeys.IsEmpty) w.Array("config_keys", s.ConfigKeys, WriteFingerprintPart);
+                    if (s.ReusedFrom is { } from) w.WriteString("reused_from", from);
                     break;
                 case ArtifactAdded a:
                     WriteArtifact(w, a.Artifact);
@@ -325,10 +330,12 @@ public static class RunJson
                 ReadProcess(f.Object("process")), f.OptionalString("message"),
                 f.OptionalObject("error") is { } err ? ReadError(err) : null),
             "stage_started" => new StageStarted(at, f.String("stage"), (int)f.Int("attempt"), f.Strings("depends_on"),
-                f.Array("inputs", ReadFileHash), ReadProcess(f.Object("process")), f.String("command"), f.String("log")),
+                f.Array("inputs", ReadFileHash), ReadProcess(f.Object("process")), f.String("command"), f.String("log"),
+                ReadFingerprint(f), f.OptionalString("reason")),
             "stage_ended" => new StageEnded(at, f.String("stage"), (int)f.Int("attempt"), f.Enum<StageStatus>("status"),
                 f.Array("outputs", ReadFileHash), f.OptionalObject("error") is { } err ? ReadError(err) : null,
-                f.OptionalObject("log") is { } log ? ReadFileHash(log) : null),
+                f.OptionalObject("log") is { } log ? ReadFileHash(log) : null,
+                f.Array("config_keys", ReadFingerprintPart), f.OptionalString("reused_from")),
             "artifact_added" => new ArtifactAdded(at, ReadArtifact(f)),
             "metric_written" => new MetricWritten(at, f.String("name"), f.Double("value"), f.OptionalInt("step"), f.OptionalString("stage")),
             "progress" => new ProgressReported(at, f.OptionalString("stage"), f.String("message")),
@@ -639,13 +646,46 @@ public static class RunJson
         w.WriteString("command", s.Command);
         w.WriteString("log", s.Log);
         w.ObjectOrNull("log_hash", s.LogHash, WriteFileHash);
+        // Written only when present, so a run from before fingerprints re-encodes to the bytes it has.
+        if (s.Fingerprint is { } fingerprint) WriteFingerprint(w, fingerprint);
+        if (s.Reason is { } reason) w.WriteString("reason", reason);
+        if (s.ReusedFrom is { } from) w.WriteString("reused_from", from);
     }
+
+    /// <summary>A stage's fingerprint: its cache key and its parts (kind, name, hash; why a value has no hash).</summary>
+    static void WriteFingerprint(Utf8JsonWriter w, StageFingerprint fingerprint)
+    {
+        w.WritePropertyName("fingerprint");
+        w.WriteStartObject();
+        w.WriteString("key", fingerprint.Key);
+        w.Array("parts", fingerprint.Parts, WriteFingerprintPart);
+        w.WriteEndObject();
+    }
+
+    static void WriteFingerprintPart(Utf8JsonWriter w, FingerprintPart p)
+    {
+        w.WriteString("kind", p.Kind);
+        w.WriteString("name", p.Name);
+        w.StringOrNull("sha256", p.Sha256);
+        if (p.Unhashable is { } why) w.WriteString("unhashable", why);
+    }
+
+    static StageFingerprint? ReadFingerprint(JsonFields f) =>
+        f.OptionalObject("fingerprint") is { } o ? new StageFingerprint(o.Array("parts", ReadFingerprintPart)) : null;
+
+    static FingerprintPart ReadFingerprintPart(JsonFields f) =>
+        new(f.String("kind"), f.String("name"), f.OptionalString("sha256"), f.OptionalString("unhashable"));
 
     static StageRecord ReadStage(JsonFields f) =>
         new(f.String("name"), (int)f.Int("attempt"), f.Enum<StageStatus>("status"), f.Time("started_at"), f.OptionalTime("ended_at"),
             f.Strings("depends_on"), f.Array("inputs", ReadFileHash), f.Array("outputs", ReadFileHash),
             f.OptionalObject("error") is { } e ? ReadError(e) : null, ReadProcess(f.Object("process")), f.String("command"), f.String("log"),
-            f.OptionalObject("log_hash") is { } h ? ReadFileHash(h) : null);
+            f.OptionalObject("log_hash") is { } h ? ReadFileHash(h) : null)
+        {
+            Fingerprint = ReadFingerprint(f),
+            Reason = f.OptionalString("reason"),
+            ReusedFrom = f.OptionalString("reused_from"),
+        };
 }
 
 /// <summary>Artifact kinds as the snake_case words used on disk.</summary>

@@ -1,19 +1,20 @@
 using System.Collections.Concurrent;
-using System.Management.Automation;
 
-namespace RunTools.Module.Infrastructure;
+namespace RunTools.Shell.Stages;
 
 /// <summary>
 /// Runs long work (an external command, a training) on a worker thread while the pipeline thread writes what the work
 /// reports (progress, verbose lines): cmdlet APIs may only be called from the pipeline thread. When the pipeline is
-/// stopped (Ctrl+C), writing throws PipelineStoppedException: the work is then cancelled and awaited, and its result is
+/// stopped (Ctrl+C), writing throws (PowerShell's PipelineStoppedException, which <c>isStop</c> recognises): the work
+/// is then cancelled and awaited, and its result is
 /// returned with <c>Stopped = true</c> so the caller can record the outcome in the run before letting the stop through.
 /// Any other failure to write (say <c>$VerbosePreference = 'Stop'</c>) also cancels and awaits the work; it comes back
 /// as <c>WriteFailure</c>, for the caller to rethrow once the outcome is recorded. The work never outlives the call.
 /// </summary>
 public static class WorkerRelay
 {
-    public static (T Result, bool Stopped, Exception? WriteFailure) Run<T>(Func<Action<object>, T> work, Action<object> write, CancellationTokenSource cancel)
+    public static (T Result, bool Stopped, Exception? WriteFailure) Run<T>(Func<Action<object>, T> work, Action<object> write, Func<Exception, bool> isStop,
+        CancellationTokenSource cancel)
     {
         var messages = new BlockingCollection<object>();
         void Post(object message)
@@ -49,7 +50,7 @@ public static class WorkerRelay
             {
                 write(message);
             }
-            catch (PipelineStoppedException)
+            catch (Exception e) when (isStop(e))
             {
                 stopped = true;
                 cancel.Cancel();

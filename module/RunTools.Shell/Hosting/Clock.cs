@@ -1,0 +1,8 @@
+namespace RunTools.Shell.Hosting;
+
+/// <summary>The shell's one clock. The core never reads the time: every decision and event gets "now" from here,
+/// through the shell.</summary>
+public static class Clock
+{
+    public static DateTimeOffset Now => DateTimeOffset.UtcNow;
+}
