@@ -105,7 +105,8 @@ public static class StageRunner
         {
             SkipStage skip => FinSucc<StageBegun>(new StageBegun.Skip(skip)),
             ReuseStage reuse => FinSucc<StageBegun>(new StageBegun.Reuse(reuse)),
-            StartStage start => StartLog(manifest, spec, start).Map(a => (StageBegun)new StageBegun.Attempt(a)),
+            StartStage start => StartLog(manifest, spec, start, early.Bind(e => Optional(e.Stage)).Filter(s => s.ReusedFrom is not null)
+                .Map(s => s.Outputs).IfNone(Seq<FileHash>())).Map(a => (StageBegun)new StageBegun.Attempt(a)),
             _ => FinFail<StageBegun>(new StorageFailed(runDirectory, "start stage", "no decision was made")),
         });
     }
@@ -163,7 +164,9 @@ public static class StageRunner
         });
     }
 
-    static Fin<StageAttempt> StartLog(RunManifest manifest, StageSpec spec, StartStage start)
+    /// <param name="linked">Outputs of a reused attempt: they may be hard links to another run's files, so each is
+    /// replaced by a copy of itself before the stage writes, or an in-place write would change the other run too.</param>
+    static Fin<StageAttempt> StartLog(RunManifest manifest, StageSpec spec, StartStage start, Seq<FileHash> linked)
     {
         var attempt = new StageAttempt(manifest.Path!, spec.Stage, start.Attempt, start.Reason, manifest,
             spec.Outputs.Map(o => ToRunRelative(manifest.Path!, o).Match(r => r, _ => o)));
@@ -172,6 +175,8 @@ public static class StageRunner
             Directory.CreateDirectory(Path.GetDirectoryName(attempt.LogPath)!);
             // Declared outputs may live in sub-folders ($Run.Resolve('models/m.zip')): make them exist.
             foreach (var output in attempt.Outputs) Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(attempt.RunDirectory, output))!);
+            foreach (var file in linked.Map(l => Path.Combine(attempt.RunDirectory, l.Path)).Filter(File.Exists))
+                AtomicFile.CopyWithHash(file, file, overwrite: true);
             using var log = OpenLog(attempt.LogPath);
             log.Write(
                 $"=== {spec.Stage} attempt {start.Attempt} started {Clock.Now:O} ({start.Reason}) pid {SystemInfo.CurrentProcess.Pid} on {SystemInfo.HostName}{Environment.NewLine}" +

@@ -17,7 +17,11 @@ public static class RunInspection
 {
     const int MaxProblems = 20;
 
-    public static Fin<Seq<RunCheck>> Verify(string run, bool lineage) => Inspect(run, lineage).Map(RunVerification.Check);
+    /// <summary>Test-Run: every file and record of the run, then what is stale in it (stages whose inputs or upstream
+    /// stages changed, source runs that changed or are gone).</summary>
+    public static Fin<Seq<RunCheck>> Verify(string run, bool lineage) =>
+        Inspect(run, lineage).Map(seen => RunVerification.Check(seen)
+            .Concat(RunStore.Read(run).Match(m => RunVerification.Staleness(m, RunFreshness.Of(m)), _ => Seq<RunCheck>())));
 
     public static Fin<RunSeen> Inspect(string run, bool lineage)
     {

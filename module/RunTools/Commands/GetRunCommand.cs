@@ -102,6 +102,6 @@ public sealed class GetRunCommand : RunCmdlet
         Guarded(path, () => RunStore.Read(path).Map(m =>
         {
             var (status, live) = RunStore.Observe(m, Liveness.DefaultStaleAfter);
-            return RunInfo.Of(m, m.Path!, status, live);
+            return RunInfo.Of(m, m.Path!, status, live, RunFreshness.Of(m));
         }));
 }

@@ -91,6 +91,13 @@ public static partial class RunVerification
     public static RunManifest? ReferenceManifest(LogSeen log, RunJsonSeen runJson) =>
         log.Problems.IsEmpty && log.Replayed is not null ? log.Replayed : runJson.Decoded?.Manifest ?? log.Replayed;
 
+    /// <summary>What is stale in a run, as findings: kind "stage" (the stage's name) or the source's relation ("parent",
+    /// "upstream", "model"; the source run's name), status Stale, the reason as the detail.</summary>
+    public static Seq<RunCheck> Staleness(RunManifest m, RunTools.Stages.RunStaleness staleness) =>
+        staleness.Stages.Map(s => new RunCheck(m.Name, "stage", s.Stage, CheckStatus.Stale, "fresh", "stale", m.Path!, s.Reason))
+            .Concat(staleness.Sources.Map(s => new RunCheck(m.Name, s.Relation, s.RunName, CheckStatus.Stale, "unchanged", "changed", m.Path!, s.Reason)))
+            .Strict();
+
     public static Seq<RunCheck> Check(RunSeen seen)
     {
         var log = seen.Log;

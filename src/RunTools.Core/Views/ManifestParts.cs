@@ -174,6 +174,40 @@ public sealed class ManifestLineage(Guid runId, string runName, string relation,
     public override int GetHashCode() => Fields.GetHashCode();
 }
 
+/// <summary>A stage's fingerprint (<c>stages[].fingerprint</c>): its cache key and what it is made of.</summary>
+public sealed class ManifestFingerprint(string key, ManifestFingerprintPart[] parts) : IEquatable<ManifestFingerprint>
+{
+    public string Key { get; } = key;
+    public ManifestFingerprintPart[] Parts { get; } = parts;
+
+    public static ManifestFingerprint Of(RunTools.Stages.StageFingerprint f) => new(f.Key, f.Parts.Map(ManifestFingerprintPart.Of).ToArray());
+
+    public override string ToString() => Key;
+
+    public bool Equals(ManifestFingerprint? other) => other is not null && Key == other.Key && Parts.SequenceEqual(other.Parts);
+    public override bool Equals(object? obj) => Equals(obj as ManifestFingerprint);
+    public override int GetHashCode() => Key.GetHashCode(StringComparison.Ordinal);
+}
+
+/// <summary>One thing a stage used: its kind (command, input, data, upstream, variable, parameter, config), its name and
+/// the hash of its value (null, with the reason, when the value cannot be fingerprinted).</summary>
+public sealed class ManifestFingerprintPart(string kind, string name, string? sha256, string? unhashable) : IEquatable<ManifestFingerprintPart>
+{
+    public string Kind { get; } = kind;
+    public string Name { get; } = name;
+    public string? Sha256 { get; } = sha256;
+    public string? Unhashable { get; } = unhashable;
+
+    public static ManifestFingerprintPart Of(RunTools.Stages.FingerprintPart p) => new(p.Kind, p.Name, p.Sha256, p.Unhashable);
+
+    public override string ToString() => $"{Kind} {Name}";
+
+    object Fields => (Kind, Name, Sha256, Unhashable);
+    public bool Equals(ManifestFingerprintPart? other) => other is not null && Fields.Equals(other.Fields);
+    public override bool Equals(object? obj) => Equals(obj as ManifestFingerprintPart);
+    public override int GetHashCode() => Fields.GetHashCode();
+}
+
 /// <summary>The latest attempt of a stage (<c>stages[]</c>).</summary>
 public sealed class ManifestStage(string name, int attempt, string status, DateTimeOffset startedAt, DateTimeOffset? endedAt, double? durationSeconds, string[] dependsOn, ManifestFile[] inputs, ManifestFile[] outputs, ManifestError? error, ManifestProcess process, string command, string log, ManifestFile? logHash) : IEquatable<ManifestStage>
 {
@@ -192,12 +226,23 @@ public sealed class ManifestStage(string name, int attempt, string status, DateT
     public string Command { get; } = command;
     public string Log { get; } = log;
     public ManifestFile? LogHash { get; } = logHash;
+    /// <summary>What the attempt used, each part hashed (null in runs written before fingerprints).</summary>
+    public ManifestFingerprint? Fingerprint { get; init; }
+    /// <summary>Why the attempt ran: "never ran", "forced", what changed, or "reused from ...".</summary>
+    public string? Reason { get; init; }
+    /// <summary>&lt;run&gt;/&lt;stage&gt;/&lt;attempt&gt; whose outputs this attempt brought over instead of running (the stage cache).</summary>
+    public string? ReusedFrom { get; init; }
 
-    public static ManifestStage Of(StageRecord s) => new(s.Name, s.Attempt, s.Status.ToString(), s.StartedAt, s.EndedAt, s.Duration?.TotalSeconds, s.DependsOn.ToArray(), s.Inputs.Map(ManifestFile.Of).ToArray(), s.Outputs.Map(ManifestFile.Of).ToArray(), s.Error is { } e ? ManifestError.Of(e) : null, ManifestProcess.Of(s.Process), s.Command, s.Log, s.LogHash is { } h ? ManifestFile.Of(h) : null);
+    public static ManifestStage Of(StageRecord s) => new(s.Name, s.Attempt, s.Status.ToString(), s.StartedAt, s.EndedAt, s.Duration?.TotalSeconds, s.DependsOn.ToArray(), s.Inputs.Map(ManifestFile.Of).ToArray(), s.Outputs.Map(ManifestFile.Of).ToArray(), s.Error is { } e ? ManifestError.Of(e) : null, ManifestProcess.Of(s.Process), s.Command, s.Log, s.LogHash is { } h ? ManifestFile.Of(h) : null)
+    {
+        Fingerprint = s.Fingerprint is { } f ? ManifestFingerprint.Of(f) : null,
+        Reason = s.Reason,
+        ReusedFrom = s.ReusedFrom,
+    };
 
     public override string ToString() => Name;
 
-    object Fields => (Name, Attempt, Status, StartedAt, EndedAt, DurationSeconds, DependsOn, Inputs, Outputs, Error, Process, Command, Log, LogHash);
+    object Fields => (Name, Attempt, Status, StartedAt, EndedAt, DurationSeconds, DependsOn, Inputs, Outputs, Error, Process, Command, Log, LogHash, Fingerprint, Reason, ReusedFrom);
     public bool Equals(ManifestStage? other) => other is not null && Fields.Equals(other.Fields);
     public override bool Equals(object? obj) => Equals(obj as ManifestStage);
     public override int GetHashCode() => Fields.GetHashCode();

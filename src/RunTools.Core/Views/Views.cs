@@ -1,6 +1,7 @@
 using RunTools.Config;
 using RunTools.Domain;
 using RunTools.Manifests;
+using RunTools.Stages;
 using RunTools.Training;
 
 namespace RunTools.Views;
@@ -24,8 +25,9 @@ public sealed class RunInfo : IEquatable<RunInfo>
 
     public RunInfo(string name, Guid id, string key, string status, bool locked, DateTimeOffset createdAt, DateTimeOffset? startedAt,
         DateTimeOffset? endedAt, TimeSpan? duration, ValueMap<object?> @params, ValueMap<double> metrics, ValueMap<string> stages,
-        string path, RunManifest manifest)
+        string path, RunManifest manifest, IReadOnlyList<string>? stale = null)
     {
+        Stale = stale ?? [];
         (Name, Id, Key, Status, Locked, CreatedAt, StartedAt, EndedAt, Duration, Params, Metrics, Stages, Path) =
             (name, id, key, status, locked, createdAt, startedAt, endedAt, duration, @params, metrics, stages, path);
         this.manifest = manifest;
@@ -47,8 +49,12 @@ public sealed class RunInfo : IEquatable<RunInfo>
     public ValueMap<object?> Params { get; }
     /// <summary>Each metric's last value, by name.</summary>
     public ValueMap<double> Metrics { get; }
-    /// <summary>Each stage's observed status, by stage name.</summary>
+    /// <summary>Each stage's observed status, by stage name: a completed stage whose inputs, upstream stages or
+    /// source runs changed since shows as Stale.</summary>
     public ValueMap<string> Stages { get; }
+    /// <summary>Why the run is stale, one line per finding ("evaluate: inputs changed: data.csv", "parent exp: the run
+    /// was removed"); empty when it is fresh (or when staleness was not looked at).</summary>
+    public IReadOnlyList<string> Stale { get; }
     /// <summary>The run's selection metric (<c>cv/&lt;training.metric&gt;</c>, the metric training selects models by)
     /// when the run has it; null otherwise.</summary>
     public string? ScoreMetric { get; }
@@ -60,13 +66,16 @@ public sealed class RunInfo : IEquatable<RunInfo>
 
     /// <param name="observed">The run's status as observed now (see <see cref="Liveness"/>).</param>
     /// <param name="live">The processes currently working on the run, to observe stage statuses.</param>
-    public static RunInfo Of(RunManifest m, string path, RunStatus observed, Seq<ProcessInfo> live) => new(
+    /// <param name="staleness">What is stale in the run as of now (null: not looked at).</param>
+    public static RunInfo Of(RunManifest m, string path, RunStatus observed, Seq<ProcessInfo> live, RunStaleness? staleness = null) => new(
         m.Name, m.RunId, m.Key, observed.ToString(), m.Locked, m.CreatedAt, m.StartedAt, m.EndedAt, m.Duration,
         new ValueMap<object?>(ConfigPaths.Flatten(m.Config).Map(kv => (kv.Key, ConfigPlain.ToPlain(kv.Value)))),
         new ValueMap<double>(m.Metrics.Map(x => (x.Name, x.Last))),
-        new ValueMap<string>(m.Stages.Map(s => (s.Name, Liveness.Observe(s, live).ToString()))),
+        new ValueMap<string>(m.Stages.Map(s => (s.Name,
+            staleness is not null && staleness.Stages.Exists(x => x.Stage == s.Name) ? "Stale" : Liveness.Observe(s, live).ToString()))),
         path,
-        m with { Path = path });
+        m with { Path = path },
+        staleness?.Reasons.ToArray());
 
     /// <summary>The metric training selects by (training.metric, or the task's default when the config has a training
     /// section), as the run recorded it: <c>cv/&lt;metric&gt;</c>, or <c>&lt;stage&gt;/cv/&lt;metric&gt;</c>.</summary>
@@ -120,15 +129,18 @@ public sealed class StageResult(
     public string Log { get; } = log;
     public ErrorInfo? Error { get; } = error;
     public string RunPath { get; } = runPath;
+    /// <summary>&lt;run&gt;/&lt;stage&gt;/&lt;attempt&gt; whose outputs were brought over instead of running the stage (the stage
+    /// cache); null when it ran (or was skipped).</summary>
+    public string? ReusedFrom { get; init; }
 
     public static StageResult Of(RunManifest m, StageRecord s, string runPath, bool skipped, string? reason) => new(
         m.Name, s.Name, s.Attempt, s.Status.ToString(), skipped, reason, s.StartedAt, s.EndedAt, s.Duration, s.Outputs.ToArray(),
-        s.Log, s.Error, runPath);
+        s.Log, s.Error, runPath) { ReusedFrom = skipped ? null : s.ReusedFrom };
 
     /// <summary>The run's name and the stage: <c>20260301_120000_x/train</c>.</summary>
     public override string ToString() => $"{Run}/{Stage}";
 
-    object Fields => (Run, Stage, Attempt, Status, Skipped, Reason, StartedAt, EndedAt, Duration, Outputs, Log, Error, RunPath);
+    object Fields => (Run, Stage, Attempt, Status, Skipped, Reason, StartedAt, EndedAt, Duration, Outputs, Log, Error, RunPath, ReusedFrom);
     public bool Equals(StageResult? other) => other is not null && Fields.Equals(other.Fields);
     public override bool Equals(object? obj) => Equals(obj as StageResult);
     public override int GetHashCode() => Fields.GetHashCode();

@@ -25,8 +25,9 @@ public sealed class StagePlannerDecideTests
         new(Name(stage), dependsOn, inputs ?? Seq1(TrainCsv), outputs ?? Seq1("prepared.parquet"),
             recorded ?? Seq1<(string, FileHash?)>(("prepared.parquet", Prepared)), force, command);
 
-    static StageStarted StartEvent(string stage, int attempt, Seq<string> dependsOn = default, Seq<FileHash>? inputs = null, string command = Command) =>
-        new(Now, stage, attempt, dependsOn, inputs ?? Seq1(TrainCsv), Me, command, $"logs/{stage}.log");
+    static StageStarted StartEvent(string stage, int attempt, Seq<string> dependsOn = default, Seq<FileHash>? inputs = null, string command = Command,
+        string reason = "never ran") =>
+        new(Now, stage, attempt, dependsOn, inputs ?? Seq1(TrainCsv), Me, command, $"logs/{stage}.log", Reason: reason);
 
     static Fin<StageDecision> Decide(RunManifest m, StageRequest r, RunStatus? observed = null, Seq<ProcessInfo>? live = null) =>
         StagePlanner.Decide(m, observed ?? m.Status, live ?? Seq1(Me), r, Me, Now);
@@ -82,7 +83,7 @@ public sealed class StagePlannerDecideTests
     [MemberData(nameof(Reruns))]
     public void A_completed_stage_runs_again_when_something_changed(string reason, StageRequest request) =>
         Assert.Equal(
-            new StartStage(2, reason, Seq1<RunEvent>(StartEvent("prepare", 2, request.DependsOn, request.Inputs, request.Command))),
+            new StartStage(2, reason, Seq1<RunEvent>(StartEvent("prepare", 2, request.DependsOn, request.Inputs, request.Command, reason))),
             Expect.Succ(Decide(Prepared_(), request)));
 
     [Fact]
@@ -97,7 +98,7 @@ public sealed class StagePlannerDecideTests
     public void A_stage_whose_last_attempt_did_not_complete_runs_again(StageStatus ended, string reason)
     {
         var m = Apply(StartedRun(), Started(2, "prepare", 1, Seq1(TrainCsv), command: Command), Ended(3, "prepare", 1, ended, Seq1(Prepared)));
-        Assert.Equal(new StartStage(2, reason, Seq1<RunEvent>(StartEvent("prepare", 2))), Expect.Succ(Decide(m, Request())));
+        Assert.Equal(new StartStage(2, reason, Seq1<RunEvent>(StartEvent("prepare", 2, reason: reason))), Expect.Succ(Decide(m, Request())));
     }
 
     [Fact]
