@@ -11,6 +11,7 @@ namespace RunTools.Benchmarks;
 /// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*MetricWrite*'
 /// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*LargeConfig*'
 /// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*Import*'   (after dotnet build RunTools.sln -c Release)
+/// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*DerivedRun*'
 /// (no arguments: choose interactively; --list flat lists them). Results land in BenchmarkDotNet.Artifacts/.
 /// </summary>
 public static class Program

@@ -145,40 +145,55 @@ public class TrainingBenchmarks
     // the next (the fold-plan stage's data and plan are garbage by the time training starts, as they are in pwsh).
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    string NewRun(string root)
-    {
-        var request = new NewRunRequest(root, "bench", Seq1((config, config)), [], Seq1((csv, csv)), [], [], directory, "7.6.9");
-        return RunFactory.Plan(request).Bind(RunFactory.Execute).Match(m => m, e => throw new InvalidOperationException(e.Message)).Path!;
-    }
+    string NewRun(string root) => BenchStages.NewRun(root, config, csv, directory);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    static void PlanFolds(string run)
-    {
-        var manifest = RunStore.Read(run).Match(m => m, e => throw new InvalidOperationException(e.Message));
-        var plan = FoldPlanWorkflow.Prepare(manifest, "folds", [])
-            .Match(s => s, e => throw new InvalidOperationException(e.Message));
-        // As New-RunFoldPlan and Invoke-RunTraining do: the hashes taken while the inputs were read go to the stage
-        // runner rather than being computed again.
-        var planStage = new StageSpec(plan.Stage, [], plan.Inputs, [], false, plan.Command, plan.Hashed);
-        var attempt = StageRunner.Begin(run, planStage).Match(b => (StageAttempt)b, e => throw new InvalidOperationException(e.Message));
-        var recorded = FoldPlanWorkflow.Run(attempt, plan).Match(r => r, e => throw new InvalidOperationException(e.Message));
-        StageRunner.Finish(attempt with { Outputs = recorded.Files }, new RunTools.Stages.StageSucceeded(),
-            Seq1<RunTools.Manifests.RunEvent>(new RunTools.Manifests.FoldPlanRecorded(DateTimeOffset.UtcNow, recorded.Record)));
-    }
+    static void PlanFolds(string run) => BenchStages.PlanFolds(run);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    static double Train(string run)
+    static double Train(string run) => BenchStages.Train(run);
+}
+
+/// <summary>The cmdlets' work without PowerShell: New-Run, New-RunFoldPlan and Invoke-RunTraining through the one
+/// stage driver, as the cmdlets call it.</summary>
+public static class BenchStages
+{
+    /// <summary>A caller that always confirms and shows nothing.</summary>
+    sealed class Host : IStageHost
     {
-        var manifest = RunStore.Read(run).Match(m => m, e => throw new InvalidOperationException(e.Message));
-        var setup = TrainingWorkflow.Prepare(manifest, "folds").Match(s => s, e => throw new InvalidOperationException(e.Message));
-        var planStage = manifest.FoldPlan("folds")!.Stage!;
-        var train = StageRunner.Begin(run, new StageSpec("train", Seq1(planStage), setup.Inputs, [], false, setup.Command, setup.Hashed))
-            .Match(b => (StageAttempt)b, e => throw new InvalidOperationException(e.Message));
-        var files = TrainingWorkflow.Run(train, setup, _ => { }, _ => { }, CancellationToken.None);
-        var summary = files.Summary;
-        StageRunner.Finish(train with { Outputs = files.Written }, new RunTools.Stages.StageSucceeded(),
-            RunTools.Manifests.RunCommands.WriteMetrics(TrainingWorkflow.SummaryMetrics(summary, setup.Spec, "train"), DateTimeOffset.UtcNow).IfFail(Seq<RunTools.Manifests.RunEvent>()));
-        return summary.Metrics.Find(m => m.Metric == "auc").Map(m => m.Stats.Mean).IfNone(double.NaN);
+        public static readonly Host Instance = new();
+        public bool ShouldProcess(string target, string action) => true;
+        public void Write(StageMessage message) { }
+        public bool IsStop(Exception e) => false;
+        public CancellationTokenSource Stopping { get; } = new();
+    }
+
+    static T Ok<T>(Fin<T> result) => result.Match(v => v, e => throw new InvalidOperationException(e.Message));
+
+    public static string NewRun(string root, string config, string csv, string directory, string? from = null) =>
+        Ok(RunFactory.Plan(new NewRunRequest(root, "bench", config.Length == 0 ? [] : Seq1((config, config)), [], csv.Length == 0 ? [] : Seq1((csv, csv)), [], [], directory, "7.6.9")
+            { From = from }).Bind(RunFactory.Execute)).Path!;
+
+    static RunTools.Manifests.RunManifest Drive(StageJob job) => StageDriver.Run(job, Host.Instance) switch
+    {
+        StageRun.Finished f => f.Manifest,
+        StageRun.Skipped s => s.Manifest,
+        StageRun.Failed f => throw new InvalidOperationException(f.Error.Message),
+        var other => throw new InvalidOperationException(other.ToString()),
+    };
+
+    public static void PlanFolds(string run)
+    {
+        var setup = Ok(RunStore.Read(run).Bind(m => FoldPlanWorkflow.Prepare(m, "folds", [])));
+        Drive(new StageJob(run, setup.StageSpec(false), "plan folds", FoldPlanWorkflow.Body(setup)));
+    }
+
+    /// <returns>The cross-validated AUC the run recorded.</returns>
+    public static double Train(string run)
+    {
+        var setup = Ok(RunStore.Read(run).Bind(m => TrainingWorkflow.Prepare(m, "folds")));
+        var manifest = Drive(new StageJob(run, setup.StageSpec("train", false), "train", TrainingWorkflow.Body(setup)));
+        return manifest.Metric("cv/auc")?.Last ?? double.NaN;
     }
 }
 

@@ -137,11 +137,17 @@ public static class StageDriver
 
     static StageRun Execute(StageJob job, StageAttempt attempt, IStageHost host)
     {
-        var (result, stopped, writeFailure) = job.Body switch
+        // Said on the caller's thread before the body starts: a caller that stops here (Ctrl+C, or a preference that
+        // makes the message stop it) stops the stage before any of its work is done.
+        var (result, stopped, writeFailure) = Announce(job, attempt, host) switch
         {
-            CallerBody body => CallerThread(attempt, body, host),
-            WorkerBody body => OnWorker(job, attempt, body, host),
-            _ => throw new InvalidOperationException("unknown stage body"),
+            (true, var failure) => (StageBodyResult.Of(new StageWasCancelled()), failure is null, failure),
+            _ => job.Body switch
+            {
+                CallerBody body => CallerThread(attempt, body, host),
+                WorkerBody body => OnWorker(job, attempt, body, host),
+                _ => throw new InvalidOperationException("unknown stage body"),
+            },
         };
         var outcome = stopped && result.Outcome is not StageWasCancelled ? new StageWasCancelled() : result.Outcome;
         // The body decides its outputs; files it wrote before failing are registered too (partial results are kept).
@@ -150,12 +156,31 @@ public static class StageDriver
             : attempt.Outputs;
         var recorded = StageRunner.Finish(attempt with { Outputs = files }, outcome, result.OnSuccess, result.ConfigKeys);
         // Recorded as it ended; a failure to write to the caller (other than a stop) now goes on to the caller.
-        if (writeFailure is not null && outcome is not StageWasCancelled) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(writeFailure);
+        if (writeFailure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(writeFailure);
         if (recorded.IsFail) return Failed(null, (LanguageExt.Common.Error)recorded);
         var (manifest, error) = ((RunManifest, RunError?))recorded;
         if (outcome is StageWasCancelled) return new StageRun.Cancelled(manifest);
         if (error is not null) return new StageRun.Failed(manifest, error);
         return new StageRun.Finished(manifest, manifest.Stage(job.Spec.Stage)!, attempt.Reason);
+    }
+
+    /// <summary>"Stage 'x' attempt n: reason." to the caller. Returns whether the caller stopped (or failed to show it,
+    /// with that failure).</summary>
+    static (bool Stopped, Exception? Failure) Announce(StageJob job, StageAttempt attempt, IStageHost host)
+    {
+        try
+        {
+            host.Write(new StageVerbose($"Stage '{job.Spec.Stage}' attempt {attempt.Attempt}: {attempt.Reason}."));
+            return (false, null);
+        }
+        catch (Exception e) when (host.IsStop(e))
+        {
+            return (true, null);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return (true, e);
+        }
     }
 
     /// <summary>Runs the body on this thread; a stop (thrown while it writes to the caller) cancels the stage.</summary>

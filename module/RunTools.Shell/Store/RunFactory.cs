@@ -61,7 +61,7 @@ public static class RunFactory
                // Data is read through symbolic links and recorded by its real path (where the bytes are).
                from inputs in DataFiles(request, parent).Map(d => FileInspector.Inspect(d.Given, RealPathOf(d.Full), limits)).Sequence()
                from upstream in request.Upstream.Map(Upstream).Sequence()
-               let lineage = parent.Map(p => new LineageRef(p.RunId, p.Name, Lineage.Parent, null, null, null, p.ChainHead, p.EventCount)).ToSeq().Concat(upstream)
+               let lineage = parent.Map(p => new LineageRef(p.RunId, p.Name, Lineage.Parent, null, null, null, p.ChainHead, p.EventCount) { Directory = p.Path }).ToSeq().Concat(upstream)
                let spec = new NewRunSpec(Guid.NewGuid(), key, SystemInfo.PackageVersion, inputs, resolved,
                    ConfigSecrets.Redact(SystemInfo.CaptureEnvironment(request.EnvironmentVariables, request.PowerShellVersion), uses, secretKeys),
                    GitInfo.Capture(request.WorkingDirectory), lineage, secrets)
@@ -163,7 +163,7 @@ public static class RunFactory
 
     /// <summary>An upstream run with the head of its hash chain: its history up to now is vouched for by the new run.</summary>
     static Fin<LineageRef> Upstream(string runPath) =>
-        RunStore.Read(runPath).Map(m => new LineageRef(m.RunId, m.Name, Lineage.Upstream, null, null, null, m.ChainHead, m.EventCount));
+        RunStore.Read(runPath).Map(m => new LineageRef(m.RunId, m.Name, Lineage.Upstream, null, null, null, m.ChainHead, m.EventCount) { Directory = m.Path });
 
     /// <summary>The raw inputs of the resolution, kept beside config_resolved.yaml: which files, in which order,
     /// with their hashes, and the overrides exactly as given.</summary>

@@ -12,7 +12,8 @@ public static class RunFreshness
 {
     public static RunStaleness Of(RunManifest m)
     {
-        var seen = new FreshnessSeen(Inputs(m), Runs(m));
+        var (runs, unlocated) = Runs(m);
+        var seen = new FreshnessSeen(Inputs(m), runs, unlocated);
         return new RunStaleness(Freshness.Stages(m, seen), Freshness.Sources(m, seen));
     }
 
@@ -32,24 +33,32 @@ public static class RunFreshness
         return result;
     }
 
-    /// <summary>The runs named by the lineage and by the stages' cross-run dependencies that still exist.</summary>
-    static Map<Guid, RunManifest> Runs(RunManifest m)
+    /// <summary>The runs named by the lineage (at the directory recorded for them, else beside this run) and by the
+    /// stages' cross-run dependencies (beside this run) that still exist; and the lineage runs that could not be looked
+    /// for (no directory recorded, and not beside this run).</summary>
+    static (Map<Guid, RunManifest> Found, Set<Guid> Unlocated) Runs(RunManifest m)
     {
         var root = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(m.Path!)))!;
-        var names = m.Lineage.Map(l => (l.RunName, (Guid?)l.RunId))
-            .Concat(m.Stages.Bind(s => s.Fingerprint?.Parts ?? Seq<FingerprintPart>())
-                .Filter(p => p.Kind == FingerprintKinds.Upstream && p.Name.Contains(':'))
-                .Map(p => (p.Name[..p.Name.LastIndexOf(':')], (Guid?)null)))
-            .Distinct();
-        var result = Map<Guid, RunManifest>();
-        foreach (var (name, id) in names)
+        var found = Map<Guid, RunManifest>();
+        var unlocated = Set<Guid>();
+        RunManifest? At(string? directory, Guid? id)
         {
-            if (name != Path.GetFileName(name)) continue; // a run's directory name, never a path
-            var path = Path.Combine(root, name);
-            if (!RunStore.IsRun(path) || RunStore.Read(path).Case is not RunManifest run) continue;
-            if (id is { } expected && run.RunId != expected) continue;
-            result = result.AddOrUpdate(run.RunId, run);
+            if (directory is null || !RunStore.IsRun(directory) || RunStore.Read(directory).Case is not RunManifest run) return null;
+            return id is { } expected && run.RunId != expected ? null : run;
         }
-        return result;
+        string? Beside(string name) => name == Path.GetFileName(name) ? Path.Combine(root, name) : null; // a name, never a path
+        foreach (var reference in m.Lineage.DistinctBy(l => l.RunId))
+        {
+            var run = At(reference.Directory, reference.RunId) ?? At(Beside(reference.RunName), reference.RunId);
+            if (run is not null) found = found.AddOrUpdate(run.RunId, run);
+            else if (reference.Directory is null) unlocated = unlocated.TryAdd(reference.RunId);
+        }
+        var dependencies = m.Stages.Bind(s => s.Fingerprint?.Parts ?? Seq<FingerprintPart>())
+            .Filter(p => p.Kind == FingerprintKinds.Upstream && p.Name.Contains(':'))
+            .Map(p => p.Name[..p.Name.LastIndexOf(':')])
+            .Distinct();
+        foreach (var name in dependencies)
+            if (At(Beside(name), null) is { } run) found = found.AddOrUpdate(run.RunId, run);
+        return (found, unlocated);
     }
 }

@@ -144,7 +144,7 @@ public static class InferenceWorkflow
     /// <summary>Lineage of an inference: the training run (upstream) and each model file with its hash.</summary>
     static Seq<LineageRef> ModelLineage(RunManifest training, string modelDirectory) =>
         training.Artifacts.Filter(a => a.Path.StartsWith(modelDirectory + "/", StringComparison.Ordinal))
-            .Map(a => new LineageRef(training.RunId, training.Name, Lineage.Model, a.Stage, a.Path, a.Sha256, training.ChainHead, training.EventCount));
+            .Map(a => new LineageRef(training.RunId, training.Name, Lineage.Model, a.Stage, a.Path, a.Sha256, training.ChainHead, training.EventCount) { Directory = training.Path });
 
     /// <summary>Creates the inference run and scores in its 'predict' stage (through the stage driver, so Ctrl+C
     /// cancels it and it shows progress), which writes the predictions inside the run and to the output path (both

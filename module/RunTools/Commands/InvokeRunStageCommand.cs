@@ -114,6 +114,7 @@ public sealed class InvokeRunStageCommand : StageCmdlet
         }
         else config = (StageConfig)secrets;
         changed = ConfigSecrets.Changed(config);
+        foreach (var c in changed) WriteWarning(c.Message);
         StageBody body = ScriptBlock is not null
             ? new CallerBody(attempt => Execute(attempt, () => RunScript(attempt, ScriptBlock)))
             : new WorkerBody((attempt, report, cancel) => Execute(attempt, () => StageBodyResult.Of(
@@ -137,7 +138,8 @@ public sealed class InvokeRunStageCommand : StageCmdlet
         }
     }
 
-    /// <summary>Splits -DependsOn into this run's stages and other runs' ('&lt;run&gt;:&lt;stage&gt;', the run resolved as -Run is).</summary>
+    /// <summary>Splits -DependsOn into this run's stages and other runs' ('&lt;run&gt;:&lt;stage&gt;': a run's name, key, id or
+    /// path, looked up beside this run unless -Root is given).</summary>
     bool Dependencies(out Seq<string> local, out Seq<UpstreamStage> other)
     {
         var mine = new List<string>();
@@ -154,7 +156,8 @@ public sealed class InvokeRunStageCommand : StageCmdlet
                 continue;
             }
             var reference = dependency[..split];
-            if (!ResolveRun(reference, out var path)) return false;
+            // Names are looked up beside the run (or under -Root when it is given).
+            if (!ResolveRun(reference, out var path, Root is null ? Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Run)) : null)) return false;
             theirs.Add(new UpstreamStage(reference, path, dependency[(split + 1)..]));
         }
         local = toSeq(mine);
@@ -166,12 +169,8 @@ public sealed class InvokeRunStageCommand : StageCmdlet
     /// returned with the outcome.</summary>
     StageBodyResult Execute(StageAttempt attempt, Func<StageBodyResult> body)
     {
-        WriteVerbose($"Stage '{Name}' attempt {attempt.Attempt}: {attempt.Reason}.");
         foreach (var c in changed)
-        {
-            WriteWarning(c.Message);
             foreach (var line in StageLogLine.Mark(StageLogLine.Warning, c.Message)) StageRunner.AppendLog(attempt.LogPath, line);
-        }
         var result = body();
         return result with { ConfigKeys = reads.Keys };
     }

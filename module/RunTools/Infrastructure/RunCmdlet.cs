@@ -95,9 +95,10 @@ public abstract class RunCmdlet : PSCmdlet
 
     /// <summary>The run directory a -Run argument names (see <see cref="ResolveRuns"/>); false when it names none (the
     /// error is written).</summary>
-    protected bool ResolveRun(string reference, out string path)
+    /// <param name="root">Where names are looked up (default: <see cref="NameRoot"/>).</param>
+    protected bool ResolveRun(string reference, out string path, string? root = null)
     {
-        var runs = ResolveRuns(reference, all: false);
+        var runs = ResolveRuns(reference, all: false, root);
         path = runs.IsEmpty ? "" : runs.Head;
         return !runs.IsEmpty;
     }
@@ -107,9 +108,9 @@ public abstract class RunCmdlet : PSCmdlet
     /// Through the one resolver: a key that several runs share is the latest of them, with a warning; a reference
     /// that names no run is RunNotFound with the nearest names. Each reference is resolved (and reported) once per
     /// command, so a -Run given once for a thousand piped values is looked up once.</summary>
-    protected Seq<string> ResolveRuns(string reference, bool all)
+    protected Seq<string> ResolveRuns(string reference, bool all, string? inRoot = null)
     {
-        var root = NameRoot;
+        var root = inRoot ?? NameRoot;
         if (resolved.TryGetValue((root, reference, all), out var known)) return known.Match(Succ: r => r.Map(x => x.Path), Fail: _ => Seq<string>());
         if (!resolvers.TryGetValue(root, out var resolver)) resolvers[root] = resolver = new RunResolver(root);
         var result = Guarded(reference, () => resolver.Resolve(reference, AsPath(reference), all));

@@ -76,7 +76,12 @@ public static class Lineage
 /// <paramref name="EventCount"/> that event's sequence number: the upstream's history up to there is vouched for by
 /// this run, so rewriting it afterwards is detected from here (Test-Run -Lineage).</param>
 public sealed record LineageRef(Guid RunId, string RunName, string Relation, string? Stage, string? Path, string? Sha256,
-    string? ChainHead = null, long? EventCount = null);
+    string? ChainHead = null, long? EventCount = null)
+{
+    /// <summary>Where the run was when it was referred to (its full directory), so it can be found in another root;
+    /// null in references recorded before RunTools kept it.</summary>
+    public string? Directory { get; init; }
+}
 
 /// <summary>A config value that refers to a secret (<c>${env:DB_PASSWORD}</c>): the run keeps the reference and a
 /// salted hash of the value it had when the run was created, never the value.</summary>

@@ -565,11 +565,12 @@ public static class RunJson
         w.StringOrNull("sha256", l.Sha256);
         w.StringOrNull("chain_head", l.ChainHead);
         w.NumberOrNull("event_count", l.EventCount);
+        if (l.Directory is { } directory) w.WriteString("directory", directory);
     }
 
     static LineageRef ReadLineage(JsonFields f) =>
         new(f.Guid("run_id"), f.String("run_name"), f.String("relation"), f.OptionalString("stage"), f.OptionalString("path"), f.OptionalString("sha256"),
-            f.OptionalString("chain_head"), f.OptionalInt("event_count"));
+            f.OptionalString("chain_head"), f.OptionalInt("event_count")) { Directory = f.OptionalString("directory") };
 
     static void WriteFileHash(Utf8JsonWriter w, FileHash h)
     {

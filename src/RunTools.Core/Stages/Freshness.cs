@@ -32,7 +32,9 @@ public sealed record RunStaleness(Seq<StaleStage> Stages, Seq<StaleSource> Sourc
 /// gone. Inputs the shell saw unchanged (same size, not modified since the stage ended) may be left out.</param>
 /// <param name="Runs">The runs this run refers to (lineage, <c>-DependsOn run:stage</c>), by run id; a run that is
 /// gone is absent.</param>
-public sealed record FreshnessSeen(Map<string, FileHash?> Inputs, Map<Guid, RunManifest> Runs);
+/// <param name="Unlocated">Runs referred to that could not be looked for (recorded without their directory, and not
+/// beside this run): neither found nor known to be gone, so nothing is said about them.</param>
+public sealed record FreshnessSeen(Map<string, FileHash?> Inputs, Map<Guid, RunManifest> Runs, Set<Guid> Unlocated = default);
 
 /// <summary>
 /// Staleness, derived at read time (never stored): a completed stage is stale when an input it read changed, when a
@@ -94,7 +96,7 @@ public static class Freshness
 
     /// <summary>The runs this run was made from that are gone or changed since.</summary>
     public static Seq<StaleSource> Sources(RunManifest m, FreshnessSeen seen) =>
-        m.Lineage.Filter(l => l.Relation is Lineage.Parent or Lineage.Upstream or Lineage.Model)
+        m.Lineage.Filter(l => (l.Relation is Lineage.Parent or Lineage.Upstream or Lineage.Model) && !seen.Unlocated.Contains(l.RunId))
             .GroupBy(l => (l.RunId, l.Relation))
             .Map(g => Source(m, g.ToSeq(), seen))
             .Somes()

@@ -152,8 +152,10 @@ public sealed class ManifestGit(string commit, string? branch, bool dirty) : IEq
 }
 
 /// <summary>A run this run was derived from (<c>lineage[]</c>).</summary>
-public sealed class ManifestLineage(Guid runId, string runName, string relation, string? stage, string? path, string? sha256, string? chainHead, long? eventCount) : IEquatable<ManifestLineage>
+public sealed class ManifestLineage(Guid runId, string runName, string relation, string? stage, string? path, string? sha256, string? chainHead, long? eventCount, string? directory = null) : IEquatable<ManifestLineage>
 {
+    /// <summary>Where the run was when it was referred to.</summary>
+    public string? Directory { get; } = directory;
     public Guid RunId { get; } = runId;
     public string RunName { get; } = runName;
     /// <summary>upstream, model or input.</summary>
@@ -164,11 +166,11 @@ public sealed class ManifestLineage(Guid runId, string runName, string relation,
     public string? ChainHead { get; } = chainHead;
     public long? EventCount { get; } = eventCount;
 
-    public static ManifestLineage Of(LineageRef l) => new(l.RunId, l.RunName, l.Relation, l.Stage, l.Path, l.Sha256, l.ChainHead, l.EventCount);
+    public static ManifestLineage Of(LineageRef l) => new(l.RunId, l.RunName, l.Relation, l.Stage, l.Path, l.Sha256, l.ChainHead, l.EventCount, l.Directory);
 
     public override string ToString() => RunName;
 
-    object Fields => (RunId, RunName, Relation, Stage, Path, Sha256, ChainHead, EventCount);
+    object Fields => (RunId, RunName, Relation, Stage, Path, Sha256, ChainHead, EventCount, Directory);
     public bool Equals(ManifestLineage? other) => other is not null && Fields.Equals(other.Fields);
     public override bool Equals(object? obj) => Equals(obj as ManifestLineage);
     public override int GetHashCode() => Fields.GetHashCode();
@@ -209,7 +211,7 @@ public sealed class ManifestFingerprintPart(string kind, string name, string? sh
 }
 
 /// <summary>The latest attempt of a stage (<c>stages[]</c>).</summary>
-public sealed class ManifestStage(string name, int attempt, string status, DateTimeOffset startedAt, DateTimeOffset? endedAt, double? durationSeconds, string[] dependsOn, ManifestFile[] inputs, ManifestFile[] outputs, ManifestError? error, ManifestProcess process, string command, string log, ManifestFile? logHash) : IEquatable<ManifestStage>
+public sealed class ManifestStage(string name, int attempt, string status, DateTimeOffset startedAt, DateTimeOffset? endedAt, double? durationSeconds, string[] dependsOn, ManifestFile[] inputs, ManifestFile[] outputs, ManifestError? error, ManifestProcess process, string command, string log, ManifestFile? logHash, ManifestFingerprint? fingerprint = null, string? reason = null, string? reusedFrom = null) : IEquatable<ManifestStage>
 {
     public string Name { get; } = name;
     public int Attempt { get; } = attempt;
@@ -227,18 +229,14 @@ public sealed class ManifestStage(string name, int attempt, string status, DateT
     public string Log { get; } = log;
     public ManifestFile? LogHash { get; } = logHash;
     /// <summary>What the attempt used, each part hashed (null in runs written before fingerprints).</summary>
-    public ManifestFingerprint? Fingerprint { get; init; }
+    public ManifestFingerprint? Fingerprint { get; } = fingerprint;
     /// <summary>Why the attempt ran: "never ran", "forced", what changed, or "reused from ...".</summary>
-    public string? Reason { get; init; }
+    public string? Reason { get; } = reason;
     /// <summary>&lt;run&gt;/&lt;stage&gt;/&lt;attempt&gt; whose outputs this attempt brought over instead of running (the stage cache).</summary>
-    public string? ReusedFrom { get; init; }
+    public string? ReusedFrom { get; } = reusedFrom;
 
-    public static ManifestStage Of(StageRecord s) => new(s.Name, s.Attempt, s.Status.ToString(), s.StartedAt, s.EndedAt, s.Duration?.TotalSeconds, s.DependsOn.ToArray(), s.Inputs.Map(ManifestFile.Of).ToArray(), s.Outputs.Map(ManifestFile.Of).ToArray(), s.Error is { } e ? ManifestError.Of(e) : null, ManifestProcess.Of(s.Process), s.Command, s.Log, s.LogHash is { } h ? ManifestFile.Of(h) : null)
-    {
-        Fingerprint = s.Fingerprint is { } f ? ManifestFingerprint.Of(f) : null,
-        Reason = s.Reason,
-        ReusedFrom = s.ReusedFrom,
-    };
+    public static ManifestStage Of(StageRecord s) => new(s.Name, s.Attempt, s.Status.ToString(), s.StartedAt, s.EndedAt, s.Duration?.TotalSeconds, s.DependsOn.ToArray(), s.Inputs.Map(ManifestFile.Of).ToArray(), s.Outputs.Map(ManifestFile.Of).ToArray(), s.Error is { } e ? ManifestError.Of(e) : null, ManifestProcess.Of(s.Process), s.Command, s.Log, s.LogHash is { } h ? ManifestFile.Of(h) : null,
+        s.Fingerprint is { } f ? ManifestFingerprint.Of(f) : null, s.Reason, s.ReusedFrom);
 
     public override string ToString() => Name;
 

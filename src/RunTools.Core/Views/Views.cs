@@ -113,7 +113,8 @@ public sealed class StageResult(
     IReadOnlyList<FileHash> outputs,
     string log,
     ErrorInfo? error,
-    string runPath) : IEquatable<StageResult>
+    string runPath,
+    string? reusedFrom = null) : IEquatable<StageResult>
 {
     public string Run { get; } = run;
     public string Stage { get; } = stage;
@@ -131,11 +132,11 @@ public sealed class StageResult(
     public string RunPath { get; } = runPath;
     /// <summary>&lt;run&gt;/&lt;stage&gt;/&lt;attempt&gt; whose outputs were brought over instead of running the stage (the stage
     /// cache); null when it ran (or was skipped).</summary>
-    public string? ReusedFrom { get; init; }
+    public string? ReusedFrom { get; } = reusedFrom;
 
     public static StageResult Of(RunManifest m, StageRecord s, string runPath, bool skipped, string? reason) => new(
         m.Name, s.Name, s.Attempt, s.Status.ToString(), skipped, reason, s.StartedAt, s.EndedAt, s.Duration, s.Outputs.ToArray(),
-        s.Log, s.Error, runPath) { ReusedFrom = skipped ? null : s.ReusedFrom };
+        s.Log, s.Error, runPath, skipped ? null : s.ReusedFrom);
 
     /// <summary>The run's name and the stage: <c>20260301_120000_x/train</c>.</summary>
     public override string ToString() => $"{Run}/{Stage}";

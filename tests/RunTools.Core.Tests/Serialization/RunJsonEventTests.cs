@@ -29,6 +29,19 @@ public sealed class RunJsonEventTests
         { "stage_ended", Ended(3, "train", 1, StageStatus.Failed, error: Boom) },
         { "stage_ended", Ended(3, "train", 1, StageStatus.Cancelled) },
         { "stage_ended", Ended(3, "train", 2, StageStatus.Completed) with { Log = File("logs/train.log", 'l', 1234) } },
+        { "stage_started", Started(2, "evaluate") with
+            {
+                Fingerprint = new RunTools.Stages.StageFingerprint(Seq(
+                    new RunTools.Stages.FingerprintPart("command", "", Sha('c')),
+                    new RunTools.Stages.FingerprintPart("variable", "threshold", Sha('t')),
+                    new RunTools.Stages.FingerprintPart("variable", "model", null, "ScriptBlock"))),
+                Reason = "variables changed: $threshold",
+            } },
+        { "stage_ended", Ended(3, "evaluate", 1, StageStatus.Completed) with
+            {
+                ConfigKeys = Seq1(new RunTools.Stages.FingerprintPart("config", "evaluate.threshold", Sha('k'))),
+                ReusedFrom = "20260301_120000_parent/evaluate/2",
+            } },
         { "artifact_added", new ArtifactAdded(At(4), new Artifact("p/pred.parquet", Sha('p'), 99, ArtifactKind.Predictions, "eval", At(4))) },
         { "artifact_added", new ArtifactAdded(At(4), new Artifact("x", Sha('x'), 0, ArtifactKind.FoldPlan, null, At(3))) },
         { "metric_written", new MetricWritten(At(5), "val/auc", 0.8125, 12, "train") },
