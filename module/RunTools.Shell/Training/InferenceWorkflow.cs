@@ -150,11 +150,12 @@ public static class InferenceWorkflow
     /// cancels it and it shows progress), which writes the predictions inside the run and to the output path (both
     /// atomically); the run is then completed. Anything that goes wrong after the run exists fails the stage and so
     /// the run: it is never left running. The caller has confirmed the whole (creating the run and scoring).</summary>
-    /// <returns>The outcome, or null when the caller was stopped (the stage and run are recorded as cancelled).</returns>
-    public static Fin<InferenceOutcome?> Execute(InferencePlan plan, IStageHost host)
+    /// <returns>The outcome; <c>Stopped</c> (and no outcome) when the caller was stopped (the stage and run are
+    /// recorded as cancelled).</returns>
+    public static Fin<(bool Stopped, InferenceOutcome? Outcome)> Execute(InferencePlan plan, IStageHost host)
     {
         var created = RunFactory.Execute(plan.Run);
-        if (created.IsFail) return created.Map(_ => (InferenceOutcome?)null);
+        if (created.IsFail) return created.Map(_ => (false, (InferenceOutcome?)null));
         var run = ((RunManifest)created).Path!;
         // The input was hashed when the run was planned (its manifest records it): not read again to start the stage.
         var input = ((RunManifest)created).Inputs.Find(i => i.FullPath == plan.Request.InputFull).Map(i => (i.FullPath, new FileHash(i.FullPath, i.Sha256, i.Bytes)));
@@ -163,10 +164,10 @@ public static class InferenceWorkflow
         return StageDriver.Run(new StageJob(run, spec, "Score", new WorkerBody((attempt, report, cancel) => Score(plan, attempt, report, cancel)), Confirmed: true), host) switch
         {
             StageRun.Finished => RunOperations.SetStatus(run, RunStatus.Completed, $"scored {plan.Input.RowCount} rows with {plan.Training.Name}/{plan.ModelDirectory}")
-                .Map(completed => (InferenceOutcome?)new InferenceOutcome(completed, plan.Input.RowCount, Path.Combine(run, PredictionsFile), plan.Request.OutputPath)),
-            StageRun.Failed failed => FinFail<InferenceOutcome?>(failed.Error),
-            StageRun.Cancelled => FinSucc<InferenceOutcome?>(null),
-            var other => FinFail<InferenceOutcome?>(new StorageFailed(run, "score", $"the new run's stage '{Stage}' did not run ({other.GetType().Name})")),
+                .Map(completed => (false, (InferenceOutcome?)new InferenceOutcome(completed, plan.Input.RowCount, Path.Combine(run, PredictionsFile), plan.Request.OutputPath))),
+            StageRun.Failed failed => FinFail<(bool, InferenceOutcome?)>(failed.Error),
+            StageRun.Cancelled => FinSucc((true, (InferenceOutcome?)null)),
+            var other => FinFail<(bool, InferenceOutcome?)>(new StorageFailed(run, "score", $"the new run's stage '{Stage}' did not run ({other.GetType().Name})")),
         };
     }
 

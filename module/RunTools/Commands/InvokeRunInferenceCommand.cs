@@ -64,8 +64,8 @@ public sealed class InvokeRunInferenceCommand : StageCmdlet
             WriteWarning($"Ignoring column{(plan.IgnoredColumns.Count == 1 ? "" : "s")} the model does not use: {string.Join(", ", plan.IgnoredColumns)}.");
         var target = output is null ? RunTarget(plan.Run.IntendedDirectory) : $"{RunTarget(plan.Run.IntendedDirectory)} and {output}";
         if (!ShouldProcess(target, $"Score {plan.Input.RowCount} rows of '{Path}' with {plan.Training.Name}/{plan.ModelDirectory}")) return;
-        if (!Succeeded(InferenceWorkflow.Execute(plan, this), out var done, Path)) return;
-        if (done is null) throw new PipelineStoppedException(); // recorded as cancelled; now let the stop through
+        if (!Succeeded(InferenceWorkflow.Execute(plan, this), out var executed, Path)) return;
+        if (executed is not (false, { } done)) throw new PipelineStoppedException(); // recorded as cancelled; now let the stop through
         WriteObject(new InferenceResult(done.Run.Name, plan.Training.Name, plan.ModelDirectory, done.Rows, plan.IgnoredColumns.ToArray(),
             done.Predictions, done.OutputPath, done.Run.Path!));
     }
