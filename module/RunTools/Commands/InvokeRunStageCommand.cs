@@ -83,7 +83,7 @@ public sealed class InvokeRunStageCommand : StageCmdlet
     PowerShell? nested;
     StageConfig config = new(ConfigNull.Instance, SecretMask.None);
     Seq<SecretChanged> changed;
-    readonly ConfigReads reads = new();
+    ConfigReads reads = new();
     Seq<UpstreamStage> upstream;
 
     protected override void Process()
@@ -92,6 +92,7 @@ public sealed class InvokeRunStageCommand : StageCmdlet
         // recorded: the command line is masked before it is compared with the last attempt's (so it is stable).
         if (!ResolveRun(Run, out var run)) return;
         Run = run; // the run directory from here on (Execute and the stage body use it)
+        reads = new ConfigReads(); // per run piped in
         if (!Dependencies(out var local, out upstream)) return;
         var secrets = StageSecrets.Resolve(Run);
         var mask = secrets.Match(c => c.Mask, _ => SecretMask.None);

@@ -64,7 +64,6 @@ public static class ScriptUses
             }
         }
         var read = ast.FindAll(n => n is VariableExpressionAst, searchNestedScriptBlocks: true).Cast<VariableExpressionAst>()
-            .Where(v => !v.Splatted || true)
             .Select(v => v.VariablePath)
             .Where(p => p.IsVariable || p.DriveName?.Equals("env", StringComparison.OrdinalIgnoreCase) == true)
             .Select(Name)
