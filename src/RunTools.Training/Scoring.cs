@@ -8,31 +8,12 @@ static class Scoring
     public static Map<string, double> Metrics(TrainingTask task, EncodedLabels labels, int[] rows, Predictions predictions) =>
         PartMetrics(task, labels.Encoding.Classes.Count, labels.Classes.ToArray(), labels.Targets.ToArray(), rows, predictions);
 
-    /// <summary>The task's metrics of predictions for <paramref name="rows"/> (predictions are in the same order).</summary>
-    public static Map<string, double> PartMetrics(TrainingTask task, int classes, int[] classIds, double[] targets, int[] rows, Predictions predictions)
-    {
-        switch (task)
-        {
-            case TrainingTask.Binary:
-            {
-                var labels = rows.Select(r => classIds[r] == 1).ToArray();
-                return Unwrap(BinaryMetrics.Compute(labels, predictions.Scores)).Apply(s => Map(
-                    ("auc", s.Auc), ("accuracy", s.Accuracy), ("balanced_accuracy", s.BalancedAccuracy), ("f1", s.F1),
-                    ("mcc", s.Mcc), ("log_loss", s.LogLoss), ("brier", s.Brier)));
-            }
-            case TrainingTask.Multiclass:
-            {
-                var labels = rows.Select(r => classIds[r]).ToArray();
-                return Unwrap(MulticlassMetrics.Compute(labels, predictions.Probabilities, classes)).Apply(s => Map(
-                    ("macro_f1", s.MacroF1), ("accuracy", s.Accuracy), ("log_loss", s.LogLoss)));
-            }
-            default:
-            {
-                var actual = rows.Select(r => targets[r]).ToArray();
-                return Unwrap(RegressionMetrics.Compute(actual, predictions.Scores)).Apply(s => Map(("rmse", s.Rmse), ("mae", s.Mae), ("r2", s.R2)));
-            }
-        }
-    }
+    /// <summary>The task's metrics of predictions for <paramref name="rows"/> (predictions are in the same order), through
+    /// <see cref="TaskMetrics"/>: the code the held-out evaluation of an inference uses too.</summary>
+    public static Map<string, double> PartMetrics(TrainingTask task, int classes, int[] classIds, double[] targets, int[] rows, Predictions predictions) =>
+        Unwrap(task == TrainingTask.Regression
+            ? TaskMetrics.Compute(task, classes, [], rows.Select(r => targets[r]).ToArray(), predictions.Scores, [])
+            : TaskMetrics.Compute(task, classes, rows.Select(r => classIds[r]).ToArray(), [], predictions.Scores, predictions.Probabilities));
 
     /// <summary>Adds SMOTE's synthetic rows (from these training rows only) after the real ones. Returns, per synthetic
     /// row, the two matrix rows it interpolates and where on the segment it lies.</summary>

@@ -14,14 +14,15 @@ public sealed class CompareRunTests : IDisposable
 
     public void Dispose() => ps.Dispose();
 
-    /// <summary>Two runs that differ in one parameter, one metric and a stage. The second has no label: a null on
-    /// one side is a difference like any other.</summary>
+    /// <summary>Two runs that differ in one parameter, one metric, a stage and their status (the metric started the
+    /// second, which is then completed). The second has no label: a null on one side is a difference like any other.</summary>
     void TwoRuns() => ps.Run("""
         $a = New-Run -Name a -ConfigPath config.yaml -DataPath data.csv
         Write-RunMetric -Run $a auc 0.80
         $a | Invoke-RunStage fit { } | Out-Null
         $b = New-Run -Name b -ConfigPath config.yaml -Set 'model.trees=300', 'data.label=null' -DataPath data.csv
         Write-RunMetric -Run $b auc 0.84
+        $b | Set-RunStatus Completed
         """).AssertNoErrors();
 
     static string Row(PSObject d) => $"{d.Text("Section")} {d.Text("Key")} {d.Text("ReferenceValue")} {d.Text("SideIndicator")} {d.Text("DifferenceValue")}";
@@ -36,7 +37,7 @@ public sealed class CompareRunTests : IDisposable
         var rows = Expect.All(result, Expect.RunDifference);
         Assert.All(rows, r => Assert.Equal(ps.Run("$a.Name").Output[0].ToString(), r.Text("ReferenceRun")));
         Assert.All(rows, r => Assert.Equal(ps.Run("$b.Name").Output[0].ToString(), r.Text("DifferenceRun")));
-        Assert.Contains("run status running <> pending", rows.Select(Row));
+        Assert.Contains("run status running <> completed", rows.Select(Row));
         Assert.Contains("config model.trees 100 <> 300", rows.Select(Row));
         Assert.Contains("data label label <> ", rows.Select(Row));
         Assert.Contains("stages fit.status completed <= ", rows.Select(Row));

@@ -65,7 +65,8 @@ public sealed class InferenceTests(TrainedPatients trained) : IClassFixture<Trai
     [Fact]
     public void The_production_model_scores_every_row_into_a_run_of_its_own()
     {
-        var output = Infer($"'{trained.Data}'");
+        // -NoEvaluate: the label column is ignored, as any column the model does not use.
+        var output = Infer($"'{trained.Data}' -NoEvaluate");
 
         output.AssertNoErrors();
         Assert.Equal(["Ignoring columns the model does not use: patient_id, visit_day, label."], output.Warnings);
@@ -78,6 +79,9 @@ public sealed class InferenceTests(TrainedPatients trained) : IClassFixture<Trai
         Assert.Equal(["patient_id", "visit_day", "label"], (IEnumerable<string>)result.Get("IgnoredColumns")!);
         Assert.Equal(Path.Combine(run, "predictions.parquet"), result.Text("Predictions"));
         Assert.Null(result.Get("OutputPath"));
+        Assert.Null(result.Get("Label"));
+        Assert.Empty((IReadOnlyDictionary<string, double>)result.Get("Metrics")!);
+        Assert.False(File.Exists(Path.Combine(run, "metrics", "holdout.parquet")));
         Assert.Equal([run], Expect.RunDirectories(root));
         Assert.EndsWith("_r-inference", Path.GetFileName(run));
 
@@ -88,6 +92,29 @@ public sealed class InferenceTests(TrainedPatients trained) : IClassFixture<Trai
 
         using var manifest = Expect.Manifest(run);
         Assert.Equal("completed", manifest.RootElement.GetProperty("status").GetString());
+        Expect.AllOk(ps.Run($"Test-Run '{run}'"));
+    }
+
+    [Fact]
+    public void Labelled_data_is_evaluated_and_the_result_carries_the_held_out_metrics_the_run_records()
+    {
+        var output = Infer($"'{trained.Data}'");
+
+        output.AssertNoErrors();
+        Assert.Equal(["Ignoring columns the model does not use: patient_id, visit_day."], output.Warnings);
+        var result = Assert.Single(output.Output);
+        var run = result.Text("RunPath");
+        Assert.Equal("label", result.Text("Label"));
+        Assert.Equal(["patient_id", "visit_day"], (IEnumerable<string>)result.Get("IgnoredColumns")!);
+        var metrics = Assert.IsAssignableFrom<IReadOnlyDictionary<string, double>>(result.Get("Metrics"));
+        Assert.Equal(["auc", "accuracy", "balanced_accuracy", "f1", "mcc", "log_loss", "brier"], metrics.Keys);
+        var recorded = ps.Metrics(run);
+        Assert.Equal(metrics.Keys.Select(k => "holdout/" + k).Order(StringComparer.Ordinal), recorded.Keys.Order(StringComparer.Ordinal));
+        Assert.All(metrics, m => Assert.Equal(m.Value, recorded["holdout/" + m.Key]));
+        var table = ps.Table(run, "metrics/holdout.parquet");
+        Assert.Equal(["model", "metric", "value", "rows", "missing_label_rows", "unknown_label_rows"], table.Columns());
+        Assert.All(table, r => Assert.Equal(metrics[(string)r["metric"]!], (double)r["value"]!));
+        Assert.Equal(["row_key", "label", "score", "prediction"], ps.Table(run, "predictions.parquet").Columns());
         Expect.AllOk(ps.Run($"Test-Run '{run}'"));
     }
 
@@ -131,11 +158,11 @@ public sealed class InferenceTests(TrainedPatients trained) : IClassFixture<Trai
 
         Assert.Equal(csv, toCsv.Text("OutputPath"));
         var lines = File.ReadAllLines(csv).Where(l => l.Length > 0).ToArray();
-        Assert.Equal("row_key,score,prediction", lines[0]);
+        Assert.Equal("row_key,label,score,prediction", lines[0]);
         Assert.Equal(1201, lines.Length);
         var stored = Scores(toCsv.Text("RunPath"));
         Assert.All(lines.Skip(1).Select(l => l.Split(',')), cells =>
-            Assert.Equal(stored[cells[0]], double.Parse(cells[1], CultureInfo.InvariantCulture)));
+            Assert.Equal(stored[cells[0]], double.Parse(cells[2], CultureInfo.InvariantCulture)));
 
         Assert.Equal(parquet, toParquet.Text("OutputPath"));
         Assert.Equal(Sha256(Path.Combine(toParquet.Text("RunPath"), "predictions.parquet")), Sha256(parquet));
@@ -155,7 +182,7 @@ public sealed class InferenceTests(TrainedPatients trained) : IClassFixture<Trai
         Assert.Empty(Expect.RunDirectories(root));
 
         Inferred($"'{trained.Data}' '{output}' -Force");
-        Assert.StartsWith("row_key,score,prediction", File.ReadAllText(output));
+        Assert.StartsWith("row_key,label,score,prediction", File.ReadAllText(output));
     }
 
     [Fact]
@@ -254,13 +281,19 @@ public sealed class InferenceOfOtherTrainingsTests : IDisposable
 
         withParent.AssertNoErrors();
         withoutParent.AssertNoErrors();
-        Assert.Equal(["Ignoring columns the model does not use: family, species."], withParent.Warnings);
+        // The label (species) is evaluated, not ignored; the parent (family) is ignored.
+        Assert.Equal(["Ignoring column the model does not use: family."], withParent.Warnings);
         Assert.Empty(withoutParent.Warnings);
         var a = ps.Table(withParent.Output.Single().Text("RunPath"), "predictions.parquet");
         var b = ps.Table(withoutParent.Output.Single().Text("RunPath"), "predictions.parquet");
-        Assert.Equal(["row_key", "score", "p_setosa", "p_versicolor", "p_virginica", "prediction"], a.Columns());
+        Assert.Equal(["row_key", "label", "score", "p_setosa", "p_versicolor", "p_virginica", "prediction"], a.Columns());
+        Assert.Equal(["row_key", "score", "p_setosa", "p_versicolor", "p_virginica", "prediction"], b.Columns());
         Assert.Equal(a.Select(r => (r["row_key"], r["p_setosa"], r["p_versicolor"], r["p_virginica"])), b.Select(r => (r["row_key"], r["p_setosa"], r["p_versicolor"], r["p_virginica"])));
         var accuracy = a.Zip(File.ReadAllLines(data).Skip(1).Where(l => l.Length > 0)).Average(x => (string)x.First["prediction"]! == x.Second.Split(',')[6] ? 1.0 : 0.0);
         Assert.True(accuracy > 0.85, $"accuracy {accuracy}");
+        var metrics = (IReadOnlyDictionary<string, double>)withParent.Output.Single().Get("Metrics")!;
+        Assert.Equal(["macro_f1", "accuracy", "log_loss"], metrics.Keys);
+        Assert.Equal(accuracy, metrics["accuracy"]);
+        Assert.Empty((IReadOnlyDictionary<string, double>)withoutParent.Output.Single().Get("Metrics")!);
     }
 }

@@ -10,11 +10,14 @@ public sealed class RetentionPolicyTests : IDisposable
     public void Dispose() => ps.Dispose();
 
     /// <summary>Creates runs one after another (so their creation times are in this order), each "variable=key" with an
-    /// optional auc, and returns the variable → run directory name map.</summary>
+    /// optional auc (written, then the run completed: the metric started it in this live process), and returns the
+    /// variable → run directory name map.</summary>
     Dictionary<string, string> Runs(params (string Variable, string Key, double? Auc)[] runs)
     {
         var script = string.Join("\n", runs.Select(r =>
-            $"${r.Variable} = New-Run {r.Key}" + (r.Auc is { } auc ? $"; Write-RunMetric -Run ${r.Variable} auc {auc.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "")
+            $"${r.Variable} = New-Run {r.Key}" + (r.Auc is { } auc
+                ? $"; Write-RunMetric -Run ${r.Variable} auc {auc.ToString(System.Globalization.CultureInfo.InvariantCulture)}; Set-RunStatus -Run ${r.Variable} Completed"
+                : "")
             + $"; ${r.Variable}.Name"));
         var result = ps.Run(script);
         result.AssertNoErrors();

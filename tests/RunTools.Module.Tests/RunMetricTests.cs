@@ -43,6 +43,20 @@ public sealed class RunMetricTests : IDisposable
     }
 
     [Fact]
+    public void The_first_value_starts_the_pending_run_owned_by_this_process_so_it_can_be_completed()
+    {
+        Assert.Equal("Pending", Expect.Single(ps.Run("Get-Run -Path $run"), Expect.RunInfo).Text("Status"));
+
+        ps.Run("Write-RunMetric -Run $run auc 0.91; Set-RunStatus -Run $run Completed").AssertNoErrors();
+
+        using var manifest = Expect.Manifest(dir);
+        Assert.Equal("completed", manifest.RootElement.GetProperty("status").GetString());
+        Assert.Equal(Environment.ProcessId, manifest.RootElement.GetProperty("owner").GetProperty("pid").GetInt32());
+        Assert.Equal(["created", "status_changed", "metric_written", "status_changed"],
+            File.ReadLines(Path.Combine(dir, "events.jsonl")).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("type").GetString()));
+    }
+
+    [Fact]
     public void A_hashtable_writes_several_metrics_in_one_event_batch()
     {
         var result = ps.Run("Write-RunMetric -Run $run -Metric @{ auc = 0.9; f1 = 0.75; support = 120 } -Step 1 -PassThru");
@@ -51,7 +65,7 @@ public sealed class RunMetricTests : IDisposable
         Assert.Equal(new[] { "auc", "f1", "support" }, points.Select(p => p.Text("Name")).Order());
         Assert.All(points, p => Assert.Equal(1L, p.Get("Step")));
         Assert.Equal(120.0, points.Single(p => p.Text("Name") == "support").Get("Value"));
-        Assert.Equal(4, Expect.EventLines(dir));
+        Assert.Equal(5, Expect.EventLines(dir)); // created; then, in one append, the pending run started and the 3 values
     }
 
     [Fact]
@@ -89,25 +103,30 @@ public sealed class RunMetricTests : IDisposable
             """);
 
         // A batch is one append: the first line of an append of several events says how many it holds. A batch holds
-        // at most 1,000 values (fewer when the values come slowly: at least once a second, whatever the count).
+        // at most 1,000 values (fewer when the values come slowly: at least once a second, whatever the count); the
+        // first also starts the pending run.
         var points = Expect.All(result, Expect.MetricRecord);
         Assert.Equal(Enumerable.Range(1, 2500).Select(i => (object)(long)i), points.Select(p => p.Get("Step")));
         var batches = new List<int>();
         var left = 0;
+        var types = new List<string>();
         foreach (var line in File.ReadLines(Path.Combine(dir, "events.jsonl")).Skip(1))
         {
             using var doc = System.Text.Json.JsonDocument.Parse(line);
-            if (left > 0) { left--; continue; }
+            types.Add(doc.RootElement.GetProperty("type").GetString()!);
+            var metric = types[^1] == "metric_written" ? 1 : 0;
+            if (left > 0) { left--; batches[^1] += metric; continue; }
             var size = doc.RootElement.TryGetProperty("batch", out var b) ? b.GetInt32() : 1;
-            batches.Add(size);
+            batches.Add(metric);
             left = size - 1;
         }
         Assert.Equal(0, left);
+        Assert.Equal("status_changed", types[0]);
         Assert.Equal(2500, batches.Sum());
-        Assert.All(batches, size => Assert.InRange(size, 1, 1000));
+        Assert.All(batches, values => Assert.InRange(values, 1, 1000));
         Assert.True(batches.Count >= 3 && batches.Count < 2500, $"{batches.Count} batches");
         using var manifest = Expect.Manifest(dir);
-        Assert.Equal(2501, manifest.RootElement.GetProperty("event_count").GetInt64());
+        Assert.Equal(2502, manifest.RootElement.GetProperty("event_count").GetInt64());
     }
 
     [Fact]
@@ -178,7 +197,7 @@ public sealed class RunMetricTests : IDisposable
             result.Errors.Select(e => $"{e.FullyQualifiedErrorId.Split(',')[0]} {e.TargetObject}").Order(StringComparer.Ordinal));
         Assert.Equal(new[] { "a1", "c3", "e5", "f6" },
             Expect.All(ps.Run("Get-RunMetric -Run $run"), Expect.MetricRecord).Select(m => m.Text("Name")).Order(StringComparer.Ordinal));
-        Assert.Equal(5, Expect.EventLines(dir));
+        Assert.Equal(6, Expect.EventLines(dir)); // created, started by the first write, the 4 good values
     }
 
     [Fact]

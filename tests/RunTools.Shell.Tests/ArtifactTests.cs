@@ -77,7 +77,7 @@ public sealed class ArtifactTests : IDisposable
         var source = dir.WriteBytes("model.bin", [1, 2, 3]);
         var registeredFirst = false;
 
-        Expect.Succ(RunStore.Update(run, m => RunCommands.AddArtifact(m, new Artifact("artifacts/model.bin", Sha([1, 2, 3]), 3, ArtifactKind.File, null, DateTimeOffset.UtcNow), false),
+        Expect.Succ(RunStore.Update(run, m => RunCommands.AddArtifact(m, new Artifact("artifacts/model.bin", Sha([1, 2, 3]), 3, ArtifactKind.File, null, DateTimeOffset.UtcNow), false, RunTools.Shell.Hosting.SystemInfo.CurrentProcess),
             TimeSpan.FromMinutes(1), m =>
             {
                 // On disk now: the event in the log, run.json behind it (so a writer killed here is noticed by the next

@@ -26,6 +26,14 @@ Describe 'Add-RunArtifact' {
         @((Get-RunManifest $run).Artifacts).Path | Should -Contain 'artifacts/model.zip'
     }
 
+    It 'starts a pending run, so it can be completed right after' {
+        "$($run.Status)" | Should -Be 'Pending'
+        Add-RunArtifact -Run $run -Path (Join-Path $files 'notes.txt') | Out-Null
+        "$((Get-Run -Path $run.Path).Status)" | Should -Be 'Running'
+        $run | Set-RunStatus Completed
+        "$((Get-Run -Path $run.Path).Status)" | Should -Be 'Completed'
+    }
+
     It 'registers a file already inside the run where it is' {
         $inside = Join-Path $run.Path 'report.html'
         Set-Content -LiteralPath $inside -Value '<html></html>'

@@ -28,6 +28,7 @@ BeforeAll {
     $null = $Trained | Invoke-RunStage prep { 'working' }
     $script:Other = New-Run -Root $Root -Name other -ConfigPath $training -DataPath $PatientsCsv
     Write-RunMetric -Run $Other -Name cv/auc -Value 0.75
+    $Other | Set-RunStatus Completed    # the metric started it; $Plain stays Running
     $script:Plain = New-Run -Root $Root -Name plain -DataPath $PatientsCsv
     Write-RunMetric -Run $Plain -Name cv/auc -Value 0.85
     $script:Runs = Get-Run -Root $Root
@@ -196,7 +197,7 @@ Describe 'The manifest config and parts' {
 Describe 'Group-Object and Sort-Object' {
     It 'groups runs by status under readable names' {
         $groups = $Runs | Group-Object -Property Status
-        ($groups.Name | Sort-Object) | Should -Be @('Pending', 'Running')
+        ($groups.Name | Sort-Object) | Should -Be @('Completed', 'Running')
         $text = $groups | Out-String -Width 200
         $text | Should -Match ([regex]::Escape($Run.Name))
         $text | Should -Not -Match 'RunInfo \{|RunTools\.Views'

@@ -56,6 +56,22 @@ Describe 'Write-RunMetric' {
         (Get-Run -Path $run.Path).Metrics.'fold:3/auc' | Should -Be 0.7
     }
 
+    It 'starts a pending run, so New-Run, Write-RunMetric and Set-RunStatus Completed need nothing in between' {
+        "$($run.Status)" | Should -Be 'Pending'
+        $run | Write-RunMetric auc 0.91
+        "$((Get-Run -Path $run.Path).Status)" | Should -Be 'Running'
+        (Get-RunManifest $run).Owner.Pid | Should -Be $PID
+        $run | Set-RunStatus Completed
+        $completed = Get-Run -Path $run.Path
+        "$($completed.Status)" | Should -Be 'Completed'
+        $completed.Metrics['auc'] | Should -Be 0.91
+    }
+
+    It 'leaves a pending run pending when every value is refused' {
+        Write-RunMetric -Run $run -Name auc -Value ([double]::NaN) -ErrorAction SilentlyContinue
+        "$((Get-Run -Path $run.Path).Status)" | Should -Be 'Pending'
+    }
+
     It 'writes nothing with -WhatIf' {
         $before = Get-TreeState $run.Path
         Write-RunMetric -Run $run -Name auc -Value 0.5 -WhatIf

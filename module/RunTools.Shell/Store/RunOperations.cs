@@ -58,7 +58,7 @@ public static class RunOperations
 
     public static Fin<RunManifest> PreviewArtifact(string run, string relative, bool force) =>
         from m in RunStore.Read(run)
-        from _ in RunCommands.AddArtifact(m, new Artifact(relative, "", 0, ArtifactKind.File, null, DateTimeOffset.UtcNow), force)
+        from _ in RunCommands.AddArtifact(m, new Artifact(relative, "", 0, ArtifactKind.File, null, DateTimeOffset.UtcNow), force, SystemInfo.CurrentProcess)
         select m;
 
     /// <summary>Copies (atomically) and registers a file. The existence check happens before anything is written,
@@ -88,7 +88,7 @@ public static class RunOperations
         Fin<(RunManifest, Artifact)> Register(string sha256, long bytes, Action? putInPlace)
         {
             var artifact = new Artifact(relative, sha256, bytes, kind ?? RunTools.Stages.StagePlanner.KindOf(relative), stage, DateTimeOffset.UtcNow);
-            return RunStore.Update(run, m => RunCommands.AddArtifact(m, artifact, force), RunLock.DefaultTimeout, putInPlace is null ? null : _ => putInPlace())
+            return RunStore.Update(run, m => RunCommands.AddArtifact(m, artifact, force, SystemInfo.CurrentProcess), RunLock.DefaultTimeout, putInPlace is null ? null : _ => putInPlace())
                 .Map(m => (m, artifact));
         }
 
@@ -114,14 +114,16 @@ public static class RunOperations
 
     // ---- metrics ---------------------------------------------------------------------------------------------
 
-    /// <summary>Appends the points and returns them as written (for -PassThru: exactly these, whatever other
-    /// writers add meanwhile).</summary>
-    public static Fin<(RunManifest Manifest, Seq<MetricRecord> Written)> WriteMetrics(string run, Seq<MetricPoint> points) =>
-        from events in RunCommands.WriteMetrics(points, DateTimeOffset.UtcNow)
-        from manifest in RunStore.Update(run, _ => FinSucc(events))
-        select (manifest, events.Choose(e => e is MetricWritten w
-            ? Some(new MetricRecord(manifest.Name, w.Name, w.Value, w.Step, w.Stage, w.At, manifest.Path!))
-            : None));
+    /// <summary>Appends the points (starting a pending run: <see cref="RunCommands.StartOnFirstWrite"/>) and returns
+    /// them as written (for -PassThru: exactly these, whatever other writers add meanwhile).</summary>
+    public static Fin<(RunManifest Manifest, Seq<MetricRecord> Written)> WriteMetrics(string run, Seq<MetricPoint> points)
+    {
+        var events = Seq<RunEvent>();
+        return from manifest in RunStore.Update(run, m => RunCommands.WriteMetrics(m, points, SystemInfo.CurrentProcess, DateTimeOffset.UtcNow).Map(e => events = e))
+               select (manifest, events.Choose(e => e is MetricWritten w
+                   ? Some(new MetricRecord(manifest.Name, w.Name, w.Value, w.Step, w.Stage, w.At, manifest.Path!))
+                   : None));
+    }
 
     /// <summary>Every metric value ever written to the run, in order (the history lives in events.jsonl).</summary>
     public static Fin<Seq<MetricRecord>> MetricHistory(string run) =>

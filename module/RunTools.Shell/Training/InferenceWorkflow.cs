@@ -2,8 +2,10 @@ using System.Collections.Immutable;
 using System.Globalization;
 using RunTools.Config;
 using RunTools.Domain;
+using RunTools.Evaluation;
 using RunTools.Manifests;
 using RunTools.Shell.Files;
+using RunTools.Shell.Hosting;
 using RunTools.Shell.Stages;
 using RunTools.Shell.Store;
 using RunTools.Shell.Tables;
@@ -15,6 +17,7 @@ namespace RunTools.Shell.Training;
 
 /// <summary>What Invoke-RunInference was asked for, paths already resolved.</summary>
 /// <param name="Model">"production" or a fold id such as "r0_f2" (with "_smote" for the SMOTE variant).</param>
+/// <param name="Evaluate">Evaluate the predictions when the data has the training's label column (not with -NoEvaluate).</param>
 public sealed record InferenceRequest(
     string TrainingRun,
     string InputGiven,
@@ -26,9 +29,12 @@ public sealed record InferenceRequest(
     string? Key,
     string? Root,
     string WorkingDirectory,
-    string PowerShellVersion);
+    string PowerShellVersion,
+    bool Evaluate = true);
 
 /// <summary>An inference ready to run: the model, the checked input, and the run to record it in.</summary>
+/// <param name="Holdout">The data's label column read against the model's labels, when the data has the training's label
+/// column and evaluation was not turned off (null otherwise).</param>
 public sealed record InferencePlan(
     InferenceRequest Request,
     RunManifest Training,
@@ -38,9 +44,34 @@ public sealed record InferencePlan(
     Seq<FeatureSource> Features,
     Seq<string> RowKeys,
     Seq<string> IgnoredColumns,
-    NewRunPlan Run);
+    NewRunPlan Run,
+    HoldoutLabels? Holdout = null)
+{
+    /// <summary>Whether the predict stage evaluates the predictions against the label (some row has a label).</summary>
+    public bool Evaluates => Holdout is { Evaluable: true };
 
-public sealed record InferenceOutcome(RunManifest Run, int Rows, string Predictions, string? OutputPath);
+    /// <summary>The files the predict stage writes, relative to the run: its outputs.</summary>
+    public Seq<string> Outputs => Evaluates ? Seq(InferenceWorkflow.PredictionsFile, RunTools.Evaluation.Holdout.TablePath) : Seq1(InferenceWorkflow.PredictionsFile);
+
+    /// <summary>What the user is told before scoring: columns the model does not use, rows left out of the evaluation.</summary>
+    public Seq<string> Warnings =>
+        (IgnoredColumns.IsEmpty
+            ? Seq<string>()
+            : Seq1($"Ignoring column{(IgnoredColumns.Count == 1 ? "" : "s")} the model does not use: {string.Join(", ", IgnoredColumns)}."))
+        .Concat(Holdout is null ? Seq<string>() : RunTools.Evaluation.Holdout.Notes(Holdout));
+}
+
+/// <param name="Holdout">The held-out evaluation, when the predictions were evaluated.</param>
+public sealed record InferenceOutcome(RunManifest Run, int Rows, string Predictions, string? OutputPath, HoldoutEvaluation? Holdout = null)
+{
+    /// <summary>What the user is told after scoring: held-out metrics that have no value on these rows.</summary>
+    public Seq<string> Warnings => Holdout is null ? Seq<string>() : RunTools.Evaluation.Holdout.Notes(Holdout);
+}
+
+/// <summary>What the predict stage's body produced: the files it wrote (relative to the run, its outputs), the events
+/// its completion adds (the held-out metrics) and the held-out evaluation (null when the predictions were not
+/// evaluated).</summary>
+public sealed record InferenceScores(Seq<string> Files, Seq<RunEvent> OnSuccess, HoldoutEvaluation? Holdout);
 
 public static class InferenceWorkflow
 {
@@ -60,11 +91,21 @@ public static class InferenceWorkflow
         let keys = idColumn is not null && input.Column(idColumn).IsSome
             ? toSeq(DataSets.Texts((Column)input.Column(idColumn)).Select((k, i) => k ?? i.ToString(CultureInfo.InvariantCulture)).ToArray())
             : toSeq(Enumerable.Range(0, input.RowCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray())
-        let used = bundle.Features.Concat(idColumn is null ? Seq<string>() : Seq1(idColumn))
+        from holdout in HoldoutLabelsOf(request, training, bundle.Bundle, input)
+        let used = bundle.Features.Concat(idColumn is null ? Seq<string>() : Seq1(idColumn)).Concat(holdout.Map(h => h.Column))
         let ignored = input.Columns.Map(c => c.Name).Filter(n => !used.Exists(u => string.Equals(u, n, StringComparison.OrdinalIgnoreCase)))
-        from runPlan in RunFactory.Plan(RunRequest(request, training, modelDirectory, bundle.Features, idColumn))
+        let label = holdout.Filter(h => h.Evaluable).Map(h => h.Column).MatchUnsafe(c => c, () => (string?)null)
+        from runPlan in RunFactory.Plan(RunRequest(request, training, modelDirectory, bundle.Features, idColumn, label))
         select new InferencePlan(request, training, bundle.Bundle, modelDirectory, input, features, keys, ignored,
-            runPlan with { Created = runPlan.Created with { Lineage = runPlan.Created.Lineage.Concat(ModelLineage(training, modelDirectory)) } });
+            runPlan with { Created = runPlan.Created with { Lineage = runPlan.Created.Lineage.Concat(ModelLineage(training, modelDirectory)) } },
+            holdout.MatchUnsafe(h => h, () => (HoldoutLabels?)null));
+
+    /// <summary>The data's label column read against the model's labels: when evaluation is asked for and the data has
+    /// the training run's label column (its <c>data.label</c>). Otherwise none, and the column (if any) is ignored.</summary>
+    static Fin<Option<HoldoutLabels>> HoldoutLabelsOf(InferenceRequest request, RunManifest training, ModelBundle bundle, Table input) =>
+        request.Evaluate && training.Label is { } label && input.Column(label).Case is Column column
+            ? Holdout.Labels(bundle.Labels, DataSets.Source(column)).Map(Some)
+            : FinSucc(Option<HoldoutLabels>.None);
 
     /// <summary>models/&lt;model&gt;/ of the training stage; the production model unless a fold is named.</summary>
     static Fin<string> ModelDirectory(RunManifest training, string stage, string model)
@@ -118,7 +159,8 @@ public static class InferenceWorkflow
             : DataSets.Source((Column)p.Column)).Strict();
     }
 
-    static NewRunRequest RunRequest(InferenceRequest request, RunManifest training, string modelDirectory, Seq<string> features, string? idColumn)
+    /// <param name="label">The label column the predictions are evaluated against, recorded as the run's <c>data.label</c>.</param>
+    static NewRunRequest RunRequest(InferenceRequest request, RunManifest training, string modelDirectory, Seq<string> features, string? idColumn, string? label)
     {
         var overrides = Seq(
                 ("inference.training_run", (ConfigValue)new ConfigString(training.RunId.ToString())),
@@ -126,6 +168,7 @@ public static class InferenceWorkflow
                 ("inference.model", new ConfigString(modelDirectory)),
                 ("data.features", new ConfigList(features.Map(f => (ConfigValue)new ConfigString(f)))))
             .Concat(idColumn is null ? Seq<(string, ConfigValue)>() : Seq1(("data.id", (ConfigValue)new ConfigString(idColumn))))
+            .Concat(label is null ? Seq<(string, ConfigValue)>() : Seq1(("data.label", (ConfigValue)new ConfigString(label))))
             .Map(kv => ConfigOverrides.Of(kv.Item1, kv.Item2, InputLimits.Ceiling)) // values RunTools made, from a checked run
             .Sequence()
             .Match(o => o, e => throw new InvalidOperationException(e.Message));
@@ -148,8 +191,9 @@ public static class InferenceWorkflow
 
     /// <summary>Creates the inference run and scores in its 'predict' stage (through the stage driver, so Ctrl+C
     /// cancels it and it shows progress), which writes the predictions inside the run and to the output path (both
-    /// atomically); the run is then completed. Anything that goes wrong after the run exists fails the stage and so
-    /// the run: it is never left running. The caller has confirmed the whole (creating the run and scoring).</summary>
+    /// atomically), and the held-out metrics when the plan evaluates; the run is then completed. Anything that goes
+    /// wrong after the run exists fails the stage and so the run: it is never left running. The caller has confirmed
+    /// the whole (creating the run and scoring).</summary>
     /// <returns>The outcome; <c>Stopped</c> (and no outcome) when the caller was stopped (the stage and run are
     /// recorded as cancelled).</returns>
     public static Fin<(bool Stopped, InferenceOutcome? Outcome)> Execute(InferencePlan plan, IStageHost host)
@@ -159,32 +203,65 @@ public static class InferenceWorkflow
         var run = ((RunManifest)created).Path!;
         // The input was hashed when the run was planned (its manifest records it): not read again to start the stage.
         var input = ((RunManifest)created).Inputs.Find(i => i.FullPath == plan.Request.InputFull).Map(i => (i.FullPath, new FileHash(i.FullPath, i.Sha256, i.Bytes)));
-        var spec = new StageSpec(Stage, Seq<string>(), Seq1(plan.Request.InputFull), Seq1(PredictionsFile), false, $"builtin:predict model={plan.ModelDirectory}",
+        var spec = new StageSpec(Stage, Seq<string>(), Seq1(plan.Request.InputFull), plan.Outputs, false, $"builtin:predict model={plan.ModelDirectory}",
             input.ToSeq()) { NoReuse = true };
-        return StageDriver.Run(new StageJob(run, spec, "Score", new WorkerBody((attempt, report, cancel) => Score(plan, attempt, report, cancel)), Confirmed: true), host) switch
+        HoldoutEvaluation? holdout = null;
+        var body = new WorkerBody((attempt, report, cancel) => Score(plan, attempt.RunDirectory, report.Progress, cancel).Match(
+            Succ: scores =>
+            {
+                holdout = scores.Holdout;
+                return new StageBodyResult(new StageSucceeded(), scores.Files, scores.OnSuccess);
+            },
+            Fail: e => StageBodyResult.Of(new StageErrored(e as RunError ?? new StorageFailed(PredictionsFile, "write", e.Message), "WriteFailed"))));
+        return StageDriver.Run(new StageJob(run, spec, "Score", body, Confirmed: true), host) switch
         {
             StageRun.Finished => RunOperations.SetStatus(run, RunStatus.Completed, $"scored {plan.Input.RowCount} rows with {plan.Training.Name}/{plan.ModelDirectory}")
-                .Map(completed => (false, (InferenceOutcome?)new InferenceOutcome(completed, plan.Input.RowCount, Path.Combine(run, PredictionsFile), plan.Request.OutputPath))),
+                .Map(completed => (false, (InferenceOutcome?)new InferenceOutcome(completed, plan.Input.RowCount, Path.Combine(run, PredictionsFile),
+                    plan.Request.OutputPath, holdout))),
             StageRun.Failed failed => FinFail<(bool, InferenceOutcome?)>(failed.Error),
             StageRun.Cancelled => FinSucc((true, (InferenceOutcome?)null)),
             var other => FinFail<(bool, InferenceOutcome?)>(new StorageFailed(run, "score", $"the new run's stage '{Stage}' did not run ({other.GetType().Name})")),
         };
     }
 
-    static StageBodyResult Score(InferencePlan plan, StageAttempt attempt, IStageReport report, CancellationToken cancel)
+    /// <summary>The predict stage's body: scores every row with the model and writes <c>predictions.parquet</c> in the
+    /// run (with the label, when evaluating) and at the output path. When the plan evaluates, it computes the training's
+    /// metric set on the rows with a label (<see cref="Holdout.Evaluate"/>), writes <c>metrics/holdout.parquet</c>, and
+    /// returns the <c>holdout/&lt;metric&gt;</c> metric events for the stage's completion. Nothing is decided here that
+    /// the plan did not decide.</summary>
+    /// <param name="progress">Told how far it is (percent, status).</param>
+    /// <param name="cancel">Checked once the rows are scored, before anything is written.</param>
+    public static Fin<InferenceScores> Score(InferencePlan plan, string runDirectory, Action<int, string>? progress = null, CancellationToken cancel = default)
     {
-        report.Progress(0, $"scoring {plan.Input.RowCount} rows");
+        progress?.Invoke(0, $"scoring {plan.Input.RowCount} rows");
         var rows = Enumerable.Range(0, plan.Input.RowCount).ToArray();
         var predictions = Scorer.Score(plan.Bundle, plan.Features, rows);
         cancel.ThrowIfCancellationRequested();
-        report.Progress(60, "writing predictions");
+        progress?.Invoke(60, "writing predictions");
+        var labels = plan.Evaluates ? plan.Holdout : null;
         var table = TrainingWorkflow.PredictionColumns(plan.Bundle.Task, plan.Bundle.Labels, toSeq(rows), r => plan.RowKeys[r], _ => predictions,
-            r => r, _ => plan.Bundle.Conformal, null, Seq<Column>());
-        return (from _ in TableFiles.WriteParquet(Path.Combine(attempt.RunDirectory, PredictionsFile), table)
-                from __ in CopyOut(plan, attempt.RunDirectory, table)
-                select unit)
-            .Match(_ => StageBodyResult.Of(new StageSucceeded()),
-                e => StageBodyResult.Of(new StageErrored(e as RunError ?? new StorageFailed(PredictionsFile, "write", e.Message), "WriteFailed")));
+            r => r, _ => plan.Bundle.Conformal, labels is null ? null : r => labels.Texts[r], Seq<Column>());
+        return from _ in TableFiles.WriteParquet(Path.Combine(runDirectory, PredictionsFile), table)
+               from evaluation in labels is null
+                   ? FinSucc(Option<HoldoutEvaluation>.None)
+                   : Holdout.Evaluate(labels, predictions.Scores, predictions.Probabilities).Map(Some)
+               from events in evaluation.Match(
+                   e => from __ in WriteHoldoutTable(runDirectory, Holdout.MetricTable(e, plan.ModelDirectory))
+                        from metrics in RunCommands.WriteMetrics(Holdout.MetricPoints(e, Stage), Clock.Now)
+                        select metrics,
+                   () => FinSucc(Seq<RunEvent>()))
+               from ___ in CopyOut(plan, runDirectory, table)
+               select new InferenceScores(plan.Outputs, events, evaluation.MatchUnsafe(e => e, () => (HoldoutEvaluation?)null));
+    }
+
+    static Fin<Unit> WriteHoldoutTable(string runDirectory, Table table)
+    {
+        var path = Path.Combine(runDirectory, Holdout.TablePath);
+        return FileWrites.Try(path, "write", () =>
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            return TableFiles.WriteParquet(path, table);
+        });
     }
 
     /// <summary>The predictions at the output path too: Parquet, or CSV when the path ends in .csv/.tsv.</summary>

@@ -10,7 +10,8 @@ namespace RunTools.Module.Commands;
 /// Scores new data with a trained run's production model (or one fold's model), after checking the data's columns
 /// and types against the model's features. The inference is recorded as its own run whose lineage points at the
 /// training run, the model files and the input's hash; predictions are written inside it (Parquet) and, with
-/// -OutputPath, to that file (Parquet, or CSV for .csv).
+/// -OutputPath, to that file (Parquet, or CSV for .csv). Data that has the training's label column is evaluated
+/// (held-out metrics, metrics/holdout.parquet) unless -NoEvaluate.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "RunInference", SupportsShouldProcess = true, HelpUri = HelpLinks.Docs + "Invoke-RunInference.md")]
 [OutputType(typeof(InferenceResult))]
@@ -54,19 +55,24 @@ public sealed class InvokeRunInferenceCommand : StageCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>Do not evaluate the predictions against the data's label column (the column is then ignored).</summary>
+    [Parameter]
+    public SwitchParameter NoEvaluate { get; set; }
+
     protected override void Process()
     {
         if (!ResolveRun(Run, out var run)) return;
         var output = OutputPath is null ? null : FullPath(OutputPath);
-        var request = new InferenceRequest(run, Path, FullPath(Path), output, Force.IsPresent, Model, Stage, Name, Root is null ? null : FullPath(Root), CurrentDirectory, PowerShellVersion);
+        var request = new InferenceRequest(run, Path, FullPath(Path), output, Force.IsPresent, Model, Stage, Name, Root is null ? null : FullPath(Root), CurrentDirectory, PowerShellVersion,
+            Evaluate: !NoEvaluate.IsPresent);
         if (!Succeeded(InferenceWorkflow.Plan(request), out var plan, Path)) return;
-        if (!plan.IgnoredColumns.IsEmpty)
-            WriteWarning($"Ignoring column{(plan.IgnoredColumns.Count == 1 ? "" : "s")} the model does not use: {string.Join(", ", plan.IgnoredColumns)}.");
+        foreach (var warning in plan.Warnings) WriteWarning(warning);
         var target = output is null ? RunTarget(plan.Run.IntendedDirectory) : $"{RunTarget(plan.Run.IntendedDirectory)} and {output}";
         if (!ShouldProcess(target, $"Score {plan.Input.RowCount} rows of '{Path}' with {plan.Training.Name}/{plan.ModelDirectory}")) return;
         if (!Succeeded(InferenceWorkflow.Execute(plan, this), out var executed, Path)) return;
         if (executed is not (false, { } done)) throw new PipelineStoppedException(); // recorded as cancelled; now let the stop through
+        foreach (var warning in done.Warnings) WriteWarning(warning);
         WriteObject(new InferenceResult(done.Run.Name, plan.Training.Name, plan.ModelDirectory, done.Rows, plan.IgnoredColumns.ToArray(),
-            done.Predictions, done.OutputPath, done.Run.Path!));
+            done.Predictions, done.OutputPath, done.Holdout?.Label, InferenceResult.MetricsOf(done.Holdout), done.Run.Path!));
     }
 }

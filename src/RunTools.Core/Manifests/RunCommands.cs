@@ -89,6 +89,13 @@ public static class RunCommands
                     _ => $"resumed after {Lifecycle.Text(observed)}",
                 }, null);
 
+    /// <summary>The first write to a pending run starts it: a metric (<see cref="WriteMetrics(RunManifest, Seq{MetricPoint}, ProcessInfo, DateTimeOffset)"/>),
+    /// an artifact (<see cref="AddArtifact"/>) or a stage (<see cref="EnsureRunning"/>, through the stage planner) moves it
+    /// pending → running, owned by the writing process, so <c>New-Run | Write-RunMetric ...; Set-RunStatus Completed</c>
+    /// needs no <c>Set-RunStatus Running</c>. A run in any other status is left as it is by a metric or an artifact.</summary>
+    public static Fin<Seq<RunEvent>> StartOnFirstWrite(RunManifest m, ProcessInfo by, DateTimeOffset now) =>
+        m.Status == RunStatus.Pending ? EnsureRunning(m, RunStatus.Pending, by, now) : FinSucc(Seq<RunEvent>());
+
     /// <summary>Lock-Run / Unlock-Run. Locking a locked run (or unlocking an unlocked one) changes nothing, except that
     /// a new reason replaces the old one.</summary>
     public static Fin<Seq<RunEvent>> SetRetentionLock(RunManifest m, bool locked, string? reason, DateTimeOffset now) =>
@@ -96,12 +103,22 @@ public static class RunCommands
             ? FinSucc(Seq<RunEvent>())
             : FinSucc(Seq1<RunEvent>(new RetentionLockChanged(now, locked, locked ? reason ?? m.LockReason : null)));
 
-    public static Fin<Seq<RunEvent>> AddArtifact(RunManifest m, Artifact artifact, bool replace) =>
+    /// <summary>Registers an artifact (refused when its path is registered, unless <paramref name="replace"/>); a pending
+    /// run is started first (<see cref="StartOnFirstWrite"/>).</summary>
+    public static Fin<Seq<RunEvent>> AddArtifact(RunManifest m, Artifact artifact, bool replace, ProcessInfo by) =>
         !replace && m.Artifacts.Exists(a => a.Path == artifact.Path)
             ? FinFail<Seq<RunEvent>>(new ArtifactExists(artifact.Path))
-            : FinSucc(Seq1<RunEvent>(new ArtifactAdded(artifact.AddedAt, artifact)));
+            : StartOnFirstWrite(m, by, artifact.AddedAt).Map(start => start.Add(new ArtifactAdded(artifact.AddedAt, artifact)));
 
-    /// <summary>Metric values must have valid names and be finite numbers (NaN and infinities are refused, so
+    /// <summary>Metric values written to a run (<see cref="WriteMetrics(Seq{MetricPoint}, DateTimeOffset)"/>); a pending
+    /// run is started first (<see cref="StartOnFirstWrite"/>). No points are no events: the run is not started.</summary>
+    public static Fin<Seq<RunEvent>> WriteMetrics(RunManifest m, Seq<MetricPoint> points, ProcessInfo by, DateTimeOffset now) =>
+        from metrics in WriteMetrics(points, now)
+        from start in metrics.IsEmpty ? FinSucc(Seq<RunEvent>()) : StartOnFirstWrite(m, @by, now)
+        select start.Concat(metrics);
+
+    /// <summary>The events of metric values, checked (a built-in stage adds them to its completion, in a running run).
+    /// Metric values must have valid names and be finite numbers (NaN and infinities are refused, so
     /// summaries and comparisons stay meaningful).</summary>
     public static Fin<Seq<RunEvent>> WriteMetrics(Seq<MetricPoint> points, DateTimeOffset now) =>
         points.Map(p =>

@@ -91,8 +91,9 @@ public sealed class TrainingResult(
     public override int GetHashCode() => Fields.GetHashCode();
 }
 
-/// <summary>An inference (Invoke-RunInference's output): the run that records it, what scored what, and where the
-/// predictions are.</summary>
+/// <summary>An inference (Invoke-RunInference's output): the run that records it, what scored what, where the
+/// predictions are, and, when the data had the training's label column, the held-out metrics (as the run's
+/// <c>holdout/...</c> metrics hold them, without the prefix).</summary>
 public sealed class InferenceResult(
     string run,
     string trainingRun,
@@ -101,6 +102,8 @@ public sealed class InferenceResult(
     IReadOnlyList<string> ignoredColumns,
     string predictions,
     string? outputPath,
+    string? label,
+    ValueMap<double> metrics,
     string runPath) : IEquatable<InferenceResult>
 {
     public string Run { get; } = run;
@@ -110,11 +113,24 @@ public sealed class InferenceResult(
     public IReadOnlyList<string> IgnoredColumns { get; } = ignoredColumns;
     public string Predictions { get; } = predictions;
     public string? OutputPath { get; } = outputPath;
+
+    /// <summary>The label column the predictions were evaluated against; null when they were not evaluated.</summary>
+    public string? Label { get; } = label;
+
+    /// <summary>The held-out metrics with a value (auc, accuracy, ..., rmse): empty when not evaluated.</summary>
+    public ValueMap<double> Metrics { get; } = metrics;
+
     public string RunPath { get; } = runPath;
+
+    /// <summary>The held-out metrics of an evaluation, by name, those with a value (as the run records them).</summary>
+    public static ValueMap<double> MetricsOf(RunTools.Evaluation.HoldoutEvaluation? evaluation) =>
+        evaluation is null
+            ? ValueMap<double>.Empty
+            : new ValueMap<double>(evaluation.Metrics.Filter(m => double.IsFinite(m.Value)).Map(m => (m.Name, m.Value)));
 
     public override string ToString() => Run;
 
-    object Fields => (Run, TrainingRun, Model, Rows, IgnoredColumns, Predictions, OutputPath, RunPath);
+    object Fields => (Run, TrainingRun, Model, Rows, IgnoredColumns, Predictions, OutputPath, Label, Metrics, RunPath);
     public bool Equals(InferenceResult? other) => other is not null && Fields.Equals(other.Fields);
     public override bool Equals(object? obj) => Equals(obj as InferenceResult);
     public override int GetHashCode() => Fields.GetHashCode();

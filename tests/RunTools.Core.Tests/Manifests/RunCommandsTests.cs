@@ -146,24 +146,41 @@ public sealed class RunCommandsTests
 
     [Fact]
     public void A_new_artifact_is_one_event_at_its_own_time() =>
-        Assert.Equal(Seq1<RunEvent>(new ArtifactAdded(At(3), Model)), Expect.Succ(RunCommands.AddArtifact(NewRun(), Model, replace: false)));
+        Assert.Equal(Seq1<RunEvent>(new ArtifactAdded(At(3), Model)), Expect.Succ(RunCommands.AddArtifact(StartedRun(), Model, replace: false, Me)));
 
     [Fact]
     public void An_existing_artifact_path_is_refused_without_replace()
     {
-        var m = Apply(NewRun(), new ArtifactAdded(At(3), Model));
+        var m = Apply(StartedRun(), new ArtifactAdded(At(3), Model));
         var again = Model with { Sha256 = Sha('n'), AddedAt = At(4) };
-        Expect.Error(new ArtifactExists("model.zip"), RunCommands.AddArtifact(m, again, replace: false));
-        var error = Assert.IsType<ArtifactExists>(Expect.Fail(RunCommands.AddArtifact(m, again, replace: false)));
+        Expect.Error(new ArtifactExists("model.zip"), RunCommands.AddArtifact(m, again, replace: false, Me));
+        var error = Assert.IsType<ArtifactExists>(Expect.Fail(RunCommands.AddArtifact(m, again, replace: false, Me)));
         Assert.Equal((1502, ErrorKind.ResourceExists), (error.Code, error.Kind));
     }
 
     [Fact]
     public void An_existing_artifact_path_is_replaced_with_replace()
     {
-        var m = Apply(NewRun(), new ArtifactAdded(At(3), Model));
+        var m = Apply(StartedRun(), new ArtifactAdded(At(3), Model));
         var again = Model with { Sha256 = Sha('n'), AddedAt = At(4) };
-        Assert.Equal(Seq1<RunEvent>(new ArtifactAdded(At(4), again)), Expect.Succ(RunCommands.AddArtifact(m, again, replace: true)));
+        Assert.Equal(Seq1<RunEvent>(new ArtifactAdded(At(4), again)), Expect.Succ(RunCommands.AddArtifact(m, again, replace: true, Me)));
+    }
+
+    [Fact]
+    public void An_artifact_added_to_a_pending_run_starts_it_first_owned_by_the_writer()
+    {
+        var events = Expect.Succ(RunCommands.AddArtifact(NewRun(), Model, replace: false, Other));
+
+        Assert.Equal(Seq<RunEvent>(new RunStatusChanged(At(3), Pending, Running, Other, null, null), new ArtifactAdded(At(3), Model)), events);
+        var started = Apply(NewRun(), events.ToArray());
+        Assert.Equal((Running, Other, (DateTimeOffset?)At(3)), (started.Status, started.Owner, started.StartedAt));
+    }
+
+    [Fact]
+    public void A_refused_artifact_does_not_start_a_pending_run()
+    {
+        var m = Apply(NewRun(), new ArtifactAdded(At(3), Model));
+        Expect.Error(new ArtifactExists("model.zip"), RunCommands.AddArtifact(m, Model with { AddedAt = At(4) }, replace: false, Me));
     }
 
     // ---- WriteMetrics ---------------------------------------------------------------------------------------
@@ -210,6 +227,43 @@ public sealed class RunCommandsTests
         var error = Expect.Fail(RunCommands.WriteMetrics(
             Seq(new MetricPoint("/x", 1, null, null), new MetricPoint("auc", double.NaN, null, null)), At(7)));
         Assert.IsType<InvalidName>(error);
+    }
+
+    [Fact]
+    public void A_metric_written_to_a_pending_run_starts_it_first_owned_by_the_writer()
+    {
+        var points = Seq(new MetricPoint("auc", 0.9, null, null), new MetricPoint("f1", 0.8, 2, null));
+
+        var events = Expect.Succ(RunCommands.WriteMetrics(NewRun(), points, Other, At(7)));
+
+        Assert.Equal(
+            Seq<RunEvent>(new RunStatusChanged(At(7), Pending, Running, Other, null, null),
+                new MetricWritten(At(7), "auc", 0.9, null, null), new MetricWritten(At(7), "f1", 0.8, 2, null)),
+            events);
+        var started = Apply(NewRun(), events.ToArray());
+        Assert.Equal((Running, Other, (DateTimeOffset?)At(7)), (started.Status, started.Owner, started.StartedAt));
+        // ... so it can be completed with no Set-RunStatus Running in between.
+        Assert.Equal(Seq1<RunEvent>(new RunStatusChanged(At(8), Running, Completed, Other, null, null)),
+            Expect.Succ(RunCommands.SetStatus(started, Running, Seq1(Other), Completed, Other, At(8), null, null)));
+    }
+
+    [Theory]
+    [InlineData(Running)]
+    [InlineData(Completed)]
+    [InlineData(Failed)]
+    [InlineData(Cancelled)]
+    public void A_metric_leaves_a_run_that_is_not_pending_in_its_status(RunStatus stored)
+    {
+        var m = Apply(NewRun(), stored == Running ? [Status(1, Pending, Running)] : [Status(1, Pending, Running), Status(2, Running, stored)]);
+        Assert.Equal(Seq1<RunEvent>(new MetricWritten(At(7), "auc", 0.9, null, null)),
+            Expect.Succ(RunCommands.WriteMetrics(m, Seq1(new MetricPoint("auc", 0.9, null, null)), Me, At(7))));
+    }
+
+    [Fact]
+    public void No_points_or_a_bad_point_leave_a_pending_run_pending()
+    {
+        Assert.Equal(Seq<RunEvent>(), Expect.Succ(RunCommands.WriteMetrics(NewRun(), Seq<MetricPoint>(), Me, At(7))));
+        Assert.IsType<MetricInvalid>(Expect.Fail(RunCommands.WriteMetrics(NewRun(), Seq1(new MetricPoint("auc", double.NaN, null, null)), Me, At(7))));
     }
 
     // ---- DirectoryName --------------------------------------------------------------------------------------

@@ -192,14 +192,14 @@ public static class RunScripts
                     (s.B - 500 + k) / 64.0 * (s.C % 2 == 0 ? 1 : 1e-3),
                     s.C % 3 == 0 ? null : s.C + k,
                     s.B % 2 == 0 ? null : "train")).ToArray());
-                return Must(RunCommands.WriteMetrics(points, now));
+                return Must(RunCommands.WriteMetrics(m, points, me, now));
             }
             case 4:
             {
                 var ext = Extensions[s.B % Extensions.Length];
                 var artifact = new Artifact($"artifacts/a{s.A % 4}{ext}", new string("0123456789abcdef"[s.C % 16], 64), s.B,
                     Enum.GetValues<ArtifactKind>()[s.C % 9], s.A % 2 == 0 ? null : "train", now);
-                return RunCommands.AddArtifact(m, artifact, replace: s.B % 2 == 0);
+                return RunCommands.AddArtifact(m, artifact, replace: s.B % 2 == 0, me);
             }
             default:
                 return FinSucc(Seq1<RunEvent>(new ProgressReported(now, s.A % 2 == 0 ? null : "train", $"{s.B}%")));

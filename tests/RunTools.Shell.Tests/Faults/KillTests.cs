@@ -119,6 +119,8 @@ public sealed class KillTests(ITestOutputHelper output)
         new Random(3).NextBytes(weights); // random bytes: zeros would compress like a zip bomb
         File.WriteAllBytes(source.File("weights.bin"), weights);
         Expect.Succ(RunOperations.AddArtifact(exported, source.File("weights.bin"), "artifacts/weights.bin", copy: true, null, null, force: false));
+        // Its first write started it (in this live process): completed, it can be exported without -Force.
+        Expect.Succ(RunOperations.SetStatus(exported, RunTools.Domain.RunStatus.Completed, "shipped"));
         Expect.Succ(BundleExport.Plan(Seq1(exported), Path.Combine(bundles, "bundle.zip"), force: false).Bind(BundleExport.Execute));
         var root = c.Sandbox.Root;
         var target = Path.Combine(root, Path.GetFileName(exported));
