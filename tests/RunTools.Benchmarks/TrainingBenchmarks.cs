@@ -182,18 +182,22 @@ public static class BenchStages
         var other => throw new InvalidOperationException(other.ToString()),
     };
 
+    /// <summary>As New-RunFoldPlan: the stage from the manifest, the data read only if it runs.</summary>
     public static void PlanFolds(string run)
     {
-        var setup = Ok(RunStore.Read(run).Bind(m => FoldPlanWorkflow.Prepare(m, "folds", [])));
-        Drive(new StageJob(run, setup.StageSpec(false), "plan folds", FoldPlanWorkflow.Body(setup)));
+        var manifest = Ok(RunStore.Read(run));
+        Drive(new StageJob(run, Ok(FoldPlanWorkflow.Spec(manifest, "folds", [], false)), "plan folds",
+            new PreparedBody(() => FoldPlanWorkflow.Prepare(manifest, "folds", []).Map(s => (StageBody)FoldPlanWorkflow.Body(s)))));
     }
 
+    /// <summary>As Invoke-RunTraining.</summary>
     /// <returns>The cross-validated AUC the run recorded.</returns>
     public static double Train(string run)
     {
-        var setup = Ok(RunStore.Read(run).Bind(m => TrainingWorkflow.Prepare(m, "folds")));
-        var manifest = Drive(new StageJob(run, setup.StageSpec("train", false), "train", TrainingWorkflow.Body(setup)));
-        return manifest.Metric("cv/auc")?.Last ?? double.NaN;
+        var manifest = Ok(RunStore.Read(run));
+        var trained = Drive(new StageJob(run, Ok(TrainingWorkflow.Spec(manifest, "folds", "train", false)), "train",
+            new PreparedBody(() => TrainingWorkflow.Prepare(manifest, "folds").Map(s => (StageBody)TrainingWorkflow.Body(s)))));
+        return trained.Metric("cv/auc")?.Last ?? double.NaN;
     }
 }
 

@@ -81,14 +81,16 @@ static class Stages
 {
     public static StageRun PlanFolds(string run, IStageHost host, bool force = false)
     {
-        var setup = Expect.Succ(RunStore.Read(run).Bind(m => FoldPlanWorkflow.Prepare(m, "folds", [])));
-        return StageDriver.Run(new StageJob(run, setup.StageSpec(force), "plan folds", FoldPlanWorkflow.Body(setup)), host);
+        var manifest = Expect.Succ(RunStore.Read(run));
+        return StageDriver.Run(new StageJob(run, Expect.Succ(FoldPlanWorkflow.Spec(manifest, "folds", [], force)), "plan folds",
+            new PreparedBody(() => FoldPlanWorkflow.Prepare(manifest, "folds", []).Map(s => (StageBody)FoldPlanWorkflow.Body(s)))), host);
     }
 
     public static StageRun Train(string run, IStageHost host, bool force = false)
     {
-        var setup = Expect.Succ(RunStore.Read(run).Bind(m => TrainingWorkflow.Prepare(m, "folds")));
-        return StageDriver.Run(new StageJob(run, setup.StageSpec("train", force), "train", TrainingWorkflow.Body(setup)), host);
+        var manifest = Expect.Succ(RunStore.Read(run));
+        return StageDriver.Run(new StageJob(run, Expect.Succ(TrainingWorkflow.Spec(manifest, "folds", "train", force)), "train",
+            new PreparedBody(() => TrainingWorkflow.Prepare(manifest, "folds").Map(s => (StageBody)TrainingWorkflow.Body(s)))), host);
     }
 }
 

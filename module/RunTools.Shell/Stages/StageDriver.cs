@@ -67,6 +67,11 @@ public sealed record CallerBody(Func<StageAttempt, StageBodyResult> Run) : Stage
 public sealed record WorkerBody(Func<StageAttempt, IStageReport, CancellationToken, StageBodyResult> Run,
     Func<StageAttempt, Seq<string>>? WrittenSoFar = null) : StageBody;
 
+/// <summary>A body that must be prepared first (a fold plan or training reads and checks the data and settings): prepared
+/// only when the stage is going to run — a skipped or reused stage costs no read of its data — and before ShouldProcess,
+/// so -WhatIf reports what would fail. A preparation that fails fails the invocation before anything is recorded.</summary>
+public sealed record PreparedBody(Func<Fin<StageBody>> Prepare) : StageBody;
+
 /// <summary>A stage to run: where, what it uses and declares, what the confirmation says, and its body.</summary>
 /// <param name="Action">What ShouldProcess is told ("Run stage 'x'"); the reason it runs is added.</param>
 /// <param name="Confirmed">The caller has already confirmed this stage as part of a larger effect (inference creates a
@@ -104,39 +109,63 @@ public static class StageDriver
 {
     public static StageRun Run(StageJob job, IStageHost host)
     {
-        var spec = job.Spec;
+        var spec = StageRunner.WithHashes(job.Run, job.Spec);
+        job = job with { Spec = spec };
         var preview = StageRunner.Preview(job.Run, spec);
         if (preview.IsFail) return Failed(null, (LanguageExt.Common.Error)preview);
-        switch ((StageDecision)preview)
+        var decision = (StageDecision)preview;
+        if (decision is SkipStage skip) return Skipped(job.Run, skip);
+        if (decision is StartStage && job.Body is PreparedBody)
         {
-            case SkipStage skip:
-                return Skipped(job.Run, skip);
-            case var decision when !job.Confirmed:
-                var reason = decision switch { StartStage s => s.Reason, ReuseStage r => r.Reason, _ => "" };
-                if (!host.ShouldProcess(RunResolver.Target(job.Run), $"{job.Action} ({reason})")) return new StageRun.Declined(reason);
-                break;
+            var prepared = Prepare(job);
+            if (prepared.IsFail) return Failed(null, (LanguageExt.Common.Error)prepared);
+            job = job with { Body = (StageBody)prepared };
         }
+        var reason = decision switch { StartStage s => s.Reason, ReuseStage r => r.Reason, _ => "" };
+        if (!job.Confirmed && !host.ShouldProcess(RunResolver.Target(job.Run), $"{job.Action} ({reason})")) return new StageRun.Declined(reason);
         var begun = StageRunner.Begin(job.Run, spec);
         if (begun.IsFail) return Failed(null, (LanguageExt.Common.Error)begun);
         return (StageBegun)begun switch
         {
-            StageBegun.Skip skip => Skipped(job.Run, skip.Decision),
-            StageBegun.Reuse reuse => Reused(job.Run, spec, reuse.Decision),
+            StageBegun.Skip s => Skipped(job.Run, s.Decision),
+            StageBegun.Reuse reuse => Reused(job, reuse.Decision, host),
             StageBegun.Attempt attempt => Execute(job, attempt.Value, host),
             _ => throw new InvalidOperationException("unknown start"),
         };
     }
 
+    static Fin<StageBody> Prepare(StageJob job) => job.Body is PreparedBody p ? p.Prepare() : FinSucc(job.Body);
+
     static StageRun Skipped(string run, SkipStage skip) =>
         RunStore.Read(run).Match<StageRun>(m => new StageRun.Skipped(m, m.Stage(skip.Previous.Name) ?? skip.Previous, skip.Reason), e => Failed(null, e));
 
-    static StageRun Reused(string run, StageSpec spec, ReuseStage reuse) =>
-        StageRunner.Reuse(run, spec, reuse).Match<StageRun>(
-            m => new StageRun.Finished(m, m.Stage(spec.Stage)!, reuse.Reason),
-            e => Failed(null, e));
+    /// <summary>Brings the reused attempt's files over; when that fails (its files changed since they were checked),
+    /// the stage runs instead, with a note saying why.</summary>
+    static StageRun Reused(StageJob job, ReuseStage reuse, IStageHost host) =>
+        StageRunner.Reuse(job.Run, job.Spec, reuse).Match<StageRun>(
+            m => new StageRun.Finished(m, m.Stage(job.Spec.Stage)!, reuse.Reason),
+            e =>
+            {
+                host.Write(new StageVerbose($"Stage '{job.Spec.Stage}' could not be reused from {reuse.From.Source} ({e.Message}); running it."));
+                var prepared = Prepare(job);
+                if (prepared.IsFail) return Failed(null, (LanguageExt.Common.Error)prepared);
+                var retry = job with { Spec = job.Spec with { NoReuse = true }, Body = (StageBody)prepared, Confirmed = true };
+                return Run(retry, host);
+            });
 
     static StageRun Execute(StageJob job, StageAttempt attempt, IStageHost host)
     {
+        // Decided under the lock to run although the preview said otherwise (another writer changed the run meanwhile):
+        // the body is prepared now; if that fails, the started attempt ends as failed.
+        if (job.Body is PreparedBody)
+        {
+            var prepared = Prepare(job);
+            job = job with
+            {
+                Body = prepared.Match<StageBody>(b => b, e => new CallerBody(_ => StageBodyResult.Of(
+                    new StageErrored(e as RunError ?? new UnexpectedFailure($"Stage '{attempt.Stage}'", e.GetType().Name, e.Message), e.GetType().Name)))),
+            };
+        }
         // Said on the caller's thread before the body starts: a caller that stops here (Ctrl+C, or a preference that
         // makes the message stop it) stops the stage before any of its work is done.
         var (result, stopped, writeFailure) = Announce(job, attempt, host) switch

@@ -55,6 +55,30 @@ public static class StageRunner
     /// the writers that append the stage's own output.</summary>
     static readonly UTF8Encoding LogEncoding = new(encoderShouldEmitUTF8Identifier: false);
 
+    /// <summary>The spec with every declared input hashed (those not hashed already), so that deciding, recording and
+    /// checking the stage read each input once per invocation. Inputs that do not exist are left for the decision to
+    /// report (StageInputNotFound).</summary>
+    public static StageSpec WithHashes(string runDirectory, StageSpec spec)
+    {
+        var run = Path.GetFullPath(runDirectory);
+        var hashed = spec.Hashed;
+        foreach (var input in spec.Inputs)
+        {
+            string real;
+            try
+            {
+                real = RealPaths.Resolve(Path.IsPathRooted(input) ? Path.GetFullPath(input) : Path.GetFullPath(Path.Combine(run, input)));
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            if (hashed.Exists(h => h.FullPath == real) || !File.Exists(real)) continue;
+            if (FileInspector.Hash(real, input).Case is FileHash hash) hashed = hashed.Add((real, hash));
+        }
+        return spec with { Hashed = hashed };
+    }
+
     /// <summary>What would happen, without writing anything (for -WhatIf and to ask ShouldProcess).</summary>
     public static Fin<StageDecision> Preview(string runDirectory, StageSpec spec) =>
         from manifest in RunStore.Read(runDirectory)

@@ -56,7 +56,8 @@ public static class DataSets
     static Fin<Option<FeatureSource>> OptionalColumn(string? name, Func<string, Fin<FeatureSource>> read) =>
         name is null ? FinSucc(Option<FeatureSource>.None) : read(name).Map(Some);
 
-    static Fin<InputFile> ChooseInput(RunManifest manifest)
+    /// <summary>The run's data file a fold plan or a training reads (<c>data.input</c>, else the first CSV/Parquet input).</summary>
+    public static Fin<InputFile> ChooseInput(RunManifest manifest)
     {
         var named = ConfigRead.OptionalString(manifest.Config, "data.input");
         return named.Bind(name => name.Match(

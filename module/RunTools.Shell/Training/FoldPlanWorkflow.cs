@@ -11,26 +11,36 @@ namespace RunTools.Shell.Training;
 /// reported before the stage starts, and -WhatIf says exactly what would happen.</summary>
 public sealed record FoldPlanSetup(RunManifest Manifest, DataSet Data, FoldSpec Spec, FoldData FoldData, string Name, FoldPlan Plan)
 {
-    /// <summary>The default plan is the stage "folds"; another plan name gets its own stage, "folds-&lt;name&gt;".</summary>
-    public string Stage => Name == "folds" ? "folds" : $"folds-{Name}";
+    public string Stage => FoldPlanWorkflow.StageOf(Name);
 
-    public Seq<string> Inputs => Seq1(Data.Input.FullPath);
-
-    /// <summary>The inputs whose hashes were taken while they were read, so the stage runner need not read them again.</summary>
-    public Seq<(string FullPath, FileHash Hash)> Hashed => Seq1((Data.Input.FullPath, Data.Hash));
-
-    public string Command => $"builtin:folds name={Name} spec={FoldSpecs.Canonical(Spec)}";
-
-    /// <summary>The stage as the driver runs it: the plan's files in, the plan's record on success. It reads the
-    /// config's <c>folds</c> and <c>data</c> sections.</summary>
+    /// <summary>The stage as the driver runs it, with the data file's hash taken while it was read.</summary>
     public StageSpec StageSpec(bool force) =>
-        new(Stage, Seq<string>(), Inputs, Seq<string>(), force, Command, Hashed) { ConfigKeys = Seq("folds", "data") };
+        FoldPlanWorkflow.SpecOf(Name, Data.Input.FullPath, Spec, force) with { Hashed = Seq1((Data.Input.FullPath, Data.Hash)) };
 }
 
 /// <summary>The fold-plan stage: settings from the config's <c>folds</c> section (with the cmdlet's parameters as
 /// overrides), rows from the run's data file, plan from the core, files into <c>folds/</c>.</summary>
 public static class FoldPlanWorkflow
 {
+    /// <summary>The default plan is the stage "folds"; another plan name gets its own stage, "folds-&lt;name&gt;".</summary>
+    public static string StageOf(string name) => name == "folds" ? "folds" : $"folds-{name}";
+
+    /// <summary>The stage as the driver sees it, known without reading the data: the data file in, the plan's settings as
+    /// its command, and the config's <c>folds</c> and <c>data</c> sections as the keys it reads. So a plan that is
+    /// skipped or reused costs no read of the data; the plan is computed (<see cref="Prepare"/>) only when it runs.</summary>
+    public static Fin<StageSpec> Spec(RunManifest manifest, string name, Seq<ConfigOverride> overrides, bool force) =>
+        from _ in RunTools.Domain.Names.StageName(name)
+        from config in ConfigMerge.Apply(manifest.Config, overrides)
+        from spec in FoldSpecs.FromConfig(config)
+        from input in DataSets.ChooseInput(manifest)
+        select SpecOf(name, input.FullPath, spec, force);
+
+    internal static StageSpec SpecOf(string name, string data, FoldSpec spec, bool force) =>
+        new(StageOf(name), Seq<string>(), Seq1(data), Seq<string>(), force, $"builtin:folds name={name} spec={FoldSpecs.Canonical(spec)}")
+        {
+            ConfigKeys = Seq("folds", "data"),
+        };
+
     /// <param name="overrides">Dotted keys under <c>folds</c>, e.g. <c>folds.k = 10</c>.</param>
     public static Fin<FoldPlanSetup> Prepare(RunManifest manifest, string name, Seq<ConfigOverride> overrides) =>
         from _ in RunTools.Domain.Names.StageName(name)

@@ -24,23 +24,11 @@ namespace RunTools.Shell.Training;
 public sealed record TrainingSetup(RunManifest Manifest, DataSet Data, TrainingSpec Spec, TrainingInput Input, string PlanName, string PlanContentHash,
     FileHash PlanFile, int RejectedRows)
 {
-    /// <summary>The inputs whose hashes were taken while they were read, so the stage runner need not read them again.</summary>
-    public Seq<(string FullPath, FileHash Hash)> Hashed =>
-        Seq((Data.Input.FullPath, Data.Hash), (Path.Combine(Manifest.Path!, FoldPlanFiles.ParquetPath(PlanName)), PlanFile));
-
-    /// <summary>The files the stage reads (their hashes decide whether a completed training is skipped).</summary>
-    public Seq<string> Inputs => Seq(Data.Input.FullPath, FoldPlanFiles.ParquetPath(PlanName), FoldPlanFiles.SummaryPath(PlanName));
-
-    /// <summary>What runs, for the stage record. The training config and the data roles are config keys the stage
-    /// reads (see <see cref="StageSpec"/>): a change to them makes a completed training run again, and says so.</summary>
-    public string Command => $"builtin:train plan={PlanName}";
-
-    /// <summary>The stage as the driver runs it: after the fold plan's stage, reading the data, the plan's files and
-    /// the config's <c>training</c> and <c>data</c> sections.</summary>
+    /// <summary>The stage as the driver runs it, with the hashes of the data and plan files taken while they were read.</summary>
     public StageSpec StageSpec(string stage, bool force) =>
-        new(stage, Manifest.FoldPlan(PlanName)?.Stage is { } planStage ? Seq1(planStage) : Seq<string>(), Inputs, Seq<string>(), force, Command, Hashed)
+        TrainingWorkflow.SpecOf(Manifest, PlanName, Data.Input.FullPath, stage, force) with
         {
-            ConfigKeys = Seq("training", "data"),
+            Hashed = Seq((Data.Input.FullPath, Data.Hash), (Path.Combine(Manifest.Path!, FoldPlanFiles.ParquetPath(PlanName)), PlanFile)),
         };
 }
 
@@ -58,6 +46,22 @@ public static class TrainingWorkflow
     public const string DefaultStage = "train";
 
     public static string Folder(string stage) => stage == DefaultStage ? "" : stage + "/";
+
+    /// <summary>The stage as the driver sees it, known without reading the data: after the fold plan's stage, reading
+    /// the data file and the plan's files, its command naming the plan, and the config's <c>training</c> and
+    /// <c>data</c> sections as the keys it reads (a change to them trains again, and says so). A training that is
+    /// skipped or reused costs no read of the data; it is prepared (<see cref="Prepare"/>) only when it runs.</summary>
+    public static Fin<StageSpec> Spec(RunManifest manifest, string planName, string stage, bool force) =>
+        from _ in manifest.FoldPlan(planName) is null ? FinFail<Unit>(new FoldPlanNotFound(planName, manifest.Path!)) : FinSucc(unit)
+        from input in DataSets.ChooseInput(manifest)
+        select SpecOf(manifest, planName, input.FullPath, stage, force);
+
+    internal static StageSpec SpecOf(RunManifest manifest, string planName, string data, string stage, bool force) =>
+        new(stage, manifest.FoldPlan(planName)?.Stage is { } planStage ? Seq1(planStage) : Seq<string>(),
+            Seq(data, FoldPlanFiles.ParquetPath(planName), FoldPlanFiles.SummaryPath(planName)), Seq<string>(), force, $"builtin:train plan={planName}")
+        {
+            ConfigKeys = Seq("training", "data"),
+        };
 
     public static string MetricPrefix(string stage) => Folder(stage) + "cv/";
 

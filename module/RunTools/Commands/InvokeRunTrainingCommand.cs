@@ -5,6 +5,7 @@ using RunTools.Shell.Stages;
 using RunTools.Shell.Store;
 using RunTools.Shell.Training;
 using RunTools.Views;
+using RunTools.Training;
 
 namespace RunTools.Module.Commands;
 
@@ -44,15 +45,18 @@ public sealed class InvokeRunTrainingCommand : StageCmdlet
 
     protected override void Process()
     {
-        if (!ResolveRun(Run, out var run) || !Succeeded(RunStore.Read(run).Bind(m => TrainingWorkflow.Prepare(m, Plan)), out var setup, run)) return;
-        var job = new StageJob(run, setup.StageSpec(Name, Force.IsPresent), $"Train {setup.Spec.Task.ToString().ToLowerInvariant()} models", TrainingWorkflow.Body(setup));
-        switch (Drive(job))
+        if (!ResolveRun(Run, out var run) || !Succeeded(RunStore.Read(run), out var manifest, run)) return;
+        if (!Succeeded(TrainingSpecs.FromConfig(manifest.Config), out var settings, run)) return;
+        if (!Succeeded(TrainingWorkflow.Spec(manifest, Plan, Name, Force.IsPresent), out var spec, run)) return;
+        // The data and the plan are read and checked only when the stage runs (not when it is skipped or reused).
+        var body = new PreparedBody(() => TrainingWorkflow.Prepare(manifest, Plan).Map(setup => (StageBody)TrainingWorkflow.Body(setup)));
+        switch (Drive(new StageJob(run, spec, $"Train {settings.Task.ToString().ToLowerInvariant()} models", body)))
         {
             case StageRun.Skipped { Manifest: var m }:
-                Write(m, setup, skipped: true);
+                Write(m, settings, skipped: true);
                 break;
             case StageRun.Finished { Manifest: var m }:
-                Write(m, setup, skipped: false);
+                Write(m, settings, skipped: false);
                 break;
             case StageRun.Failed failed:
                 WriteFailure(failed.Error, Name);
@@ -60,7 +64,7 @@ public sealed class InvokeRunTrainingCommand : StageCmdlet
         }
     }
 
-    void Write(RunManifest manifest, TrainingSetup setup, bool skipped) =>
-        WriteObject(TrainingResult.Of(manifest, Name, TrainingWorkflow.MetricPrefix(Name), setup.Spec.Task.ToString().ToLowerInvariant(), setup.Spec.Mode.ToString().ToLowerInvariant(),
+    void Write(RunManifest manifest, TrainingSpec settings, bool skipped) =>
+        WriteObject(TrainingResult.Of(manifest, Name, TrainingWorkflow.MetricPrefix(Name), settings.Task.ToString().ToLowerInvariant(), settings.Mode.ToString().ToLowerInvariant(),
             Plan, $"{TrainingWorkflow.Folder(Name)}predictions/oof.parquet", TrainingWorkflow.ProductionModel(manifest, Name), skipped, manifest.Path!));
 }

@@ -69,8 +69,11 @@ public sealed class NewRunFoldPlanCommand : StageCmdlet
     protected override void Process()
     {
         if (!Succeeded(Overrides(), out var overrides)) return;
-        if (!ResolveRun(Run, out var run) || !Succeeded(RunStore.Read(run).Bind(m => FoldPlanWorkflow.Prepare(m, Name, overrides)), out var setup, run)) return;
-        switch (Drive(new StageJob(run, setup.StageSpec(Force.IsPresent), $"Plan folds '{Name}'", FoldPlanWorkflow.Body(setup))))
+        if (!ResolveRun(Run, out var run) || !Succeeded(RunStore.Read(run), out var manifest, run)) return;
+        if (!Succeeded(FoldPlanWorkflow.Spec(manifest, Name, overrides, Force.IsPresent), out var spec, run)) return;
+        // The data is read and the plan computed only when the stage runs (not when it is skipped or reused).
+        var body = new PreparedBody(() => FoldPlanWorkflow.Prepare(manifest, Name, overrides).Map(setup => (StageBody)FoldPlanWorkflow.Body(setup)));
+        switch (Drive(new StageJob(run, spec, $"Plan folds '{Name}'", body)))
         {
             case StageRun.Skipped { Manifest: var m } when m.FoldPlan(Name) is { } plan:
                 WriteObject(FoldPlanInfo.Of(m, plan, skipped: true, m.Path!));
@@ -79,7 +82,7 @@ public sealed class NewRunFoldPlanCommand : StageCmdlet
                 WriteObject(FoldPlanInfo.Of(m, plan, skipped: false, m.Path!));
                 break;
             case StageRun.Failed failed:
-                WriteFailure(failed.Error, setup.Stage);
+                WriteFailure(failed.Error, spec.Stage);
                 break;
         }
     }
