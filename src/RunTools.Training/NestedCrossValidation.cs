@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
+using RunTools.Domain;
 using RunTools.Evaluation;
 using RunTools.Folds;
 using RunTools.Randomness;
@@ -325,7 +326,7 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
         var x = new Matrix(FeatureEncoder.Transform(encoder, input.Features, rows), rows.Length, encoder.Width);
         var ids = task.Task == TrainingTask.Regression ? [] : rows.Select(r => task.ClassIds[r]).ToArray();
         var targets = task.Task == TrainingTask.Regression ? rows.Select(r => task.Targets[r]).ToArray() : [];
-        if (context.Variant != "smote" || task.Task == TrainingTask.Regression) return (x, ids, targets, Seq<SmoteOrigin>());
+        if (context.Variant != SmoteVariant.Smote || task.Task == TrainingTask.Regression) return (x, ids, targets, Seq<SmoteOrigin>());
         var seed = Prng.Derive(spec.Seed, 7, context.Repeat, context.Outer, inner, StableHash(task.Part));
         var (oversampled, classes, samples) = Scoring.Oversample(x, ids, spec.SmoteK, seed);
         // SMOTE saw only these training rows: its row numbers map back to data rows through `rows`.
@@ -357,7 +358,7 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
 
     /// <summary>A fresh ML.NET context whose seed depends only on the run's seed and the fit's coordinates.</summary>
     MLContext Ml(Context context, int inner, int candidate) =>
-        new(seed: (int)(Prng.Derive(spec.Seed, context.Repeat, context.Outer, inner, candidate, context.Variant == "smote" ? 1 : 0) & int.MaxValue));
+        new(seed: (int)(Prng.Derive(spec.Seed, context.Repeat, context.Outer, inner, candidate, context.Variant == SmoteVariant.Smote ? 1 : 0) & int.MaxValue));
 
     byte[] Save(ITransformer model, int width) => MlModels.Save(new MLContext(0), model, width);
 }

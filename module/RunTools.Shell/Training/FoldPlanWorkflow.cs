@@ -1,4 +1,5 @@
 using RunTools.Config;
+using RunTools.Domain;
 using RunTools.Folds;
 using RunTools.Manifests;
 using RunTools.Shell.Stages;
@@ -11,7 +12,7 @@ namespace RunTools.Shell.Training;
 public sealed record FoldPlanSetup(RunManifest Manifest, DataSet Data, FoldSpec Spec, FoldData FoldData, string Name, FoldPlan Plan)
 {
     /// <summary>The default plan is the stage "folds"; another plan name gets its own stage, "folds-&lt;name&gt;".</summary>
-    public string Stage => Name == "folds" ? "folds" : $"folds-{Name}";
+    public string Stage => RunLayout.FoldPlan(Name).Stage;
 
     public Seq<string> Inputs => Seq1(Data.Input.FullPath);
 
@@ -22,7 +23,7 @@ public sealed record FoldPlanSetup(RunManifest Manifest, DataSet Data, FoldSpec 
 }
 
 /// <summary>The fold-plan stage: settings from the config's <c>folds</c> section (with the cmdlet's parameters as
-/// overrides), rows from the run's data file, plan from the core, files into <c>folds/</c>.</summary>
+/// overrides), rows from the run's data file, plan from the core, files into <c>folds/</c> (<see cref="RunLayout.FoldPlan"/>).</summary>
 public static class FoldPlanWorkflow
 {
     /// <param name="overrides">Dotted keys under <c>folds</c>, e.g. <c>folds.k = 10</c>.</param>
@@ -50,6 +51,6 @@ public static class FoldPlanWorkflow
         from plan in FinSucc(setup.Plan)
         from files in FoldPlanFiles.Write(attempt.RunDirectory, setup.Name, plan, setup.FoldData)
         select (new FoldPlanRecord(setup.Name, FoldSpecs.Text(setup.Spec.Kind), setup.Spec.Folds, setup.Spec.Repeats, setup.Spec.Inner is not null,
-            setup.Spec.Production, setup.FoldData.RowKeys.Count, plan.ContentHash, FoldPlanFiles.ParquetPath(setup.Name),
-            FoldPlanFiles.SummaryPath(setup.Name), setup.Stage), files);
+            setup.Spec.Production, setup.FoldData.RowKeys.Count, plan.ContentHash, RunLayout.FoldPlan(setup.Name).Parquet,
+            RunLayout.FoldPlan(setup.Name).Summary, setup.Stage), files);
 }

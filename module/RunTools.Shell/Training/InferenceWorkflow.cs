@@ -44,9 +44,6 @@ public sealed record InferenceOutcome(RunManifest Run, int Rows, string Predicti
 
 public static class InferenceWorkflow
 {
-    public const string Stage = "predict";
-    public const string PredictionsFile = "predictions.parquet";
-
     public static Fin<InferencePlan> Plan(InferenceRequest request) =>
         from _ in request.OutputPath is { } output && File.Exists(output) && !request.Force
             ? FinFail<Unit>(new OutputExists(output))
@@ -69,20 +66,17 @@ public static class InferenceWorkflow
     /// <summary>models/&lt;model&gt;/ of the training stage; the production model unless a fold is named.</summary>
     static Fin<string> ModelDirectory(RunManifest training, string stage, string model)
     {
-        var directory = ModelsFolder(stage) + model;
-        if (training.Artifacts.Exists(a => a.Path == $"{directory}/model.json")) return directory;
+        var layout = RunLayout.Training(stage);
+        if (training.Artifacts.Exists(a => a.Path == layout.ModelJson(model))) return layout.Model(model);
         return FinFail<string>(new ModelNotFound(training.Name, model, Models(training, stage).Map(m => m.Model)));
     }
-
-    static string ModelsFolder(string stage) => $"{TrainingWorkflow.Folder(stage)}{TrainingWorkflow.ModelsDirectory}/";
 
     /// <summary>The models a training stage saved (the names -Model takes: "production", "r0_f2", ...), each with the
     /// artifact of its model.json, in the order they were registered.</summary>
     public static Seq<(string Model, Artifact ModelFile)> Models(RunManifest training, string stage)
     {
-        var models = ModelsFolder(stage);
-        return training.Artifacts.Filter(a => a.Path.StartsWith(models, StringComparison.Ordinal) && a.Path.EndsWith("/model.json", StringComparison.Ordinal))
-            .Map(a => (a.Path[models.Length..^"/model.json".Length], a));
+        var layout = RunLayout.Training(stage);
+        return training.Artifacts.Choose(a => Optional(layout.ModelOf(a.Path)).Map(model => (model, a)));
     }
 
     /// <summary>Reads the bundle, checking every file against the hash the training run recorded.</summary>
@@ -99,8 +93,9 @@ public static class InferenceWorkflow
                 Some: a => a.Sha256 == sha ? FinSucc(bytes) : FinFail<byte[]>(new RunCorrupted(full, "the model file does not match the hash the training run recorded")),
                 None: () => FinFail<byte[]>(new RunCorrupted(full, "the model file is not registered in the training run")));
         }
-        return Read($"{directory}/model.json").Bind(json =>
-            BundleJson.Decode(System.Text.Encoding.UTF8.GetString(json), $"{directory}/model.json", file => Read($"{directory}/{file}")));
+        var modelJson = $"{directory}/{TrainingLayout.ModelFile}";
+        return Read(modelJson).Bind(json =>
+            BundleJson.Decode(System.Text.Encoding.UTF8.GetString(json), modelJson, file => Read($"{directory}/{file}")));
     }
 
     /// <summary>Every feature the model was trained on must be a column of the input, numeric where the model
@@ -154,14 +149,14 @@ public static class InferenceWorkflow
         let run = created.Path!
         // The input was hashed when the run was planned (its manifest records it): not read again to start the stage.
         let input = created.Inputs.Find(i => i.FullPath == plan.Request.InputFull).Map(i => (i.FullPath, new FileHash(i.FullPath, i.Sha256, i.Bytes)))
-        let spec = new StageSpec(Stage, Seq<string>(), Seq1(plan.Request.InputFull), Seq1(PredictionsFile), false, $"builtin:predict model={plan.ModelDirectory}",
+        let spec = new StageSpec(RunLayout.InferenceStage, Seq<string>(), Seq1(plan.Request.InputFull), Seq1(RunLayout.InferencePredictions), false, $"builtin:predict model={plan.ModelDirectory}",
             input.ToSeq())
         from begun in StageRunner.Begin(run, spec)
         from attempt in begun.Match(Right: a => FinSucc(a), Left: _ => FinFail<StageAttempt>(new StorageFailed(run, "start stage", "the new run already has predictions")))
         from finished in StageRunner.Finish(attempt, Score(plan, attempt))
         from _ in finished.Error is { } error ? FinFail<Unit>(error) : FinSucc(unit)
         from completed in RunOperations.SetStatus(run, RunStatus.Completed, $"scored {plan.Input.RowCount} rows with {plan.Training.Name}/{plan.ModelDirectory}")
-        select new InferenceOutcome(completed, plan.Input.RowCount, Path.Combine(run, PredictionsFile), plan.Request.OutputPath);
+        select new InferenceOutcome(completed, plan.Input.RowCount, Path.Combine(run, RunLayout.InferencePredictions), plan.Request.OutputPath);
 
     static StageOutcome Score(InferencePlan plan, StageAttempt attempt)
     {
@@ -171,14 +166,14 @@ public static class InferenceWorkflow
             var predictions = Scorer.Score(plan.Bundle, plan.Features, rows);
             var table = TrainingWorkflow.PredictionColumns(plan.Bundle.Task, plan.Bundle.Labels, toSeq(rows), r => plan.RowKeys[r], _ => predictions,
                 r => r, _ => plan.Bundle.Conformal, null, Seq<Column>());
-            return (from _ in TableFiles.WriteParquet(Path.Combine(attempt.RunDirectory, PredictionsFile), table)
+            return (from _ in TableFiles.WriteParquet(Path.Combine(attempt.RunDirectory, RunLayout.InferencePredictions), table)
                     from __ in CopyOut(plan, attempt.RunDirectory, table)
                     select unit)
-                .Match<StageOutcome>(_ => new StageSucceeded(), e => new StageErrored(e as RunError ?? new StorageFailed(PredictionsFile, "write", e.Message), "WriteFailed"));
+                .Match<StageOutcome>(_ => new StageSucceeded(), e => new StageErrored(e as RunError ?? new StorageFailed(RunLayout.InferencePredictions, "write", e.Message), "WriteFailed"));
         }
         catch (Exception e)
         {
-            return new StageErrored(new UnexpectedFailure($"Stage '{Stage}'", e.GetType().Name, e.Message), e.GetType().Name);
+            return new StageErrored(new UnexpectedFailure($"Stage '{RunLayout.InferenceStage}'", e.GetType().Name, e.Message), e.GetType().Name);
         }
     }
 
@@ -189,6 +184,6 @@ public static class InferenceWorkflow
         var extension = Path.GetExtension(output).ToLowerInvariant();
         return extension is ".csv" or ".tsv"
             ? TableFiles.WriteCsv(output, table)
-            : FileWrites.Try(output, "write", () => AtomicFile.CopyWithHash(Path.Combine(run, PredictionsFile), output, overwrite: true));
+            : FileWrites.Try(output, "write", () => AtomicFile.CopyWithHash(Path.Combine(run, RunLayout.InferencePredictions), output, overwrite: true));
     }
 }

@@ -24,10 +24,10 @@ public sealed record TrainingSetup(RunManifest Manifest, DataSet Data, TrainingS
 {
     /// <summary>The inputs whose hashes were taken while they were read, so the stage runner need not read them again.</summary>
     public Seq<(string FullPath, FileHash Hash)> Hashed =>
-        Seq((Data.Input.FullPath, Data.Hash), (Path.Combine(Manifest.Path!, FoldPlanFiles.ParquetPath(PlanName)), PlanFile));
+        Seq((Data.Input.FullPath, Data.Hash), (Path.Combine(Manifest.Path!, RunLayout.FoldPlan(PlanName).Parquet), PlanFile));
 
     /// <summary>The files the stage reads (their hashes decide whether a completed training is skipped).</summary>
-    public Seq<string> Inputs => Seq(Data.Input.FullPath, FoldPlanFiles.ParquetPath(PlanName), FoldPlanFiles.SummaryPath(PlanName));
+    public Seq<string> Inputs => Seq1(Data.Input.FullPath).Concat(RunLayout.FoldPlan(PlanName).Files);
 
     /// <summary>What runs, for the stage record: a changed training config makes a completed training run again.</summary>
     public string Command => $"builtin:train plan={PlanName} training={RunTools.Config.ConfigJson.Sha256(
@@ -40,22 +40,14 @@ public sealed record TrainingFiles(Seq<string> Written, string Predictions, stri
 /// <summary>The training stage: nested cross-validation from the run's config, fold plan and data.</summary>
 public static class TrainingWorkflow
 {
-    public const string ModelsDirectory = "models";
-
-    /// <summary>The training stage most runs have. Its files are at the run's top level (models/, predictions/, ...)
-    /// and its metrics are cv/...; another training stage in the same run writes under &lt;stage&gt;/ and its metrics are
-    /// &lt;stage&gt;/cv/..., so two trainings never overwrite each other.</summary>
-    public const string DefaultStage = "train";
-
-    public static string Folder(string stage) => stage == DefaultStage ? "" : stage + "/";
-
-    public static string MetricPrefix(string stage) => Folder(stage) + "cv/";
-
-    /// <summary>The production model a training stage registered, if its fold plan had a production fold.</summary>
-    public static string? ProductionModel(RunManifest manifest, string stage) =>
-        manifest.Artifacts.Find(a => a.Stage == stage && a.Path.StartsWith($"{Folder(stage)}{ModelsDirectory}/production", StringComparison.Ordinal)
-                                     && a.Path.EndsWith("/model.json", StringComparison.Ordinal))
+    /// <summary>The production model a training stage registered (its model.json), if its fold plan had a production
+    /// fold; with both SMOTE variants, the first registered.</summary>
+    public static string? ProductionModel(RunManifest manifest, string stage)
+    {
+        var layout = RunLayout.Training(stage);
+        return manifest.Artifacts.Find(a => a.Stage == stage && layout.ModelOf(a.Path) is { } model && FoldId.Parse(model).Exists(f => f.IsProduction))
             .Map(a => a.Path).MatchUnsafe(p => p, () => null);
+    }
 
     public static Fin<TrainingSetup> Prepare(RunManifest manifest, string planName)
     {
@@ -97,26 +89,26 @@ public static class TrainingWorkflow
     public static TrainingFiles Run(StageAttempt attempt, TrainingSetup setup, Action<TrainingProgress> progress, Action<string> note, CancellationToken cancel)
     {
         var run = attempt.RunDirectory;
-        var folder = Folder(attempt.Stage);
+        var layout = RunLayout.Training(attempt.Stage);
         var written = new List<string>();
         var folds = new List<FoldOutcome>();
         var clock = Stopwatch.StartNew();
 
         void Save(string relative, Action<string> write)
         {
-            write(Path.Combine(run, folder + relative));
-            written.Add(folder + relative);
+            write(Path.Combine(run, relative));
+            written.Add(relative);
         }
 
         void OnFold(FoldOutcome outcome)
         {
             folds.Add(outcome);
-            var id = FoldId(outcome.Repeat, outcome.Outer, outcome.Variant);
+            var id = IdOf(outcome).ToString();
             foreach (var (file, bytes) in ModelFiles(outcome.Model, setup.Input.Features.Map(f => f.Name)))
-                Save($"{ModelsDirectory}/{id}/{file}", p => AtomicFile.WriteBytes(p, bytes));
-            if (!outcome.Inner.IsEmpty) Save($"inner/{id}.parquet", p => Check(TableFiles.WriteParquet(p, InnerTable(outcome.Inner))));
-            if (!outcome.Residuals.IsEmpty) Save($"conformal/{id}.parquet", p => Check(TableFiles.WriteParquet(p, ResidualTable(outcome, setup.Data.RowKeys))));
-            if (!outcome.Smote.IsEmpty) Save($"smote/{id}.parquet", p => Check(TableFiles.WriteParquet(p, SmoteTable(outcome, setup.Data.RowKeys))));
+                Save(layout.ModelPart(id, file), p => AtomicFile.WriteBytes(p, bytes));
+            if (!outcome.Inner.IsEmpty) Save(layout.Inner(id), p => Check(TableFiles.WriteParquet(p, InnerTable(outcome.Inner))));
+            if (!outcome.Residuals.IsEmpty) Save(layout.Conformal(id), p => Check(TableFiles.WriteParquet(p, ResidualTable(outcome, setup.Data.RowKeys))));
+            if (!outcome.Smote.IsEmpty) Save(layout.Smote(id), p => Check(TableFiles.WriteParquet(p, SmoteTable(outcome, setup.Data.RowKeys))));
             note(outcome.Outer < 0
                 ? $"production model ({outcome.Variant}) fitted on {outcome.TrainRows} rows in {outcome.Elapsed.TotalSeconds:0.0} s"
                 : $"repeat {outcome.Repeat + 1} outer fold {outcome.Outer + 1} ({outcome.Variant}): " +
@@ -125,33 +117,34 @@ public static class TrainingWorkflow
 
         var summary = new NestedCrossValidation(setup.Input, OnFold, progress, cancel).Run();
         var evaluated = toSeq(folds).Filter(f => f.Outer >= 0);
-        Save("predictions/oof.parquet", p => Check(TableFiles.WriteParquet(p, PredictionTable(setup, evaluated))));
-        Save("metrics/folds.parquet", p => Check(TableFiles.WriteParquet(p, FoldMetricTable(evaluated))));
-        Save("metrics/summary.parquet", p => Check(TableFiles.WriteParquet(p, SummaryTable(summary))));
-        Save("best_models.json", p => AtomicFile.WriteText(p, BestModelsJson(folds)));
-        Save("training.json", p => AtomicFile.WriteText(p, TrainingJson(setup, summary, clock.Elapsed)));
-        var production = folds.Find(f => f.Outer < 0) is { } prod ? $"{folder}{ModelsDirectory}/{FoldId(0, -1, prod.Variant)}/model.json" : null;
-        return new TrainingFiles(toSeq(written), $"{folder}predictions/oof.parquet", $"{folder}metrics/summary.parquet", production, summary);
+        Save(layout.Predictions, p => Check(TableFiles.WriteParquet(p, PredictionTable(setup, evaluated))));
+        Save(layout.FoldMetrics, p => Check(TableFiles.WriteParquet(p, FoldMetricTable(evaluated))));
+        Save(layout.SummaryMetrics, p => Check(TableFiles.WriteParquet(p, SummaryTable(summary))));
+        Save(layout.BestModels, p => AtomicFile.WriteText(p, BestModelsJson(folds)));
+        Save(layout.Settings, p => AtomicFile.WriteText(p, TrainingJson(setup, summary, clock.Elapsed)));
+        var production = folds.Find(f => f.Outer < 0) is { } prod ? layout.ModelJson(IdOf(prod).ToString()) : null;
+        return new TrainingFiles(toSeq(written), layout.Predictions, layout.SummaryMetrics, production, summary);
     }
 
     /// <summary>The summary metrics as metric events: <c>cv/&lt;metric&gt;</c> (mean over outer folds) and
-    /// <c>cv/&lt;metric&gt;/sd</c>, <c>/lower95</c>, <c>/upper95</c>; with both SMOTE variants, <c>cv/&lt;variant&gt;/...</c>.</summary>
+    /// <c>cv/&lt;metric&gt;/sd</c>, <c>/lower95</c>, <c>/upper95</c>; with both SMOTE variants, <c>cv/&lt;variant&gt;/...</c>
+    /// (see <see cref="CvMetricName"/>).</summary>
     public static Seq<MetricPoint> SummaryMetrics(TrainingSummary summary, TrainingSpec spec, string stage) =>
         summary.Metrics.Bind(m =>
         {
-            var prefix = MetricPrefix(stage) + (spec.Variants.Count > 1 ? $"{m.Variant}/{m.Metric}" : m.Metric);
+            var variant = spec.Variants.Count > 1 ? m.Variant : null;
             return Seq(
-                    (prefix, m.Stats.Mean), ($"{prefix}/sd", m.Stats.Sd), ($"{prefix}/lower95", m.Stats.Lower95), ($"{prefix}/upper95", m.Stats.Upper95))
+                    (SummaryStatistic.Mean, m.Stats.Mean), (SummaryStatistic.Sd, m.Stats.Sd),
+                    (SummaryStatistic.Lower95, m.Stats.Lower95), (SummaryStatistic.Upper95, m.Stats.Upper95))
                 .Filter(p => double.IsFinite(p.Item2))
-                .Map(p => new MetricPoint(p.Item1, p.Item2, null, stage));
+                .Map(p => new MetricPoint(new CvMetricName(stage, variant, m.Metric, p.Item1).ToString(), p.Item2, null, stage));
         });
 
-    /// <summary><c>r0_f2</c> for repeat 0, outer fold 2; <c>production</c>; with <c>_smote</c> for the SMOTE variant.</summary>
-    public static string FoldId(int repeat, int outer, string variant) =>
-        (outer < 0 ? "production" : $"r{repeat}_f{outer}") + (variant == "none" ? "" : "_" + variant);
+    /// <summary>The id of the fold an outcome is of (<c>r0_f2</c>, <c>production</c>, <c>r0_f2_smote</c>).</summary>
+    static FoldId IdOf(FoldOutcome outcome) => outcome.Outer < 0 ? FoldId.Production(outcome.Variant) : new FoldId(outcome.Repeat, outcome.Outer, outcome.Variant);
 
     public static Seq<(string File, byte[] Bytes)> ModelFiles(ModelBundle bundle, Seq<string> features) =>
-        Seq1(("model.json", System.Text.Encoding.UTF8.GetBytes(BundleJson.Encode(bundle, features))))
+        Seq1((TrainingLayout.ModelFile, System.Text.Encoding.UTF8.GetBytes(BundleJson.Encode(bundle, features))))
             .Concat(BundleJson.Files(bundle).Filter(x => x.Part.Bytes.Length > 0).Map(x => (x.File, x.Part.Bytes)));
 
     static void Check(Fin<Unit> result) => result.IfFail(e => throw new TrainingException(e as RunError ?? new StorageFailed("", "write", e.Message)));
@@ -281,7 +274,7 @@ public static class TrainingWorkflow
     static string BestModelsJson(IEnumerable<FoldOutcome> folds) =>
         new JsonArray(folds.Select(f => (JsonNode?)new JsonObject
         {
-            ["fold"] = FoldId(f.Repeat, f.Outer, f.Variant),
+            ["fold"] = IdOf(f).ToString(),
             ["repeat"] = f.Repeat,
             ["outer_fold"] = f.Outer,
             ["variant"] = f.Variant,

@@ -103,8 +103,8 @@ public abstract class BuiltinStageCmdlet : RunCmdlet
     /// folds/: that is the fold-plan stages' (whose two files are each written atomically, so they leave nothing
     /// partial behind).</summary>
     static Seq<string> WrittenSoFar(StageAttempt attempt) =>
-        toSeq(new[] { "models", "inner", "conformal", "smote", "predictions", "metrics" }
-            .Select(d => Path.Combine(attempt.RunDirectory, RunTools.Shell.Training.TrainingWorkflow.Folder(attempt.Stage) + d))
+        toSeq(RunLayout.Training(attempt.Stage).Folders
+            .Select(d => Path.Combine(attempt.RunDirectory, d))
             .Where(Directory.Exists)
             .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories))
             .Where(f => !Path.GetFileName(f).StartsWith('.') && File.GetLastWriteTimeUtc(f) >= attempt.Manifest.Stage(attempt.Stage)!.StartedAt.UtcDateTime)

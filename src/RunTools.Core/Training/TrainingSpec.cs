@@ -38,12 +38,12 @@ public sealed record TrainingSpec(
     string? PositiveClass,
     string? Parent)
 {
-    /// <summary>The SMOTE variants to train, in order: "none" and/or "smote".</summary>
+    /// <summary>The SMOTE variants to train, in order: "none" and/or "smote" (see <see cref="SmoteVariant"/>).</summary>
     public Seq<string> Variants => Smote switch
     {
-        SmoteMode.None => Seq1("none"),
-        SmoteMode.Smote => Seq1("smote"),
-        _ => Seq("none", "smote"),
+        SmoteMode.None => Seq1(SmoteVariant.None),
+        SmoteMode.Smote => Seq1(SmoteVariant.Smote),
+        _ => Seq(SmoteVariant.None, SmoteVariant.Smote),
     };
 }
 
