@@ -1,4 +1,5 @@
 using System.Globalization;
+using LanguageExt.Common;
 using RunTools.Config;
 using RunTools.Domain;
 
@@ -33,12 +34,12 @@ public static class RunCommands
         string.Create(CultureInfo.InvariantCulture, $"{createdAt.UtcDateTime:yyyyMMdd_HHmmss}_{key.Value}")
         + (attempt <= 1 ? "" : string.Create(CultureInfo.InvariantCulture, $"-{attempt}"));
 
-    /// <summary>The event that creates a run: checks the keys of every config section RunTools reads (all unknown
-    /// keys reported together, see <see cref="ConfigSections"/>), then resolves the label and feature list from the
-    /// config's <c>data</c> section and the first tabular input, checking that the columns exist.</summary>
+    /// <summary>The event that creates a run: checks the keys of every config section RunTools reads (see
+    /// <see cref="ConfigSections"/>) and resolves the label and feature list from the config's <c>data</c> section and
+    /// the first tabular input, checking that the columns exist; every problem is reported at once.</summary>
     public static Fin<RunCreated> Create(NewRunSpec spec, string directoryName, DateTimeOffset now) =>
-        from keys in ConfigSections.CheckKeys(spec.Config)
-        from schema in DataSchema.Resolve(spec.Config, spec.Inputs)
+        from schema in (Failures.Of(ConfigSections.UnknownKeys(spec.Config)), DataSchema.Read(spec.Config, spec.Inputs))
+            .Apply((_, schema) => schema).OnePerTarget().ToFin()
         select new RunCreated(now, spec.RunId, directoryName, spec.Key.Value, spec.PackageVersion, spec.Inputs,
             spec.Config, new NameList(schema.Features), schema.Label, spec.Environment, spec.Git, spec.Lineage, Secrets: spec.Secrets);
 
@@ -129,33 +130,47 @@ public sealed record DataSchema(string? Label, Seq<string> Features, string? Id,
 
     /// <summary>
     /// Reads <c>data.label</c>, <c>data.features</c>, <c>data.id</c>, <c>data.group</c>, <c>data.time</c> and
-    /// <c>data.exclude</c> from the config, after checking that the section has no unknown keys (all of them are
-    /// reported). Without an explicit feature list, the features are the columns of the first CSV/Parquet input
-    /// other than the label, id, group, time and excluded columns. Every named column must exist in that input.
+    /// <c>data.exclude</c> from the config. Without an explicit feature list, the features are the columns of the first
+    /// CSV/Parquet input other than the label, id, group, time and excluded columns. Every named column must exist in
+    /// that input. Every problem is reported at once (unknown keys, each value that cannot be read; then, when all
+    /// could be read, the missing columns and the columns that are both a role and a feature).
     /// </summary>
-    public static Fin<DataSchema> Resolve(ConfigValue config, Seq<InputFile> inputs) =>
-        from keys in ConfigKeys.Report(UnknownKeys(config))
-        from label in ConfigRead.OptionalString(config, "data.label")
-        from id in ConfigRead.OptionalString(config, "data.id")
-        from grp in ConfigRead.OptionalString(config, "data.group")
-        from time in ConfigRead.OptionalString(config, "data.time")
-        from exclude in ConfigRead.Strings(config, "data.exclude")
-        from explicitFeatures in ConfigRead.Strings(config, "data.features")
-        let table = inputs.Find(i => i.Format != DataFormat.Other && i.Columns.Count > 0)
-        let roles = Seq(label, id, grp, time).Somes().Concat(exclude)
-        let features = explicitFeatures.IsEmpty
-            ? table.Map(t => t.Columns.Items.Filter(c => !roles.Contains(c))).IfNone(Seq<string>())
-            : explicitFeatures
-        from _ in table.Match(t => CheckColumns(t, Seq(label, id, grp, time).Somes().Concat(features).Concat(exclude)), () => FinSucc(unit))
-        from __ in NoRoleAsFeature(features, Seq((label, "data.label"), (id, "data.id"), (grp, "data.group"), (time, "data.time")))
-        select new DataSchema(label.ToNullable(), features, id.ToNullable(), grp.ToNullable(), time.ToNullable());
+    public static Fin<DataSchema> Resolve(ConfigValue config, Seq<InputFile> inputs) => Read(config, inputs).ToFin();
+
+    /// <summary><see cref="Resolve"/> as a check among others: every error, or the schema.</summary>
+    public static Validation<Error, DataSchema> Read(ConfigValue config, Seq<InputFile> inputs) =>
+        (Failures.Of(UnknownKeys(config)), Roles(config, inputs)).Apply((_, schema) => schema).OnePerTarget();
+
+    static Validation<Error, DataSchema> Roles(ConfigValue config, Seq<InputFile> inputs) =>
+        (ConfigRead.OptionalString(config, "data.label").ToValidation(),
+            ConfigRead.OptionalString(config, "data.id").ToValidation(),
+            ConfigRead.OptionalString(config, "data.group").ToValidation(),
+            ConfigRead.OptionalString(config, "data.time").ToValidation(),
+            ConfigRead.Strings(config, "data.exclude").ToValidation(),
+            ConfigRead.Strings(config, "data.features").ToValidation())
+        .Apply((label, id, grp, time, exclude, explicitFeatures) => (label, id, grp, time, exclude, explicitFeatures))
+        .Bind(read =>
+        {
+            var (label, id, grp, time, exclude, explicitFeatures) = read;
+            var table = inputs.Find(i => i.Format != DataFormat.Other && i.Columns.Count > 0);
+            var roles = Seq(label, id, grp, time).Somes().Concat(exclude);
+            var features = explicitFeatures.IsEmpty
+                ? table.Map(t => t.Columns.Items.Filter(c => !roles.Contains(c))).IfNone(Seq<string>())
+                : explicitFeatures;
+            return (table.Match(t => CheckColumns(t, Seq(label, id, grp, time).Somes().Concat(features).Concat(exclude)), () => FinSucc(unit)).ToValidation(),
+                    NoRoleAsFeature(features, Seq((label, "data.label"), (id, "data.id"), (grp, "data.group"), (time, "data.time"))))
+                .Apply((_, _) => new DataSchema(label.ToNullable(), features, id.ToNullable(), grp.ToNullable(), time.ToNullable()));
+        });
 
     /// <summary>A feature list that contains the label (or the id, group or time column) would let a model learn the
-    /// answer from the question: refused, naming the column.</summary>
-    static Fin<Unit> NoRoleAsFeature(Seq<string> features, Seq<(Option<string> Column, string Key)> roles) =>
-        roles.Choose(r => r.Column.Filter(c => features.Contains(c)).Map(c => (c, r.Key))).HeadOrNone().Match(
-            Some: clash => FinFail<Unit>(new ConfigValueInvalid("data.features", $"'{clash.c}' is {clash.Key}; a column with a role cannot also be a feature")),
-            None: () => FinSucc(unit));
+    /// answer from the question: refused, naming every such column.</summary>
+    static Validation<Error, Unit> NoRoleAsFeature(Seq<string> features, Seq<(Option<string> Column, string Key)> roles)
+    {
+        var clashes = roles.Choose(r => r.Column.Filter(c => features.Contains(c)).Map(c => $"'{c}' is {r.Key}"));
+        return clashes.IsEmpty
+            ? Success<Error, Unit>(unit)
+            : Fail<Error, Unit>(new ConfigValueInvalid("data.features", $"{string.Join(", ", clashes)}; a column with a role cannot also be a feature"));
+    }
 
     static Fin<Unit> CheckColumns(InputFile table, Seq<string> required)
     {
