@@ -174,7 +174,7 @@ public class TrainingBenchmarks
         var planStage = manifest.FoldPlan("folds")!.Stage!;
         var train = StageRunner.Begin(run, new StageSpec("train", Seq1(planStage), setup.Inputs, [], false, setup.Command, setup.Hashed))
             .Match(b => (StageAttempt)b, e => throw new InvalidOperationException(e.Message));
-        var files = TrainingWorkflow.Run(train, setup, _ => { }, _ => { }, CancellationToken.None);
+        var files = TrainingWorkflow.Run(train, setup, _ => { }, _ => { }, CancellationToken.None).Match(f => f, e => throw new InvalidOperationException(e.Message));
         var summary = files.Summary;
         StageRunner.Finish(train with { Outputs = files.Written }, new RunTools.Stages.StageSucceeded(),
             RunTools.Manifests.RunCommands.WriteMetrics(TrainingWorkflow.SummaryMetrics(summary, setup.Spec, "train"), DateTimeOffset.UtcNow).IfFail(Seq<RunTools.Manifests.RunEvent>()));

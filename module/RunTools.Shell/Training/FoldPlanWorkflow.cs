@@ -30,8 +30,10 @@ public static class FoldPlanWorkflow
     public static Fin<FoldPlanSetup> Prepare(RunManifest manifest, string name, Seq<ConfigOverride> overrides) =>
         from _ in RunTools.Domain.Names.StageName(name)
         from config in ConfigMerge.Apply(manifest.Config, overrides)
-        from spec in FoldSpecs.FromConfig(config)
-        from data in DataSets.LoadRoles(manifest)
+        // The fold settings and the data's roles are independent: every problem of either is reported at once.
+        from settings in (FoldSpecs.Read(config), DataSchema.Read(manifest.Config, manifest.Inputs)).Apply((spec, schema) => (spec, schema)).ToFin()
+        let spec = settings.spec
+        from data in DataSets.LoadRoles(manifest, settings.schema)
         let foldData = FoldDataOf(data)
         from plan in FoldPlanner.Plan(spec, foldData)
         select new FoldPlanSetup(manifest, data, spec, foldData, name, plan);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LanguageExt.Common;
 using RunTools.Domain;
 using RunTools.Evaluation;
 using RunTools.Folds;
@@ -49,25 +50,31 @@ public static class TrainingWorkflow
             .Map(a => a.Path).MatchUnsafe(p => p, () => null);
     }
 
+    /// <summary>
+    /// Reads and checks everything the training needs, before its stage starts; the real run and -WhatIf both come
+    /// here, so a training that cannot run is reported by either and never recorded as started and failed. Where the
+    /// checks are independent every problem is reported: the <c>training</c> settings with the data's roles, the label
+    /// with the parent label, and the settings against the plan and the data (<see cref="TrainingChecks"/>).
+    /// </summary>
     public static Fin<TrainingSetup> Prepare(RunManifest manifest, string planName)
     {
         // The plan's files are read on another core while the data file is read.
         var planFiles = Task.Run(() => FoldPlanFiles.ReadFiles(manifest.Path!, planName));
         try
         {
-            return from spec in TrainingSpecs.FromConfig(manifest.Config)
-                   from data in DataSets.Load(manifest)
-                   from labelSource in Optional(data.Label).ToFin(new ConfigValueInvalid("data.label", "training needs the label column: set data.label in the config"))
-                   from labels in Labels.Encode(spec.Task, labelSource, spec.PositiveClass)
-                   from parent in spec.Mode == TrainingMode.Hierarchical
-                       ? DataSets.Source(data.Table, spec.Parent!, data.Input.Path).Bind(p => Labels.Encode(TrainingTask.Multiclass, p, null)).Map(Some)
-                       : FinSucc(Option<EncodedLabels>.None)
+            return from settings in (TrainingSpecs.Read(manifest.Config), DataSchema.Read(manifest.Config, manifest.Inputs).Bind(LabelNamed))
+                       .Apply((spec, schema) => (spec, schema)).ToFin()
+                   let spec = settings.spec
+                   from data in DataSets.Load(manifest, settings.schema)
+                   from labelSource in Optional(data.Label).ToFin(LabelMissing)
+                   from encoded in (Labels.Encode(spec.Task, labelSource, spec.PositiveClass).ToValidation(), Parent(spec, data))
+                       .Apply((labels, parent) => (labels, parent)).ToFin()
                    from files in planFiles.GetAwaiter().GetResult()
                    // DataSets.Load has checked the data file against the hash New-Run recorded.
                    from stored in FoldPlanFiles.Check(files, data.RowKeys, RecordedPlan(manifest, planName))
                    let features = data.Features.Filter(f => f.Name != spec.Parent)
-                   select new TrainingSetup(manifest, data, spec, new TrainingInput(spec, features, labels, parent.ToNullable(), stored.Plan), planName,
-                       stored.ContentHash, files.ParquetHash, labels.RejectedRows.Count);
+                   from input in TrainingChecks.Check(new TrainingInput(spec, features, encoded.labels, encoded.parent.ToNullable(), stored.Plan)).ToFin()
+                   select new TrainingSetup(manifest, data, spec, input, planName, stored.ContentHash, files.ParquetHash, encoded.labels.RejectedRows.Count);
         }
         finally
         {
@@ -77,6 +84,17 @@ public static class TrainingWorkflow
         }
     }
 
+    static readonly ConfigValueInvalid LabelMissing = new("data.label", "training needs the label column: set data.label in the config");
+
+    static Validation<Error, DataSchema> LabelNamed(DataSchema schema) =>
+        schema.Label is null ? Fail<Error, DataSchema>(LabelMissing) : Success<Error, DataSchema>(schema);
+
+    /// <summary>Hierarchical mode: the level-1 label (training.parent), encoded as a multiclass label.</summary>
+    static Validation<Error, Option<EncodedLabels>> Parent(TrainingSpec spec, DataSet data) =>
+        spec.Mode == TrainingMode.Hierarchical
+            ? DataSets.Source(data.Table, spec.Parent!, data.Input.Path).Bind(p => Labels.Encode(TrainingTask.Multiclass, p, null)).Map(Some).ToValidation()
+            : Success<Error, Option<EncodedLabels>>(None);
+
     /// <summary>What the stage that made the plan recorded: its Parquet file's SHA-256 and the plan's content hash.</summary>
     static (string FileSha256, string ContentHash)? RecordedPlan(RunManifest manifest, string planName) =>
         manifest.FoldPlan(planName) is { Stage: { } stage } plan && manifest.Stage(stage) is { Status: StageStatus.Completed } made
@@ -85,8 +103,20 @@ public static class TrainingWorkflow
             : null;
 
     /// <summary>Runs the training and writes its files as each fold finishes, so a failed or cancelled training
-    /// keeps the folds it completed.</summary>
-    public static TrainingFiles Run(StageAttempt attempt, TrainingSetup setup, Action<TrainingProgress> progress, Action<string> note, CancellationToken cancel)
+    /// keeps the folds it completed. A file that cannot be written fails the training with its error.</summary>
+    public static Fin<TrainingFiles> Run(StageAttempt attempt, TrainingSetup setup, Action<TrainingProgress> progress, Action<string> note, CancellationToken cancel)
+    {
+        try
+        {
+            return Train(attempt, setup, progress, note, cancel);
+        }
+        catch (WriteFailed e)
+        {
+            return FinFail<TrainingFiles>(e.Error);
+        }
+    }
+
+    static Fin<TrainingFiles> Train(StageAttempt attempt, TrainingSetup setup, Action<TrainingProgress> progress, Action<string> note, CancellationToken cancel)
     {
         var run = attempt.RunDirectory;
         var layout = RunLayout.Training(attempt.Stage);
@@ -115,15 +145,17 @@ public static class TrainingWorkflow
                   string.Join(", ", outcome.Metrics.Map((k, v) => $"{k} {v.ToString("0.####", CultureInfo.InvariantCulture)}").Values));
         }
 
-        var summary = new NestedCrossValidation(setup.Input, OnFold, progress, cancel).Run();
-        var evaluated = toSeq(folds).Filter(f => f.Outer >= 0);
-        Save(layout.Predictions, p => Check(TableFiles.WriteParquet(p, PredictionTable(setup, evaluated))));
-        Save(layout.FoldMetrics, p => Check(TableFiles.WriteParquet(p, FoldMetricTable(evaluated))));
-        Save(layout.SummaryMetrics, p => Check(TableFiles.WriteParquet(p, SummaryTable(summary))));
-        Save(layout.BestModels, p => AtomicFile.WriteText(p, BestModelsJson(folds)));
-        Save(layout.Settings, p => AtomicFile.WriteText(p, TrainingJson(setup, summary, clock.Elapsed)));
-        var production = folds.Find(f => f.Outer < 0) is { } prod ? layout.ModelJson(IdOf(prod).ToString()) : null;
-        return new TrainingFiles(toSeq(written), layout.Predictions, layout.SummaryMetrics, production, summary);
+        return new NestedCrossValidation(setup.Input, OnFold, progress, cancel).Run().Map(summary =>
+        {
+            var evaluated = toSeq(folds).Filter(f => f.Outer >= 0);
+            Save(layout.Predictions, p => Check(TableFiles.WriteParquet(p, PredictionTable(setup, evaluated))));
+            Save(layout.FoldMetrics, p => Check(TableFiles.WriteParquet(p, FoldMetricTable(evaluated))));
+            Save(layout.SummaryMetrics, p => Check(TableFiles.WriteParquet(p, SummaryTable(summary))));
+            Save(layout.BestModels, p => AtomicFile.WriteText(p, BestModelsJson(folds)));
+            Save(layout.Settings, p => AtomicFile.WriteText(p, TrainingJson(setup, summary, clock.Elapsed)));
+            var production = folds.Find(f => f.Outer < 0) is { } prod ? layout.ModelJson(IdOf(prod).ToString()) : null;
+            return new TrainingFiles(toSeq(written), layout.Predictions, layout.SummaryMetrics, production, summary);
+        });
     }
 
     /// <summary>The summary metrics as metric events: <c>cv/&lt;metric&gt;</c> (mean over outer folds) and
@@ -147,7 +179,14 @@ public static class TrainingWorkflow
         Seq1((TrainingLayout.ModelFile, System.Text.Encoding.UTF8.GetBytes(BundleJson.Encode(bundle, features))))
             .Concat(BundleJson.Files(bundle).Filter(x => x.Part.Bytes.Length > 0).Map(x => (x.File, x.Part.Bytes)));
 
-    static void Check(Fin<Unit> result) => result.IfFail(e => throw new TrainingException(e as RunError ?? new StorageFailed("", "write", e.Message)));
+    static void Check(Fin<Unit> result) => result.IfFail(e => throw new WriteFailed(e as RunError ?? new StorageFailed("", "write", e.Message)));
+
+    /// <summary>A file of the training could not be written: unwinds the engine (whose fold callback writes) to
+    /// <see cref="Run"/>, which returns the error.</summary>
+    sealed class WriteFailed(RunError error) : Exception(error.Message)
+    {
+        public RunError Error { get; } = error;
+    }
 
     static Table Build(params Column[] columns) => Table.Create(columns).Match(t => t, e => throw new InvalidOperationException(e.Message));
 

@@ -52,9 +52,9 @@ public sealed class InvokeRunTrainingCommand : BuiltinStageCmdlet
         var manifest = RunBuiltin(run, spec, $"Train {setup.Spec.Task.ToString().ToLowerInvariant()} models", (attempt, progress, note, cancel) =>
         {
             if (setup.RejectedRows > 0) note($"{setup.RejectedRows} rows have no label and are left out of training");
-            var files = TrainingWorkflow.Run(attempt, setup, progress, note, cancel);
-            return RunCommands.WriteMetrics(TrainingWorkflow.SummaryMetrics(files.Summary, setup.Spec, Name), DateTimeOffset.UtcNow)
-                .Map(metrics => new BuiltinResult(files.Written, metrics));
+            return from files in TrainingWorkflow.Run(attempt, setup, progress, note, cancel)
+                   from metrics in RunCommands.WriteMetrics(TrainingWorkflow.SummaryMetrics(files.Summary, setup.Spec, Name), DateTimeOffset.UtcNow)
+                   select new BuiltinResult(files.Written, metrics);
         }, out var skipped);
         if (manifest is null) return;
         WriteObject(TrainingResult.Of(manifest, Name, setup.Spec.Task.ToString().ToLowerInvariant(), setup.Spec.Mode.ToString().ToLowerInvariant(),

@@ -66,10 +66,6 @@ public abstract class BuiltinStageCmdlet : RunCmdlet
             {
                 return (new StageWasCancelled(), new BuiltinResult(Seq<string>(), Seq<RunEvent>()));
             }
-            catch (TrainingException e)
-            {
-                return (new StageErrored(e.Error, e.Error.ErrorId), new BuiltinResult(Seq<string>(), Seq<RunEvent>()));
-            }
             catch (Exception e)
             {
                 // Whatever happened, the stage must end as failed, not stay 'running' in the manifest.
