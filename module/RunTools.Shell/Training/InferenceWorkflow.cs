@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using RunTools.Config;
 using RunTools.Domain;
+using RunTools.MachineLearning;
 using RunTools.Manifests;
 using RunTools.Shell.Files;
 using RunTools.Shell.Stages;

@@ -7,6 +7,7 @@ using LanguageExt.Common;
 using RunTools.Domain;
 using RunTools.Evaluation;
 using RunTools.Folds;
+using RunTools.MachineLearning;
 using RunTools.Manifests;
 using RunTools.Shell.Files;
 using RunTools.Shell.Stages;

@@ -1,10 +1,10 @@
 using System.Management.Automation;
 using RunTools.Domain;
+using RunTools.MachineLearning;
 using RunTools.Manifests;
 using RunTools.Shell.Stages;
 using RunTools.Shell.Store;
 using RunTools.Stages;
-using RunTools.Training;
 
 namespace RunTools.Module.Infrastructure;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using LanguageExt.Common;
 using RunTools.Config;
 using RunTools.Domain;
 

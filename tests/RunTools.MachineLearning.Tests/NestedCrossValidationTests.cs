@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
 using RunTools.Domain;
-using static RunTools.Training.Tests.Kit;
+using RunTools.Training;
+using static RunTools.MachineLearning.Tests.Kit;
 
-namespace RunTools.Training.Tests;
+namespace RunTools.MachineLearning.Tests;
 
 public sealed class NestedCrossValidationTests
 {

@@ -4,8 +4,9 @@ using RunTools.Domain;
 using RunTools.Evaluation;
 using RunTools.Folds;
 using RunTools.Randomness;
+using RunTools.Training;
 
-namespace RunTools.Training;
+namespace RunTools.MachineLearning;
 
 /// <summary>
 /// Nested cross-validation. For every repeat and outer fold (and the production fold, Outer = -1, fitted on all rows):

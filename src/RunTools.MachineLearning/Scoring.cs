@@ -1,6 +1,7 @@
 using RunTools.Evaluation;
+using RunTools.Training;
 
-namespace RunTools.Training;
+namespace RunTools.MachineLearning;
 
 /// <summary>Metrics and SMOTE for the engine, through the core's evaluation functions.</summary>
 static class Scoring

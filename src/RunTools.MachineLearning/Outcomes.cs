@@ -1,7 +1,8 @@
 using RunTools.Evaluation;
 using RunTools.Folds;
+using RunTools.Training;
 
-namespace RunTools.Training;
+namespace RunTools.MachineLearning;
 
 /// <summary>One inner-CV measurement: a candidate of a model part, scored on one inner validation fold.</summary>
 /// <param name="Part">Which model: "model" (direct), "ovr:&lt;class&gt;" and "meta" (meta mode), "level1" and

@@ -2,8 +2,9 @@ using System.Collections.Immutable;
 using System.Globalization;
 using RunTools.Evaluation;
 using RunTools.Folds;
+using RunTools.Training;
 
-namespace RunTools.Training.Tests;
+namespace RunTools.MachineLearning.Tests;
 
 /// <summary>A dataset built in memory: features, label (and parent label) for every row, and row keys.</summary>
 public sealed record Dataset(Seq<FeatureSource> Features, FeatureSource Label, FeatureSource? Parent, Seq<string> Keys)
