@@ -40,8 +40,10 @@ public static class TrainingChecks
             : input.Parent is { } parents
                 ? Hierarchy(parents, input.Labels)
                 : Fail<Error, Seq<(string Leaf, string Parent)>>(new TrainingSpecInvalid("training.parent", "hierarchical mode needs the parent label"));
+        // The model parts of hierarchical mode follow the hierarchy: without one, their inner folds are not checked
+        // (the hierarchy's errors are reported once, by it).
         var inner = nested && (spec.Candidates.Count > 1 || spec.Mode == TrainingMode.Meta)
-            ? hierarchy.Bind(h => InnerFoldProblems(input, h))
+            ? hierarchy.Match(Succ: h => InnerFoldProblems(input, h), Fail: _ => Success<Error, Unit>(unit))
             : Success<Error, Unit>(unit);
         return (settings, hierarchy, inner).Apply((_, _, _) => input);
     }

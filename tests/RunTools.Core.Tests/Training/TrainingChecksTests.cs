@@ -103,6 +103,20 @@ public sealed class TrainingChecksTests
         Assert.Equal(("training.parent", "the class 'a1' appears under 'alpha' and 'beta'; the class 'b1' appears under 'alpha' and 'beta'"), (error.Key, error.Detail));
     }
 
+    /// <summary>The inner folds of hierarchical mode's parts follow the hierarchy: with a broken one they are not
+    /// checked, and the hierarchy's error is reported once.</summary>
+    [Fact]
+    public void A_broken_hierarchy_is_reported_once()
+    {
+        var leaves = Classes(TrainingTask.Multiclass, Enumerable.Range(0, 24).Select(i => $"x{i % 4}").ToArray());
+        var parents = Classes(TrainingTask.Multiclass, Enumerable.Range(0, 24).Select(i => i % 3 == 0 ? "alpha" : "beta").ToArray());
+        var spec = Spec(TrainingTask.Multiclass, TrainingMode.Hierarchical, Lbfgs, Lgbm) with { Parent = "family" };
+
+        var error = Assert.Single(Problems(Input(spec, leaves, Plan(24, 2, inner: 2), parents)));
+
+        Assert.Equal("training.parent", error.Key);
+    }
+
     [Fact]
     public void The_hierarchy_pairs_each_leaf_with_its_parent_in_the_leaves_order()
     {
