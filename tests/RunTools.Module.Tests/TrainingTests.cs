@@ -541,10 +541,10 @@ public sealed class TrainingTests : IDisposable
         Expect.AllOk(ps.Run("Test-Run $r"));
     }
 
-    /// <summary>A problem only the engine finds (several candidates and no inner folds to choose with) fails the
-    /// stage: recorded as failed with its error, the run left intact.</summary>
+    /// <summary>A problem of the settings against the plan (several candidates and no inner folds to choose with) is
+    /// found before the stage starts: reported with its error, and no stage recorded as started, nor the run changed.</summary>
     [Fact]
-    public void Several_candidates_without_inner_folds_fail_the_stage_with_TrainingSpecInvalid()
+    public void Several_candidates_without_inner_folds_are_refused_before_the_stage_starts()
     {
         var run = ps.NewRun("r", """
             data: { label: label, id: visit_id, group: patient_id, exclude: [visit_day] }
@@ -552,17 +552,16 @@ public sealed class TrainingTests : IDisposable
             training: { candidates: [ { trainer: lbfgs }, { trainer: lightgbm } ] }
             """, ps.CopyExample("patients.csv"));
         Expect.Single(ps.Run("$r | New-RunFoldPlan"), FoldPlanInfo);
+        var before = File.ReadAllBytes(Path.Combine(run, "events.jsonl"));
 
         var result = ps.Run("$r | Invoke-RunTraining");
 
         var e = Expect.Error(result, "TrainingSpecInvalid", "InvokeRunTraining", ErrorCategory.InvalidData, "training.candidates");
         Assert.Contains("folds.inner", e.Exception.Message);
         Assert.Empty(result.Output);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(run, "events.jsonl")));
         using (var manifest = Expect.Manifest(run))
-        {
-            var stage = manifest.RootElement.GetProperty("stages").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "train");
-            Assert.Equal("failed", stage.GetProperty("status").GetString());
-        }
+            Assert.DoesNotContain(manifest.RootElement.GetProperty("stages").EnumerateArray(), s => s.GetProperty("name").GetString() == "train");
         Expect.AllOk(ps.Run("Test-Run $r"));
     }
 }

@@ -91,7 +91,7 @@ public sealed class InferenceHoldoutTests(TrainedModels trained) : IClassFixture
     (InferencePlan Plan, InferenceOutcome Outcome) Infer(string training, string name, string data, bool evaluate = true)
     {
         var path = trained.Directory.Write($"{name}-{Guid.NewGuid():N}.csv", data);
-        var request = new InferenceRequest(training, path, path, null, false, "production", TrainingWorkflow.DefaultStage, name, root,
+        var request = new InferenceRequest(training, path, path, null, false, "production", RunLayout.DefaultTrainingStage, name, root,
             trained.Directory.Path, "7.6.9", Evaluate: evaluate);
         var plan = Expect.Succ(InferenceWorkflow.Plan(request));
         var (stopped, outcome) = Expect.Succ(InferenceWorkflow.Execute(plan, new TestHost()));
@@ -123,11 +123,11 @@ public sealed class InferenceHoldoutTests(TrainedModels trained) : IClassFixture
 
     static void AssertOutputsRegistered(RunManifest m, params string[] files)
     {
-        var stage = m.Stage(InferenceWorkflow.Stage)!;
+        var stage = m.Stage(RunLayout.InferenceStage)!;
         Assert.Equal(StageStatus.Completed, stage.Status);
         Assert.Equal(files, stage.Outputs.Map(o => o.Path).Order(StringComparer.Ordinal));
-        Assert.Equal(files, m.Artifacts.Filter(a => a.Stage == InferenceWorkflow.Stage).Map(a => a.Path).Order(StringComparer.Ordinal));
-        Assert.All(m.Metrics.Filter(x => x.Name.StartsWith(Holdout.MetricPrefix, StringComparison.Ordinal)), x => Assert.Equal(InferenceWorkflow.Stage, x.Stage));
+        Assert.Equal(files, m.Artifacts.Filter(a => a.Stage == RunLayout.InferenceStage).Map(a => a.Path).Order(StringComparer.Ordinal));
+        Assert.All(m.Metrics.Filter(x => x.Name.StartsWith(Holdout.MetricPrefix, StringComparison.Ordinal)), x => Assert.Equal(RunLayout.InferenceStage, x.Stage));
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class InferenceHoldoutTests(TrainedModels trained) : IClassFixture
         var (plan, outcome) = Infer(trained.Binary, "binary-check", data);
 
         var run = outcome.Run.Path!;
-        var predictions = Read(run, InferenceWorkflow.PredictionsFile);
+        var predictions = Read(run, RunLayout.InferencePredictions);
         Assert.Equal(Seq("row_key", "label", "score", "prediction"), predictions.Columns.Map(c => c.Name));
         var labels = Column<TextColumn>(predictions, "label").Values;
         var scores = Column<NumberColumn>(predictions, "score").Values;
@@ -158,7 +158,7 @@ public sealed class InferenceHoldoutTests(TrainedModels trained) : IClassFixture
         Assert.Equal(recomputed, RunMetrics(outcome.Run));
         Assert.Equal(recomputed, outcome.Holdout!.Metrics.ToDictionary(m => m.Name, m => m.Value));
         Assert.InRange(recomputed["auc"], 0.8, 1.0); // the model learned something: the test compares real figures
-        AssertOutputsRegistered(outcome.Run, Holdout.TablePath, InferenceWorkflow.PredictionsFile);
+        AssertOutputsRegistered(outcome.Run, Holdout.TablePath, RunLayout.InferencePredictions);
         Assert.Equal("label", outcome.Run.Label);
         Assert.Equal(Seq1($"{missing} rows of 150 have no label in 'label' and are left out of the held-out evaluation."), plan.Warnings);
         Assert.Empty(plan.IgnoredColumns);
@@ -173,7 +173,7 @@ public sealed class InferenceHoldoutTests(TrainedModels trained) : IClassFixture
         var (plan, outcome) = Infer(trained.Regression, "regression-check", data);
 
         var run = outcome.Run.Path!;
-        var predictions = Read(run, InferenceWorkflow.PredictionsFile);
+        var predictions = Read(run, RunLayout.InferencePredictions);
         Assert.Equal(Seq("row_key", "label", "score", "prediction", "lower", "upper"), predictions.Columns.Map(c => c.Name));
         var actual = Column<NumberColumn>(predictions, "label").Values;
         var predicted = Column<NumberColumn>(predictions, "prediction").Values;
@@ -185,7 +185,7 @@ public sealed class InferenceHoldoutTests(TrainedModels trained) : IClassFixture
         Assert.Equal(recomputed, HoldoutTable(run).ToDictionary(kv => kv.Key, kv => kv.Value.Value));
         Assert.Equal(recomputed, RunMetrics(outcome.Run));
         Assert.InRange(recomputed["r2"], 0.5, 1.0);
-        AssertOutputsRegistered(outcome.Run, Holdout.TablePath, InferenceWorkflow.PredictionsFile);
+        AssertOutputsRegistered(outcome.Run, Holdout.TablePath, RunLayout.InferencePredictions);
         Assert.Equal(Seq1("1 row of 120 has no label in 'target' and is left out of the held-out evaluation."), plan.Warnings);
     }
 
@@ -197,7 +197,7 @@ public sealed class InferenceHoldoutTests(TrainedModels trained) : IClassFixture
 
         var (plan, outcome) = Infer(trained.Binary, "unknown-check", data);
 
-        var predictions = Read(outcome.Run.Path!, InferenceWorkflow.PredictionsFile);
+        var predictions = Read(outcome.Run.Path!, RunLayout.InferencePredictions);
         var labels = Column<TextColumn>(predictions, "label").Values;
         var prediction = Column<TextColumn>(predictions, "prediction").Values;
         var scores = Column<NumberColumn>(predictions, "score").Values;
@@ -223,13 +223,13 @@ public sealed class InferenceHoldoutTests(TrainedModels trained) : IClassFixture
 
         var run = outcome.Run.Path!;
         Assert.False(File.Exists(Path.Combine(run, Holdout.TablePath)));
-        Assert.Equal(Seq("row_key", "score", "prediction"), Read(run, InferenceWorkflow.PredictionsFile).Columns.Map(c => c.Name));
+        Assert.Equal(Seq("row_key", "score", "prediction"), Read(run, RunLayout.InferencePredictions).Columns.Map(c => c.Name));
         Assert.Empty(RunMetrics(outcome.Run));
         Assert.Null(outcome.Holdout);
         Assert.Null(outcome.Run.Label);
         Assert.Equal(Seq1("label"), plan.IgnoredColumns);
         Assert.Equal(Seq1("Ignoring column the model does not use: label."), plan.Warnings);
-        AssertOutputsRegistered(outcome.Run, InferenceWorkflow.PredictionsFile);
+        AssertOutputsRegistered(outcome.Run, RunLayout.InferencePredictions);
     }
 
     [Fact]
@@ -242,9 +242,9 @@ public sealed class InferenceHoldoutTests(TrainedModels trained) : IClassFixture
         Assert.Empty(plan.Warnings);
         Assert.Null(plan.Holdout);
         Assert.False(File.Exists(Path.Combine(outcome.Run.Path!, Holdout.TablePath)));
-        Assert.Equal(Seq("row_key", "score", "prediction"), Read(outcome.Run.Path!, InferenceWorkflow.PredictionsFile).Columns.Map(c => c.Name));
+        Assert.Equal(Seq("row_key", "score", "prediction"), Read(outcome.Run.Path!, RunLayout.InferencePredictions).Columns.Map(c => c.Name));
         Assert.Empty(RunMetrics(outcome.Run));
-        AssertOutputsRegistered(outcome.Run, InferenceWorkflow.PredictionsFile);
+        AssertOutputsRegistered(outcome.Run, RunLayout.InferencePredictions);
     }
 
     [Fact]
@@ -257,14 +257,14 @@ public sealed class InferenceHoldoutTests(TrainedModels trained) : IClassFixture
         Assert.Equal(Seq1("The label column 'label' has no values: the predictions are not evaluated."), plan.Warnings);
         Assert.False(File.Exists(Path.Combine(outcome.Run.Path!, Holdout.TablePath)));
         Assert.Empty(RunMetrics(outcome.Run));
-        AssertOutputsRegistered(outcome.Run, InferenceWorkflow.PredictionsFile);
+        AssertOutputsRegistered(outcome.Run, RunLayout.InferencePredictions);
     }
 
     [Fact]
     public void A_regression_label_that_is_not_numeric_is_refused_before_any_run_is_created()
     {
         var path = trained.Directory.Write("text-target.csv", TrainedModels.RegressionData(20, seed: 17, label: (i, y) => i == 3 ? "high" : y));
-        var request = new InferenceRequest(trained.Regression, path, path, null, false, "production", TrainingWorkflow.DefaultStage, "text-target", root,
+        var request = new InferenceRequest(trained.Regression, path, path, null, false, "production", RunLayout.DefaultTrainingStage, "text-target", root,
             trained.Directory.Path, "7.6.9");
 
         var error = Assert.IsType<RunTools.Training.LabelInvalid>(Expect.Fail(InferenceWorkflow.Plan(request)));

@@ -197,7 +197,7 @@ public sealed class StageDriverTests(SmallTraining trained) : IClassFixture<Smal
         Assert.Null(done);
         var run = Assert.Single(Directory.GetDirectories(temp.File("inference")), d => !Path.GetFileName(d).StartsWith('.'));
         var m = Expect.Succ(RunStore.Read(run));
-        Assert.Equal((StageStatus.Cancelled, RunStatus.Cancelled), (m.Stage(InferenceWorkflow.Stage)!.Status, m.Status));
+        Assert.Equal((StageStatus.Cancelled, RunStatus.Cancelled), (m.Stage(RunLayout.InferenceStage)!.Status, m.Status));
         Assert.False(File.Exists(output));
     }
 

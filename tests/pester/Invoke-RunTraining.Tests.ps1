@@ -81,6 +81,43 @@ Describe 'Invoke-RunTraining' {
             Should -Throw -ErrorId 'ConfigValueInvalid,RunTools.Module.Commands.InvokeRunTrainingCommand'
     }
 
+    It 'reports a setting the plan cannot train with before the stage starts, with -WhatIf too, and leaves the run as it was' {
+        # One row of class 1 among 30: the outer fold that tests it trains on no row of class 1, so none of its inner
+        # folds can compare the two candidates.
+        $data = Join-Path $TestDrive 'one-positive.csv'
+        @('id,x,y') + (0..29 | ForEach-Object { "r$_,$($_ % 7),$(if ($_ -eq 0) { 1 } else { 0 })" }) | Set-Content -LiteralPath $data
+        $rareConfig = Join-Path $TestDrive 'rare.yaml'
+        @'
+data: { label: y, id: id }
+folds: { kind: kfold, k: 3, seed: 1, inner: { kind: kfold, k: 2 } }
+training: { candidates: [ { trainer: lbfgs }, { trainer: lightgbm } ] }
+'@ | Set-Content -LiteralPath $rareConfig
+        $rare = New-Run -Name rare -Root (New-TestRoot) -DataPath $data -ConfigPath $rareConfig
+        $rare | New-RunFoldPlan | Out-Null
+        $before = Get-TreeState $rare.Path
+
+        $rare | Invoke-RunTraining -WhatIf -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -Be 'TrainingSpecInvalid,RunTools.Module.Commands.InvokeRunTrainingCommand'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $err[0].TargetObject | Should -Be 'folds.inner'
+        Get-TreeState $rare.Path | Should -Be $before
+
+        { $rare | Invoke-RunTraining -ErrorAction Stop } |
+            Should -Throw -ErrorId 'TrainingSpecInvalid,RunTools.Module.Commands.InvokeRunTrainingCommand'
+        (Get-Run -Path $rare.Path).Stages.Keys | Should -Be @('folds')
+        Get-TreeState $rare.Path | Should -Be $before
+    }
+
+    It 'reports every bad training setting at once, one error record per key' {
+        $bad = New-Run -Name bad -Root (New-TestRoot) -ConfigPath $config -DataPath $PatientsCsv -Set 'training.threads=-1', 'training.smote_k=0', 'training.conformal_alpha=2'
+        $bad | New-RunFoldPlan | Out-Null
+        $bad | Invoke-RunTraining -WhatIf -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+        $err | Should -HaveCount 3
+        $err.FullyQualifiedErrorId | Sort-Object -Unique | Should -Be 'ConfigValueInvalid,RunTools.Module.Commands.InvokeRunTrainingCommand'
+        $err.TargetObject | Should -Be @('training.threads', 'training.smote_k', 'training.conformal_alpha')
+    }
+
     It 'refuses to train in a completed run' {
         $done = New-Run -Name done -Root (New-TestRoot) -ConfigPath $config -DataPath $PatientsCsv
         $done | New-RunFoldPlan | Out-Null

@@ -19,10 +19,7 @@ public static class Heartbeats
     static readonly ConcurrentDictionary<string, string?> Active = new(StringComparer.Ordinal);
     static readonly Timer Refresher = new(_ => RefreshAll(), null, Interval, Interval);
 
-    static string FileFor(string runDirectory, ProcessInfo p) =>
-        Path.Combine(runDirectory, RunLayout.Heartbeats, $"{Sanitize(p.Host)}-{p.Pid}.json");
-
-    static string Sanitize(string host) => string.Concat(host.Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' ? c : '_'));
+    static string FileFor(string runDirectory, ProcessInfo p) => Path.Combine(runDirectory, RunLayout.HeartbeatFor(p.Host, p.Pid));
 
     /// <summary>Called after every write to a run: while the run is running and this process owns it (it started or
     /// took it over) or runs one of its stages, keep a heartbeat; otherwise (finished, or this process only wrote a

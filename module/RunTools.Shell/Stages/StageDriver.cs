@@ -244,9 +244,7 @@ public static class StageDriver
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return StageBodyResult.Of(e is RunTools.Training.TrainingException t
-                ? new StageErrored(t.Error, t.Error.ErrorId)
-                : new StageErrored(new UnexpectedFailure($"Stage '{attempt.Stage}'", e.GetType().Name, e.Message), e.GetType().Name));
+            return StageBodyResult.Of(new StageErrored(new UnexpectedFailure($"Stage '{attempt.Stage}'", e.GetType().Name, e.Message), e.GetType().Name));
         }
     }
 

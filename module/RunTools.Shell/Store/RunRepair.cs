@@ -245,7 +245,7 @@ public static class RunRepair
     static FileHash KeepWhole(string full, string eventsPath)
     {
         using var staged = AtomicFile.StageCopy(eventsPath, Path.Combine(full, RunLayout.Sidecars, "previous.jsonl"));
-        var relative = $"{RunLayout.Sidecars}/{staged.Sha256}.jsonl";
+        var relative = RunLayout.Sidecar(staged.Sha256!, ".jsonl");
         if (!File.Exists(Path.Combine(full, relative))) File.Move(staged.Temporary, Path.Combine(full, relative));
         return new FileHash(relative, staged.Sha256!, staged.Bytes);
     }
@@ -262,7 +262,7 @@ public static class RunRepair
     static FileHash Quarantine(string full, byte[] bytes)
     {
         var sha = RunJson.Sha256(bytes);
-        var relative = $"{RunLayout.Sidecars}/{sha}.jsonl";
+        var relative = RunLayout.Sidecar(sha, ".jsonl");
         var path = Path.Combine(full, relative);
         if (!File.Exists(path)) AtomicFile.WriteBytes(path, bytes);
         return new FileHash(relative, sha, bytes.Length);

@@ -26,21 +26,21 @@ public sealed record DataSet(
 public static class DataSets
 {
     /// <summary>
-    /// Reads the run's data: <c>data.input</c> names it (the path as given to New-Run) when the run has several data
-    /// files; otherwise the first CSV/Parquet input. The file must still have the hash New-Run recorded: a run
-    /// trains on the data it was created with, or not at all.
+    /// Reads the run's data with the roles <paramref name="schema"/> gives its columns (<see cref="DataSchema.Read"/>,
+    /// checked with the stage's other settings before anything is read): <c>data.input</c> names the file (the path as
+    /// given to New-Run) when the run has several data files; otherwise the first CSV/Parquet input. The file must
+    /// still have the hash New-Run recorded: a run trains on the data it was created with, or not at all.
     /// </summary>
-    public static Fin<DataSet> Load(RunManifest manifest) => Load(manifest, withFeatures: true);
+    public static Fin<DataSet> Load(RunManifest manifest, DataSchema schema) => Load(manifest, schema, withFeatures: true);
 
-    /// <summary><see cref="Load(RunManifest)"/> without the features: only the id, label, group and time columns are
-    /// parsed (what a fold plan needs), and <see cref="DataSet.Features"/> is empty. With none of those configured,
-    /// the whole file is read (its rows are still needed).</summary>
-    public static Fin<DataSet> LoadRoles(RunManifest manifest) => Load(manifest, withFeatures: false);
+    /// <summary><see cref="Load(RunManifest, DataSchema)"/> without the features: only the id, label, group and time
+    /// columns are parsed (what a fold plan needs), and <see cref="DataSet.Features"/> is empty. With none of those
+    /// configured, the whole file is read (its rows are still needed).</summary>
+    public static Fin<DataSet> LoadRoles(RunManifest manifest, DataSchema schema) => Load(manifest, schema, withFeatures: false);
 
-    static Fin<DataSet> Load(RunManifest manifest, bool withFeatures) =>
+    static Fin<DataSet> Load(RunManifest manifest, DataSchema schema, bool withFeatures) =>
         from input in ChooseInput(manifest)
         from hash in CheckHash(input)
-        from schema in DataSchema.Resolve(manifest.Config, manifest.Inputs)
         let roles = toSeq(new[] { schema.Id, schema.Label, schema.Group, schema.Time }.OfType<string>().ToArray())
         from table in withFeatures || roles.IsEmpty
             ? RunTools.Shell.Tables.TableFiles.Read(input.FullPath)

@@ -12,20 +12,14 @@ using RunTools.Shell.Tables;
 namespace RunTools.Shell.Training;
 
 /// <summary>
-/// A fold plan on disk: <c>folds/&lt;name&gt;.parquet</c> with one row per (repeat, outer fold, inner fold, row key) and
-/// its role (columns repeat, outer_fold, inner_fold, row_key, role, and row: the data row's index), and
-/// <c>folds/&lt;name&gt;.json</c>, the summary (settings, content hash, per-fold counts). Training reads the plan back
+/// A fold plan on disk (<see cref="RunLayout.FoldPlan"/>): <c>folds/&lt;name&gt;.parquet</c> with one row per (repeat, outer
+/// fold, inner fold, row key) and its role (columns repeat, outer_fold, inner_fold, row_key, role, and row: the data
+/// row's index), and <c>folds/&lt;name&gt;.json</c>, the summary (settings, content hash, per-fold counts). Training reads the plan back
 /// from these files (the run directory is the only hand-off) and checks that it is the plan that was made (see
 /// <see cref="Check"/>).
 /// </summary>
 public static class FoldPlanFiles
 {
-    public const string Directory = "folds";
-
-    public static string ParquetPath(string name) => $"{Directory}/{name}.parquet";
-
-    public static string SummaryPath(string name) => $"{Directory}/{name}.json";
-
     static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -75,12 +69,13 @@ public static class FoldPlanFiles
     public static Fin<Seq<string>> Write(string runDirectory, string name, FoldPlan plan, FoldData data)
     {
         var hashing = Task.Run(() => plan.ContentHash);
-        var table = TableFiles.WriteParquet(Path.Combine(runDirectory, ParquetPath(name)), ToTable(plan));
+        var files = RunLayout.FoldPlan(name);
+        var table = TableFiles.WriteParquet(Path.Combine(runDirectory, files.Parquet), ToTable(plan));
         hashing.GetAwaiter().GetResult();
         return from _ in table
                let summary = plan.Summary(data)
-               from __ in FileWrites.Try(SummaryPath(name), "write", () => AtomicFile.WriteText(Path.Combine(runDirectory, SummaryPath(name)), SummaryJson(name, summary)))
-               select Seq(ParquetPath(name), SummaryPath(name));
+               from __ in FileWrites.Try(files.Summary, "write", () => AtomicFile.WriteText(Path.Combine(runDirectory, files.Summary), SummaryJson(name, summary)))
+               select files.Files;
     }
 
     /// <summary>A plan's files as read: the summary's settings and content hash, the table's integer columns and roles,
@@ -91,8 +86,8 @@ public static class FoldPlanFiles
     /// rebuilt from the row indices. Needs nothing of the data, so it can run while the data is read.</summary>
     public static Fin<StoredPlan> ReadFiles(string runDirectory, string name)
     {
-        var summaryPath = Path.Combine(runDirectory, SummaryPath(name));
-        var parquetPath = Path.Combine(runDirectory, ParquetPath(name));
+        var summaryPath = Path.Combine(runDirectory, RunLayout.FoldPlan(name).Summary);
+        var parquetPath = Path.Combine(runDirectory, RunLayout.FoldPlan(name).Parquet);
         if (!File.Exists(summaryPath) || !File.Exists(parquetPath))
             return FinFail<StoredPlan>(new FoldPlanNotFound(name, runDirectory));
         return from summary in ReadSummary(summaryPath)

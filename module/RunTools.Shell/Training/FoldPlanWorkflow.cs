@@ -1,4 +1,5 @@
 using RunTools.Config;
+using RunTools.Domain;
 using RunTools.Folds;
 using RunTools.Manifests;
 using RunTools.Shell.Stages;
@@ -11,7 +12,8 @@ namespace RunTools.Shell.Training;
 /// reported before the stage starts, and -WhatIf says exactly what would happen.</summary>
 public sealed record FoldPlanSetup(RunManifest Manifest, DataSet Data, FoldSpec Spec, FoldData FoldData, string Name, FoldPlan Plan)
 {
-    public string Stage => FoldPlanWorkflow.StageOf(Name);
+    /// <summary>The default plan is the stage "folds"; another plan name gets its own stage, "folds-&lt;name&gt;".</summary>
+    public string Stage => RunLayout.FoldPlan(Name).Stage;
 
     /// <summary>The stage as the driver runs it, with the data file's hash taken while it was read.</summary>
     public StageSpec StageSpec(bool force) =>
@@ -19,12 +21,9 @@ public sealed record FoldPlanSetup(RunManifest Manifest, DataSet Data, FoldSpec 
 }
 
 /// <summary>The fold-plan stage: settings from the config's <c>folds</c> section (with the cmdlet's parameters as
-/// overrides), rows from the run's data file, plan from the core, files into <c>folds/</c>.</summary>
+/// overrides), rows from the run's data file, plan from the core, files into <c>folds/</c> (<see cref="RunLayout.FoldPlan"/>).</summary>
 public static class FoldPlanWorkflow
 {
-    /// <summary>The default plan is the stage "folds"; another plan name gets its own stage, "folds-&lt;name&gt;".</summary>
-    public static string StageOf(string name) => name == "folds" ? "folds" : $"folds-{name}";
-
     /// <summary>The stage as the driver sees it, known without reading the data: the data file in, the plan's settings as
     /// its command, and the config's <c>folds</c> and <c>data</c> sections as the keys it reads. So a plan that is
     /// skipped or reused costs no read of the data; the plan is computed (<see cref="Prepare"/>) only when it runs.</summary>
@@ -36,7 +35,7 @@ public static class FoldPlanWorkflow
         select SpecOf(name, input.FullPath, spec, force);
 
     internal static StageSpec SpecOf(string name, string data, FoldSpec spec, bool force) =>
-        new(StageOf(name), Seq<string>(), Seq1(data), Seq<string>(), force, $"builtin:folds name={name} spec={FoldSpecs.Canonical(spec)}")
+        new(RunLayout.FoldPlan(name).Stage, Seq<string>(), Seq1(data), Seq<string>(), force, $"builtin:folds name={name} spec={FoldSpecs.Canonical(spec)}")
         {
             ConfigKeys = Seq("folds", "data"),
         };
@@ -45,8 +44,10 @@ public static class FoldPlanWorkflow
     public static Fin<FoldPlanSetup> Prepare(RunManifest manifest, string name, Seq<ConfigOverride> overrides) =>
         from _ in RunTools.Domain.Names.StageName(name)
         from config in ConfigMerge.Apply(manifest.Config, overrides)
-        from spec in FoldSpecs.FromConfig(config)
-        from data in DataSets.LoadRoles(manifest)
+        // The fold settings and the data's roles are independent: every problem of either is reported at once.
+        from settings in (FoldSpecs.Read(config), DataSchema.Read(manifest.Config, manifest.Inputs)).Apply((spec, schema) => (spec, schema)).ToFin()
+        let spec = settings.spec
+        from data in DataSets.LoadRoles(manifest, settings.schema)
         let foldData = FoldDataOf(data)
         from plan in FoldPlanner.Plan(spec, foldData)
         select new FoldPlanSetup(manifest, data, spec, foldData, name, plan);
@@ -77,6 +78,6 @@ public static class FoldPlanWorkflow
         from plan in FinSucc(setup.Plan)
         from files in FoldPlanFiles.Write(attempt.RunDirectory, setup.Name, plan, setup.FoldData)
         select (new FoldPlanRecord(setup.Name, FoldSpecs.Text(setup.Spec.Kind), setup.Spec.Folds, setup.Spec.Repeats, setup.Spec.Inner is not null,
-            setup.Spec.Production, setup.FoldData.RowKeys.Count, plan.ContentHash, FoldPlanFiles.ParquetPath(setup.Name),
-            FoldPlanFiles.SummaryPath(setup.Name), setup.Stage), files);
+            setup.Spec.Production, setup.FoldData.RowKeys.Count, plan.ContentHash, RunLayout.FoldPlan(setup.Name).Parquet,
+            RunLayout.FoldPlan(setup.Name).Summary, setup.Stage), files);
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using RunTools.Config;
 using RunTools.Domain;
 using RunTools.Evaluation;
+using RunTools.MachineLearning;
 using RunTools.Manifests;
 using RunTools.Shell.Files;
 using RunTools.Shell.Hosting;
@@ -51,7 +52,7 @@ public sealed record InferencePlan(
     public bool Evaluates => Holdout is { Evaluable: true };
 
     /// <summary>The files the predict stage writes, relative to the run: its outputs.</summary>
-    public Seq<string> Outputs => Evaluates ? Seq(InferenceWorkflow.PredictionsFile, RunTools.Evaluation.Holdout.TablePath) : Seq1(InferenceWorkflow.PredictionsFile);
+    public Seq<string> Outputs => Evaluates ? Seq(RunLayout.InferencePredictions, RunTools.Evaluation.Holdout.TablePath) : Seq1(RunLayout.InferencePredictions);
 
     /// <summary>What the user is told before scoring: columns the model does not use, rows left out of the evaluation.</summary>
     public Seq<string> Warnings =>
@@ -75,9 +76,6 @@ public sealed record InferenceScores(Seq<string> Files, Seq<RunEvent> OnSuccess,
 
 public static class InferenceWorkflow
 {
-    public const string Stage = "predict";
-    public const string PredictionsFile = "predictions.parquet";
-
     public static Fin<InferencePlan> Plan(InferenceRequest request) =>
         from _ in request.OutputPath is { } output && File.Exists(output) && !request.Force
             ? FinFail<Unit>(new OutputExists(output))
@@ -110,20 +108,17 @@ public static class InferenceWorkflow
     /// <summary>models/&lt;model&gt;/ of the training stage; the production model unless a fold is named.</summary>
     static Fin<string> ModelDirectory(RunManifest training, string stage, string model)
     {
-        var directory = ModelsFolder(stage) + model;
-        if (training.Artifacts.Exists(a => a.Path == $"{directory}/model.json")) return directory;
+        var layout = RunLayout.Training(stage);
+        if (training.Artifacts.Exists(a => a.Path == layout.ModelJson(model))) return layout.Model(model);
         return FinFail<string>(new ModelNotFound(training.Name, model, Models(training, stage).Map(m => m.Model)));
     }
-
-    static string ModelsFolder(string stage) => $"{TrainingWorkflow.Folder(stage)}{TrainingWorkflow.ModelsDirectory}/";
 
     /// <summary>The models a training stage saved (the names -Model takes: "production", "r0_f2", ...), each with the
     /// artifact of its model.json, in the order they were registered.</summary>
     public static Seq<(string Model, Artifact ModelFile)> Models(RunManifest training, string stage)
     {
-        var models = ModelsFolder(stage);
-        return training.Artifacts.Filter(a => a.Path.StartsWith(models, StringComparison.Ordinal) && a.Path.EndsWith("/model.json", StringComparison.Ordinal))
-            .Map(a => (a.Path[models.Length..^"/model.json".Length], a));
+        var layout = RunLayout.Training(stage);
+        return training.Artifacts.Choose(a => Optional(layout.ModelOf(a.Path)).Map(model => (model, a)));
     }
 
     /// <summary>Reads the bundle, checking every file against the hash the training run recorded.</summary>
@@ -140,8 +135,9 @@ public static class InferenceWorkflow
                 Some: a => a.Sha256 == sha ? FinSucc(bytes) : FinFail<byte[]>(new RunCorrupted(full, "the model file does not match the hash the training run recorded")),
                 None: () => FinFail<byte[]>(new RunCorrupted(full, "the model file is not registered in the training run")));
         }
-        return Read($"{directory}/model.json").Bind(json =>
-            BundleJson.Decode(System.Text.Encoding.UTF8.GetString(json), $"{directory}/model.json", file => Read($"{directory}/{file}")));
+        var modelJson = $"{directory}/{TrainingLayout.ModelFile}";
+        return Read(modelJson).Bind(json =>
+            BundleJson.Decode(System.Text.Encoding.UTF8.GetString(json), modelJson, file => Read($"{directory}/{file}")));
     }
 
     /// <summary>Every feature the model was trained on must be a column of the input, numeric where the model
@@ -203,7 +199,7 @@ public static class InferenceWorkflow
         var run = ((RunManifest)created).Path!;
         // The input was hashed when the run was planned (its manifest records it): not read again to start the stage.
         var input = ((RunManifest)created).Inputs.Find(i => i.FullPath == plan.Request.InputFull).Map(i => (i.FullPath, new FileHash(i.FullPath, i.Sha256, i.Bytes)));
-        var spec = new StageSpec(Stage, Seq<string>(), Seq1(plan.Request.InputFull), plan.Outputs, false, $"builtin:predict model={plan.ModelDirectory}",
+        var spec = new StageSpec(RunLayout.InferenceStage, Seq<string>(), Seq1(plan.Request.InputFull), plan.Outputs, false, $"builtin:predict model={plan.ModelDirectory}",
             input.ToSeq()) { NoReuse = true };
         HoldoutEvaluation? holdout = null;
         var body = new WorkerBody((attempt, report, cancel) => Score(plan, attempt.RunDirectory, report.Progress, cancel).Match(
@@ -212,15 +208,15 @@ public static class InferenceWorkflow
                 holdout = scores.Holdout;
                 return new StageBodyResult(new StageSucceeded(), scores.Files, scores.OnSuccess);
             },
-            Fail: e => StageBodyResult.Of(new StageErrored(e as RunError ?? new StorageFailed(PredictionsFile, "write", e.Message), "WriteFailed"))));
+            Fail: e => StageBodyResult.Of(new StageErrored(e as RunError ?? new StorageFailed(RunLayout.InferencePredictions, "write", e.Message), "WriteFailed"))));
         return StageDriver.Run(new StageJob(run, spec, "Score", body, Confirmed: true), host) switch
         {
             StageRun.Finished => RunOperations.SetStatus(run, RunStatus.Completed, $"scored {plan.Input.RowCount} rows with {plan.Training.Name}/{plan.ModelDirectory}")
-                .Map(completed => (false, (InferenceOutcome?)new InferenceOutcome(completed, plan.Input.RowCount, Path.Combine(run, PredictionsFile),
+                .Map(completed => (false, (InferenceOutcome?)new InferenceOutcome(completed, plan.Input.RowCount, Path.Combine(run, RunLayout.InferencePredictions),
                     plan.Request.OutputPath, holdout))),
             StageRun.Failed failed => FinFail<(bool, InferenceOutcome?)>(failed.Error),
             StageRun.Cancelled => FinSucc((true, (InferenceOutcome?)null)),
-            var other => FinFail<(bool, InferenceOutcome?)>(new StorageFailed(run, "score", $"the new run's stage '{Stage}' did not run ({other.GetType().Name})")),
+            var other => FinFail<(bool, InferenceOutcome?)>(new StorageFailed(run, "score", $"the new run's stage '{RunLayout.InferenceStage}' did not run ({other.GetType().Name})")),
         };
     }
 
@@ -241,13 +237,13 @@ public static class InferenceWorkflow
         var labels = plan.Evaluates ? plan.Holdout : null;
         var table = TrainingWorkflow.PredictionColumns(plan.Bundle.Task, plan.Bundle.Labels, toSeq(rows), r => plan.RowKeys[r], _ => predictions,
             r => r, _ => plan.Bundle.Conformal, labels is null ? null : r => labels.Texts[r], Seq<Column>());
-        return from _ in TableFiles.WriteParquet(Path.Combine(runDirectory, PredictionsFile), table)
+        return from _ in TableFiles.WriteParquet(Path.Combine(runDirectory, RunLayout.InferencePredictions), table)
                from evaluation in labels is null
                    ? FinSucc(Option<HoldoutEvaluation>.None)
                    : Holdout.Evaluate(labels, predictions.Scores, predictions.Probabilities).Map(Some)
                from events in evaluation.Match(
                    e => from __ in WriteHoldoutTable(runDirectory, Holdout.MetricTable(e, plan.ModelDirectory))
-                        from metrics in RunCommands.WriteMetrics(Holdout.MetricPoints(e, Stage), Clock.Now)
+                        from metrics in RunCommands.WriteMetrics(Holdout.MetricPoints(e, RunLayout.InferenceStage), Clock.Now)
                         select metrics,
                    () => FinSucc(Seq<RunEvent>()))
                from ___ in CopyOut(plan, runDirectory, table)
@@ -271,6 +267,6 @@ public static class InferenceWorkflow
         var extension = Path.GetExtension(output).ToLowerInvariant();
         return extension is ".csv" or ".tsv"
             ? TableFiles.WriteCsv(output, table)
-            : FileWrites.Try(output, "write", () => AtomicFile.CopyWithHash(Path.Combine(run, PredictionsFile), output, overwrite: true));
+            : FileWrites.Try(output, "write", () => AtomicFile.CopyWithHash(Path.Combine(run, RunLayout.InferencePredictions), output, overwrite: true));
     }
 }

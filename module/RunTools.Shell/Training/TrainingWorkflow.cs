@@ -3,9 +3,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LanguageExt.Common;
 using RunTools.Domain;
 using RunTools.Evaluation;
 using RunTools.Folds;
+using RunTools.MachineLearning;
 using RunTools.Manifests;
 using RunTools.Shell.Files;
 using RunTools.Shell.Hosting;
@@ -28,7 +30,7 @@ public sealed record TrainingSetup(RunManifest Manifest, DataSet Data, TrainingS
     public StageSpec StageSpec(string stage, bool force) =>
         TrainingWorkflow.SpecOf(Manifest, PlanName, Data.Input.FullPath, stage, force) with
         {
-            Hashed = Seq((Data.Input.FullPath, Data.Hash), (Path.Combine(Manifest.Path!, FoldPlanFiles.ParquetPath(PlanName)), PlanFile)),
+            Hashed = Seq((Data.Input.FullPath, Data.Hash), (Path.Combine(Manifest.Path!, RunLayout.FoldPlan(PlanName).Parquet), PlanFile)),
         };
 }
 
@@ -38,15 +40,6 @@ public sealed record TrainingFiles(Seq<string> Written, string Predictions, stri
 /// <summary>The training stage: nested cross-validation from the run's config, fold plan and data.</summary>
 public static class TrainingWorkflow
 {
-    public const string ModelsDirectory = "models";
-
-    /// <summary>The training stage most runs have. Its files are at the run's top level (models/, predictions/, ...)
-    /// and its metrics are cv/...; another training stage in the same run writes under &lt;stage&gt;/ and its metrics are
-    /// &lt;stage&gt;/cv/..., so two trainings never overwrite each other.</summary>
-    public const string DefaultStage = "train";
-
-    public static string Folder(string stage) => stage == DefaultStage ? "" : stage + "/";
-
     /// <summary>The stage as the driver sees it, known without reading the data: after the fold plan's stage, reading
     /// the data file and the plan's files, its command naming the plan, and the config's <c>training</c> and
     /// <c>data</c> sections as the keys it reads (a change to them trains again, and says so). A training that is
@@ -58,38 +51,45 @@ public static class TrainingWorkflow
 
     internal static StageSpec SpecOf(RunManifest manifest, string planName, string data, string stage, bool force) =>
         new(stage, manifest.FoldPlan(planName)?.Stage is { } planStage ? Seq1(planStage) : Seq<string>(),
-            Seq(data, FoldPlanFiles.ParquetPath(planName), FoldPlanFiles.SummaryPath(planName)), Seq<string>(), force, $"builtin:train plan={planName}")
+            Seq1(data).Concat(RunLayout.FoldPlan(planName).Files), Seq<string>(), force, $"builtin:train plan={planName}")
         {
             ConfigKeys = Seq("training", "data"),
         };
 
-    public static string MetricPrefix(string stage) => Folder(stage) + "cv/";
-
-    /// <summary>The production model a training stage registered, if its fold plan had a production fold.</summary>
-    public static string? ProductionModel(RunManifest manifest, string stage) =>
-        manifest.Artifacts.Find(a => a.Stage == stage && a.Path.StartsWith($"{Folder(stage)}{ModelsDirectory}/production", StringComparison.Ordinal)
-                                     && a.Path.EndsWith("/model.json", StringComparison.Ordinal))
+    /// <summary>The production model a training stage registered (its model.json), if its fold plan had a production
+    /// fold; with both SMOTE variants, the first registered.</summary>
+    public static string? ProductionModel(RunManifest manifest, string stage)
+    {
+        var layout = RunLayout.Training(stage);
+        return manifest.Artifacts.Find(a => a.Stage == stage && layout.ModelOf(a.Path) is { } model && FoldId.Parse(model).Exists(f => f.IsProduction))
             .Map(a => a.Path).MatchUnsafe(p => p, () => null);
+    }
 
+    /// <summary>
+    /// Reads and checks everything the training needs, before its stage starts; the real run and -WhatIf both come
+    /// here, so a training that cannot run is reported by either and never recorded as started and failed. Where the
+    /// checks are independent every problem is reported: the <c>training</c> settings with the data's roles, the label
+    /// with the parent label, and the settings against the plan and the data (<see cref="TrainingChecks"/>).
+    /// </summary>
     public static Fin<TrainingSetup> Prepare(RunManifest manifest, string planName)
     {
         // The plan's files are read on another core while the data file is read.
         var planFiles = Task.Run(() => FoldPlanFiles.ReadFiles(manifest.Path!, planName));
         try
         {
-            return from spec in TrainingSpecs.FromConfig(manifest.Config)
-                   from data in DataSets.Load(manifest)
-                   from labelSource in Optional(data.Label).ToFin(new ConfigValueInvalid("data.label", "training needs the label column: set data.label in the config"))
-                   from labels in Labels.Encode(spec.Task, labelSource, spec.PositiveClass)
-                   from parent in spec.Mode == TrainingMode.Hierarchical
-                       ? DataSets.Source(data.Table, spec.Parent!, data.Input.Path).Bind(p => Labels.Encode(TrainingTask.Multiclass, p, null)).Map(Some)
-                       : FinSucc(Option<EncodedLabels>.None)
+            return from settings in (TrainingSpecs.Read(manifest.Config), DataSchema.Read(manifest.Config, manifest.Inputs).Bind(LabelNamed))
+                       .Apply((spec, schema) => (spec, schema)).ToFin()
+                   let spec = settings.spec
+                   from data in DataSets.Load(manifest, settings.schema)
+                   from labelSource in Optional(data.Label).ToFin(LabelMissing)
+                   from encoded in (Labels.Encode(spec.Task, labelSource, spec.PositiveClass).ToValidation(), Parent(spec, data))
+                       .Apply((labels, parent) => (labels, parent)).ToFin()
                    from files in planFiles.GetAwaiter().GetResult()
                    // DataSets.Load has checked the data file against the hash New-Run recorded.
                    from stored in FoldPlanFiles.Check(files, data.RowKeys, RecordedPlan(manifest, planName))
                    let features = data.Features.Filter(f => f.Name != spec.Parent)
-                   select new TrainingSetup(manifest, data, spec, new TrainingInput(spec, features, labels, parent.ToNullable(), stored.Plan), planName,
-                       stored.ContentHash, files.ParquetHash, labels.RejectedRows.Count);
+                   from input in TrainingChecks.Check(new TrainingInput(spec, features, encoded.labels, encoded.parent.ToNullable(), stored.Plan)).ToFin()
+                   select new TrainingSetup(manifest, data, spec, input, planName, stored.ContentHash, files.ParquetHash, encoded.labels.RejectedRows.Count);
         }
         finally
         {
@@ -98,6 +98,17 @@ public static class TrainingWorkflow
             if (!planFiles.IsCompleted) ((Task)planFiles).ContinueWith(_ => { }, TaskScheduler.Default).Wait();
         }
     }
+
+    static readonly ConfigValueInvalid LabelMissing = new("data.label", "training needs the label column: set data.label in the config");
+
+    static Validation<Error, DataSchema> LabelNamed(DataSchema schema) =>
+        schema.Label is null ? Fail<Error, DataSchema>(LabelMissing) : Success<Error, DataSchema>(schema);
+
+    /// <summary>Hierarchical mode: the level-1 label (training.parent), encoded as a multiclass label.</summary>
+    static Validation<Error, Option<EncodedLabels>> Parent(TrainingSpec spec, DataSet data) =>
+        spec.Mode == TrainingMode.Hierarchical
+            ? DataSets.Source(data.Table, spec.Parent!, data.Input.Path).Bind(p => Labels.Encode(TrainingTask.Multiclass, p, null)).Map(Some).ToValidation()
+            : Success<Error, Option<EncodedLabels>>(None);
 
     /// <summary>What the stage that made the plan recorded: its Parquet file's SHA-256 and the plan's content hash.</summary>
     static (string FileSha256, string ContentHash)? RecordedPlan(RunManifest manifest, string planName) =>
@@ -111,10 +122,13 @@ public static class TrainingWorkflow
     public static WorkerBody Body(TrainingSetup setup) => new((attempt, report, cancel) =>
     {
         if (setup.RejectedRows > 0) report.Note($"{setup.RejectedRows} rows have no label and are left out of training");
-        var files = Run(attempt, setup, p => report.Progress(p.Percent, p.Status), report.Note, cancel);
-        return RunCommands.WriteMetrics(SummaryMetrics(files.Summary, setup.Spec, attempt.Stage), Clock.Now).Match(
-            Succ: metrics => new StageBodyResult(new StageSucceeded(), files.Written, metrics),
-            Fail: e => StageBodyResult.Of(new StageErrored(e as RunError ?? new UnexpectedFailure($"Stage '{attempt.Stage}'", e.GetType().Name, e.Message), e.GetType().Name)));
+        return (from files in Run(attempt, setup, p => report.Progress(p.Percent, p.Status), report.Note, cancel)
+                from metrics in RunCommands.WriteMetrics(SummaryMetrics(files.Summary, setup.Spec, attempt.Stage), Clock.Now)
+                select new StageBodyResult(new StageSucceeded(), files.Written, metrics))
+            .Match(
+                Succ: result => result,
+                Fail: e => StageBodyResult.Of(new StageErrored(e as RunError ?? new UnexpectedFailure($"Stage '{attempt.Stage}'", e.GetType().Name, e.Message),
+                    e is RunError r ? r.ErrorId : e.GetType().Name)));
     }, WrittenSoFar);
 
     /// <summary>After a failure: the files this stage had already written in the folders a training writes to (its own
@@ -122,8 +136,8 @@ public static class TrainingWorkflow
     /// folds/: that is the fold-plan stages' (whose two files are each written atomically, so they leave nothing
     /// partial behind).</summary>
     public static Seq<string> WrittenSoFar(StageAttempt attempt) =>
-        toSeq(new[] { ModelsDirectory, "inner", "conformal", "smote", "predictions", "metrics" }
-            .Select(d => Path.Combine(attempt.RunDirectory, Folder(attempt.Stage) + d))
+        toSeq(RunLayout.Training(attempt.Stage).Folders
+            .Select(d => Path.Combine(attempt.RunDirectory, d))
             .Where(Directory.Exists)
             .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories))
             .Where(f => !Path.GetFileName(f).StartsWith('.') && File.GetLastWriteTimeUtc(f) >= attempt.Manifest.Stage(attempt.Stage)!.StartedAt.UtcDateTime)
@@ -132,68 +146,90 @@ public static class TrainingWorkflow
             .ToArray());
 
     /// <summary>Runs the training and writes its files as each fold finishes, so a failed or cancelled training
-    /// keeps the folds it completed.</summary>
-    public static TrainingFiles Run(StageAttempt attempt, TrainingSetup setup, Action<TrainingProgress> progress, Action<string> note, CancellationToken cancel)
+    /// keeps the folds it completed. A file that cannot be written fails the training with its error.</summary>
+    public static Fin<TrainingFiles> Run(StageAttempt attempt, TrainingSetup setup, Action<TrainingProgress> progress, Action<string> note, CancellationToken cancel)
+    {
+        try
+        {
+            return Train(attempt, setup, progress, note, cancel);
+        }
+        catch (WriteFailed e)
+        {
+            return FinFail<TrainingFiles>(e.Error);
+        }
+    }
+
+    static Fin<TrainingFiles> Train(StageAttempt attempt, TrainingSetup setup, Action<TrainingProgress> progress, Action<string> note, CancellationToken cancel)
     {
         var run = attempt.RunDirectory;
-        var folder = Folder(attempt.Stage);
+        var layout = RunLayout.Training(attempt.Stage);
         var written = new List<string>();
         var folds = new List<FoldOutcome>();
         var clock = Stopwatch.StartNew();
 
         void Save(string relative, Action<string> write)
         {
-            write(Path.Combine(run, folder + relative));
-            written.Add(folder + relative);
+            write(Path.Combine(run, relative));
+            written.Add(relative);
         }
 
         void OnFold(FoldOutcome outcome)
         {
             folds.Add(outcome);
-            var id = FoldId(outcome.Repeat, outcome.Outer, outcome.Variant);
+            var id = IdOf(outcome).ToString();
             foreach (var (file, bytes) in ModelFiles(outcome.Model, setup.Input.Features.Map(f => f.Name)))
-                Save($"{ModelsDirectory}/{id}/{file}", p => AtomicFile.WriteBytes(p, bytes));
-            if (!outcome.Inner.IsEmpty) Save($"inner/{id}.parquet", p => Check(TableFiles.WriteParquet(p, InnerTable(outcome.Inner))));
-            if (!outcome.Residuals.IsEmpty) Save($"conformal/{id}.parquet", p => Check(TableFiles.WriteParquet(p, ResidualTable(outcome, setup.Data.RowKeys))));
-            if (!outcome.Smote.IsEmpty) Save($"smote/{id}.parquet", p => Check(TableFiles.WriteParquet(p, SmoteTable(outcome, setup.Data.RowKeys))));
+                Save(layout.ModelPart(id, file), p => AtomicFile.WriteBytes(p, bytes));
+            if (!outcome.Inner.IsEmpty) Save(layout.Inner(id), p => Check(TableFiles.WriteParquet(p, InnerTable(outcome.Inner))));
+            if (!outcome.Residuals.IsEmpty) Save(layout.Conformal(id), p => Check(TableFiles.WriteParquet(p, ResidualTable(outcome, setup.Data.RowKeys))));
+            if (!outcome.Smote.IsEmpty) Save(layout.Smote(id), p => Check(TableFiles.WriteParquet(p, SmoteTable(outcome, setup.Data.RowKeys))));
             note(outcome.Outer < 0
                 ? $"production model ({outcome.Variant}) fitted on {outcome.TrainRows} rows in {outcome.Elapsed.TotalSeconds:0.0} s"
                 : $"repeat {outcome.Repeat + 1} outer fold {outcome.Outer + 1} ({outcome.Variant}): " +
                   string.Join(", ", outcome.Metrics.Map((k, v) => $"{k} {v.ToString("0.####", CultureInfo.InvariantCulture)}").Values));
         }
 
-        var summary = new NestedCrossValidation(setup.Input, OnFold, progress, cancel).Run();
-        var evaluated = toSeq(folds).Filter(f => f.Outer >= 0);
-        Save("predictions/oof.parquet", p => Check(TableFiles.WriteParquet(p, PredictionTable(setup, evaluated))));
-        Save("metrics/folds.parquet", p => Check(TableFiles.WriteParquet(p, FoldMetricTable(evaluated))));
-        Save("metrics/summary.parquet", p => Check(TableFiles.WriteParquet(p, SummaryTable(summary))));
-        Save("best_models.json", p => AtomicFile.WriteText(p, BestModelsJson(folds)));
-        Save("training.json", p => AtomicFile.WriteText(p, TrainingJson(setup, summary, clock.Elapsed)));
-        var production = folds.Find(f => f.Outer < 0) is { } prod ? $"{folder}{ModelsDirectory}/{FoldId(0, -1, prod.Variant)}/model.json" : null;
-        return new TrainingFiles(toSeq(written), $"{folder}predictions/oof.parquet", $"{folder}metrics/summary.parquet", production, summary);
+        return new NestedCrossValidation(setup.Input, OnFold, progress, cancel).Run().Map(summary =>
+        {
+            var evaluated = toSeq(folds).Filter(f => f.Outer >= 0);
+            Save(layout.Predictions, p => Check(TableFiles.WriteParquet(p, PredictionTable(setup, evaluated))));
+            Save(layout.FoldMetrics, p => Check(TableFiles.WriteParquet(p, FoldMetricTable(evaluated))));
+            Save(layout.SummaryMetrics, p => Check(TableFiles.WriteParquet(p, SummaryTable(summary))));
+            Save(layout.BestModels, p => AtomicFile.WriteText(p, BestModelsJson(folds)));
+            Save(layout.Settings, p => AtomicFile.WriteText(p, TrainingJson(setup, summary, clock.Elapsed)));
+            var production = folds.Find(f => f.Outer < 0) is { } prod ? layout.ModelJson(IdOf(prod).ToString()) : null;
+            return new TrainingFiles(toSeq(written), layout.Predictions, layout.SummaryMetrics, production, summary);
+        });
     }
 
     /// <summary>The summary metrics as metric events: <c>cv/&lt;metric&gt;</c> (mean over outer folds) and
-    /// <c>cv/&lt;metric&gt;/sd</c>, <c>/lower95</c>, <c>/upper95</c>; with both SMOTE variants, <c>cv/&lt;variant&gt;/...</c>.</summary>
+    /// <c>cv/&lt;metric&gt;/sd</c>, <c>/lower95</c>, <c>/upper95</c>; with both SMOTE variants, <c>cv/&lt;variant&gt;/...</c>
+    /// (see <see cref="CvMetricName"/>).</summary>
     public static Seq<MetricPoint> SummaryMetrics(TrainingSummary summary, TrainingSpec spec, string stage) =>
         summary.Metrics.Bind(m =>
         {
-            var prefix = MetricPrefix(stage) + (spec.Variants.Count > 1 ? $"{m.Variant}/{m.Metric}" : m.Metric);
+            var variant = spec.Variants.Count > 1 ? m.Variant : null;
             return Seq(
-                    (prefix, m.Stats.Mean), ($"{prefix}/sd", m.Stats.Sd), ($"{prefix}/lower95", m.Stats.Lower95), ($"{prefix}/upper95", m.Stats.Upper95))
+                    (SummaryStatistic.Mean, m.Stats.Mean), (SummaryStatistic.Sd, m.Stats.Sd),
+                    (SummaryStatistic.Lower95, m.Stats.Lower95), (SummaryStatistic.Upper95, m.Stats.Upper95))
                 .Filter(p => double.IsFinite(p.Item2))
-                .Map(p => new MetricPoint(p.Item1, p.Item2, null, stage));
+                .Map(p => new MetricPoint(new CvMetricName(stage, variant, m.Metric, p.Item1).ToString(), p.Item2, null, stage));
         });
 
-    /// <summary><c>r0_f2</c> for repeat 0, outer fold 2; <c>production</c>; with <c>_smote</c> for the SMOTE variant.</summary>
-    public static string FoldId(int repeat, int outer, string variant) =>
-        (outer < 0 ? "production" : $"r{repeat}_f{outer}") + (variant == "none" ? "" : "_" + variant);
+    /// <summary>The id of the fold an outcome is of (<c>r0_f2</c>, <c>production</c>, <c>r0_f2_smote</c>).</summary>
+    static FoldId IdOf(FoldOutcome outcome) => outcome.Outer < 0 ? FoldId.Production(outcome.Variant) : new FoldId(outcome.Repeat, outcome.Outer, outcome.Variant);
 
     public static Seq<(string File, byte[] Bytes)> ModelFiles(ModelBundle bundle, Seq<string> features) =>
-        Seq1(("model.json", System.Text.Encoding.UTF8.GetBytes(BundleJson.Encode(bundle, features))))
+        Seq1((TrainingLayout.ModelFile, System.Text.Encoding.UTF8.GetBytes(BundleJson.Encode(bundle, features))))
             .Concat(BundleJson.Files(bundle).Filter(x => x.Part.Bytes.Length > 0).Map(x => (x.File, x.Part.Bytes)));
 
-    static void Check(Fin<Unit> result) => result.IfFail(e => throw new TrainingException(e as RunError ?? new StorageFailed("", "write", e.Message)));
+    static void Check(Fin<Unit> result) => result.IfFail(e => throw new WriteFailed(e as RunError ?? new StorageFailed("", "write", e.Message)));
+
+    /// <summary>A file of the training could not be written: unwinds the engine (whose fold callback writes) to
+    /// <see cref="Run"/>, which returns the error.</summary>
+    sealed class WriteFailed(RunError error) : Exception(error.Message)
+    {
+        public RunError Error { get; } = error;
+    }
 
     static Table Build(params Column[] columns) => Table.Create(columns).Match(t => t, e => throw new InvalidOperationException(e.Message));
 
@@ -320,7 +356,7 @@ public static class TrainingWorkflow
     static string BestModelsJson(IEnumerable<FoldOutcome> folds) =>
         new JsonArray(folds.Select(f => (JsonNode?)new JsonObject
         {
-            ["fold"] = FoldId(f.Repeat, f.Outer, f.Variant),
+            ["fold"] = IdOf(f).ToString(),
             ["repeat"] = f.Repeat,
             ["outer_fold"] = f.Outer,
             ["variant"] = f.Variant,

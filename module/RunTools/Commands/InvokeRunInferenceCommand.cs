@@ -35,12 +35,12 @@ public sealed class InvokeRunInferenceCommand : StageCmdlet
     /// <summary>The model: 'production' (default) or a fold such as 'r0_f2'.</summary>
     [ArgumentCompleter(typeof(Completion.ModelCompleter))]
     [Parameter]
-    public string Model { get; set; } = "production";
+    public string Model { get; set; } = FoldId.ProductionName;
 
     /// <summary>The training stage whose models to use (Invoke-RunTraining -Name); 'train' by default.</summary>
     [ArgumentCompleter(typeof(Completion.StageNameCompleter))]
     [Parameter]
-    public string Stage { get; set; } = "train";
+    public string Stage { get; set; } = RunLayout.DefaultTrainingStage;
 
     /// <summary>The inference run's key (default: the training run's key + '-inference').</summary>
     [Parameter]

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using RunTools.Domain;
 using RunTools.Manifests;
 using RunTools.Module.Infrastructure;
 using RunTools.Shell.Stages;
@@ -32,12 +33,12 @@ public sealed class InvokeRunTrainingCommand : StageCmdlet
     /// <summary>The stage name.</summary>
     [ArgumentCompleter(typeof(Completion.StageNameCompleter))]
     [Parameter(Position = 0)]
-    public string Name { get; set; } = "train";
+    public string Name { get; set; } = RunLayout.DefaultTrainingStage;
 
     /// <summary>The fold plan to use (New-RunFoldPlan -Name).</summary>
     [ArgumentCompleter(typeof(Completion.FoldPlanCompleter))]
     [Parameter]
-    public string Plan { get; set; } = "folds";
+    public string Plan { get; set; } = RunLayout.DefaultFoldPlan;
 
     /// <summary>Train again even if a completed training has the same data, plan and settings.</summary>
     [Parameter]
@@ -65,6 +66,6 @@ public sealed class InvokeRunTrainingCommand : StageCmdlet
     }
 
     void Write(RunManifest manifest, TrainingSpec settings, bool skipped) =>
-        WriteObject(TrainingResult.Of(manifest, Name, TrainingWorkflow.MetricPrefix(Name), settings.Task.ToString().ToLowerInvariant(), settings.Mode.ToString().ToLowerInvariant(),
-            Plan, $"{TrainingWorkflow.Folder(Name)}predictions/oof.parquet", TrainingWorkflow.ProductionModel(manifest, Name), skipped, manifest.Path!));
+        WriteObject(TrainingResult.Of(manifest, Name, settings.Task.ToString().ToLowerInvariant(), settings.Mode.ToString().ToLowerInvariant(),
+            Plan, RunLayout.Training(Name).Predictions, TrainingWorkflow.ProductionModel(manifest, Name), skipped, manifest.Path!));
 }

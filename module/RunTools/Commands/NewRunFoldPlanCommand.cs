@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using RunTools.Config;
+using RunTools.Domain;
 using RunTools.Folds;
 using RunTools.Module.Infrastructure;
 using RunTools.Shell.Stages;
@@ -31,7 +32,7 @@ public sealed class NewRunFoldPlanCommand : StageCmdlet
     /// <summary>The plan's name (its file names); training uses the plan named 'folds' unless told otherwise.</summary>
     [ArgumentCompleter(typeof(Completion.FoldPlanCompleter))]
     [Parameter(Position = 0)]
-    public string Name { get; set; } = "folds";
+    public string Name { get; set; } = RunLayout.DefaultFoldPlan;
 
     [Parameter]
     [ValidateSet("kfold", "stratified", "group", "stratified_group", "walk_forward", IgnoreCase = true)]

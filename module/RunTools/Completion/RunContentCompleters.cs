@@ -49,9 +49,9 @@ public sealed class ModelCompleter : RunContentCompleter
 {
     protected override IEnumerable<Candidate> Candidates(CompletionScope scope, RunManifest run)
     {
-        var stage = scope.BoundText("Stage") ?? TrainingWorkflow.DefaultStage;
+        var stage = scope.BoundText("Stage") ?? RunLayout.DefaultTrainingStage;
         return InferenceWorkflow.Models(run, stage)
-            .OrderBy(m => m.Model == "production" ? 0 : 1).ThenBy(m => m.Model, StringComparer.Ordinal)
+            .OrderBy(m => m.Model == FoldId.ProductionName ? 0 : 1).ThenBy(m => m.Model, StringComparer.Ordinal)
             .Select(m => new Candidate(m.Model, $"Model {m.Model} of stage {stage} ({m.ModelFile.Path[..m.ModelFile.Path.LastIndexOf('/')]}), saved {Time(m.ModelFile.AddedAt)}"));
     }
 }

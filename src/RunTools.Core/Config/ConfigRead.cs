@@ -21,6 +21,10 @@ public static class ConfigRead
     public static Fin<long> Int(ConfigValue root, string path, long @default) =>
         Lookup(root, path).Match(Some: v => Integer(path, v), None: () => FinSucc(@default));
 
+    /// <summary>An integer, or None when missing or null.</summary>
+    public static Fin<Option<long>> OptionalInt(ConfigValue root, string path) =>
+        Lookup(root, path).Match(Some: v => Integer(path, v).Map(Some), None: () => FinSucc(Option<long>.None));
+
     /// <summary>A float; an integer is accepted and converted.</summary>
     public static Fin<double> Float(ConfigValue root, string path, double @default) =>
         Lookup(root, path).Match(Some: v => Number(path, v), None: () => FinSucc(@default));

@@ -67,6 +67,38 @@ public static class RunLayout
     /// <summary>The log of a stage, relative to the run.</summary>
     public static string LogFor(string stage) => $"{Logs}/{stage}.log";
 
+    /// <summary>A sidecar, named by the SHA-256 of its bytes: <c>sidecars/&lt;sha256&gt;.json</c> (long lists, large
+    /// configs), or with <paramref name="extension"/> <c>.jsonl</c>, event lines Repair-Run moved aside.</summary>
+    public static string Sidecar(string sha256, string extension = ".json") => $"{Sidecars}/{sha256}{extension}";
+
+    /// <summary>The heartbeat of a process working on a running run: <c>.heartbeats/&lt;host&gt;-&lt;pid&gt;.json</c>,
+    /// the host reduced to letters, digits, '-' and '.'.</summary>
+    public static string HeartbeatFor(string host, int pid) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Heartbeats}/{string.Concat(host.Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' ? c : '_'))}-{pid}.json");
+
+    // ---- what RunTools' own stages write ------------------------------------------------------------------------
+
+    /// <summary>The folder of the stored fold plans (see <see cref="FoldPlan"/>).</summary>
+    public const string FoldPlans = "folds";
+
+    /// <summary>The fold plan New-RunFoldPlan makes and Invoke-RunTraining uses unless told otherwise.</summary>
+    public const string DefaultFoldPlan = "folds";
+
+    /// <summary>The training stage most runs have, whose files are at the run's top level (see <see cref="Training"/>).</summary>
+    public const string DefaultTrainingStage = "train";
+
+    /// <summary>The stage of an inference run (Invoke-RunInference), which writes <see cref="InferencePredictions"/>.</summary>
+    public const string InferenceStage = "predict";
+
+    /// <summary>An inference run's predictions, at its top level.</summary>
+    public const string InferencePredictions = "predictions.parquet";
+
+    /// <summary>The files of a stored fold plan.</summary>
+    public static FoldPlanLayout FoldPlan(string name) => new(name);
+
+    /// <summary>The files, folders and metric names of a training stage.</summary>
+    public static TrainingLayout Training(string stage) => new(stage);
+
     // ---- temporary files and staging folders --------------------------------------------------------------------
 
     /// <summary>The hidden temporary file a write stages its content in, beside the destination:

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LanguageExt.Common;
 using RunTools.Config;
 using RunTools.Domain;
 
@@ -65,26 +66,31 @@ public static class FoldSpecs
     // ---- reading config -------------------------------------------------------------------------------------
 
     /// <summary>The fold spec in the config section at <paramref name="path"/>, checked with <see cref="Validate"/>.
-    /// Unknown keys are <see cref="ConfigKeyUnknown"/>s (all of them reported, before anything else); a value of the
-    /// wrong type is a ConfigValueInvalid; anything else wrong is a <see cref="FoldSpecInvalid"/> naming the full
-    /// key.</summary>
-    public static Fin<FoldSpec> FromConfig(ConfigValue config, string path = "folds") =>
-        from section in Section(config, path, required: true)
-        from _ in ConfigKeys.Report(UnknownKeys(config, path))
-        from kind in Kind(config, path)
-        from k in Int32(config, Sub(path, "k"), DefaultFolds)
-        from repeats in Int32(config, Sub(path, "repeats"), 1)
-        from seedValue in ConfigRead.Int(config, Sub(path, "seed"), 0)
-        from seed in seedValue >= 0
-            ? FinSucc((ulong)seedValue)
-            : FinFail<ulong>(new FoldSpecInvalid(Sub(path, "seed"), $"must be 0 or more, got {seedValue}"))
-        from shuffle in ConfigRead.Bool(config, Sub(path, "shuffle"), kind != FoldKind.WalkForward)
-        from production in ConfigRead.Bool(config, Sub(path, "production"), false)
-        from walkForward in WalkForward(config, Sub(path, "walk_forward"), kind, inherited: null)
-        from inner in Inner(config, Sub(path, "inner"), seed, shuffle, walkForward.ToNullable())
-        let spec = new FoldSpec(kind, k, repeats, seed, shuffle, walkForward.ToNullable(), inner.ToNullable(), production)
-        from valid in Validate(spec, path)
-        select valid;
+    /// Every problem is reported, each as its own error naming its full key: unknown keys are
+    /// <see cref="ConfigKeyUnknown"/>s, a value of the wrong type is a ConfigValueInvalid, anything else wrong is a
+    /// <see cref="FoldSpecInvalid"/>. A setting whose check needs another (the walk-forward settings need the kind,
+    /// the inner folds the outer seed and shuffle) is checked when that one could be read.</summary>
+    public static Fin<FoldSpec> FromConfig(ConfigValue config, string path = "folds") => Read(config, path).ToFin();
+
+    /// <summary><see cref="FromConfig"/> as a check among others: every error, or the spec.</summary>
+    public static Validation<Error, FoldSpec> Read(ConfigValue config, string path = "folds") =>
+        Section(config, path, required: true).Bind(_ =>
+        {
+            var keys = Failures.Of(UnknownKeys(config, path));
+            var kind = Kind(config, path);
+            var k = AtLeast(Int32(config, Sub(path, "k"), DefaultFolds), Sub(path, "k"), 2, "");
+            var repeats = AtLeast(Int32(config, Sub(path, "repeats"), 1), Sub(path, "repeats"), 1, "");
+            var seed = ConfigRead.Int(config, Sub(path, "seed"), 0).ToValidation()
+                .Bind(v => v >= 0 ? Success<Error, ulong>((ulong)v) : Invalid<ulong>(Sub(path, "seed"), $"must be 0 or more, got {v}"));
+            var shuffle = ConfigRead.Bool(config, Sub(path, "shuffle"), kind.Match(Succ: kd => kd != FoldKind.WalkForward, Fail: _ => true)).ToValidation();
+            var production = ConfigRead.Bool(config, Sub(path, "production"), false).ToValidation();
+            var walkForward = WalkForward(config, Sub(path, "walk_forward"), kind.ToOption(), inherited: null);
+            var inner = Inner(config, Sub(path, "inner"), seed.IfFail(0UL), shuffle.IfFail(true), walkForward.MatchUnsafe(Succ: w => w.ToNullable(), Fail: _ => null));
+            var spec = (kind, k, repeats, seed, shuffle, production, walkForward, inner)
+                .Apply((kd, kk, r, se, sh, p, wf, inn) => new FoldSpec(kd, kk, r, se, sh, wf.ToNullable(), inn.ToNullable(), p))
+                .Bind(spec => Problems(spec, path));
+            return (keys, spec).Apply((_, s) => s);
+        }).OnePerTarget();
 
     private static string? InnerAdvice(string key) => key switch
     {
@@ -95,53 +101,62 @@ public static class FoldSpecs
         _ => null,
     };
 
-    private static Fin<Option<FoldSpec>> Inner(ConfigValue config, string path, ulong seed, bool outerShuffle, WalkForwardSpec? outerWalkForward) =>
-        Section(config, path, required: false).Bind(section => section.MatchUnsafe(
+    private static Validation<Error, Option<FoldSpec>> Inner(ConfigValue config, string path, ulong seed, bool outerShuffle, WalkForwardSpec? outerWalkForward) =>
+        Section(config, path, required: false).Bind(section => section.Match(
             Some: _ =>
-                from kind in Kind(config, path)
-                from k in Int32(config, Sub(path, "k"), DefaultFolds)
-                from shuffle in ConfigRead.Bool(config, Sub(path, "shuffle"), kind != FoldKind.WalkForward && outerShuffle)
-                from walkForward in WalkForward(config, Sub(path, "walk_forward"), kind,
-                    kind == FoldKind.WalkForward ? outerWalkForward : null)
-                select Some(new FoldSpec(kind, k, 1, seed, shuffle, walkForward.ToNullable(), null, false)),
-            None: () => FinSucc(Option<FoldSpec>.None)));
+            {
+                var kind = Kind(config, path);
+                var k = AtLeast(Int32(config, Sub(path, "k"), DefaultFolds), Sub(path, "k"), 2, "");
+                var shuffle = ConfigRead.Bool(config, Sub(path, "shuffle"), kind.Match(Succ: kd => kd != FoldKind.WalkForward && outerShuffle, Fail: _ => outerShuffle))
+                    .ToValidation();
+                var walkForward = WalkForward(config, Sub(path, "walk_forward"), kind.ToOption(),
+                    kind.MatchUnsafe(Succ: kd => kd == FoldKind.WalkForward ? outerWalkForward : null, Fail: _ => null));
+                return (kind, k, shuffle, walkForward).Apply((kd, kk, sh, wf) => Some(new FoldSpec(kd, kk, 1, seed, sh, wf.ToNullable(), null, false)));
+            },
+            None: () => Success<Error, Option<FoldSpec>>(None)));
 
-    private static Fin<Option<WalkForwardSpec>> WalkForward(ConfigValue config, string path, FoldKind kind, WalkForwardSpec? inherited) =>
-        Section(config, path, required: false).Bind(section => section.MatchUnsafe(
-            Some: map => kind != FoldKind.WalkForward
-                ? FinFail<Option<WalkForwardSpec>>(new FoldSpecInvalid(path, $"only used when kind is walk_forward, and kind is {Text(kind)}"))
-                : from windowText in ConfigRead.String(config, Sub(path, "window"), Text(WindowKind.Expanding))
-                  from window in ParseWindow(windowText).Match(
-                      Some: FinSucc,
-                      None: () => FinFail<WindowKind>(new FoldSpecInvalid(Sub(path, "window"), $"'{Excerpt.Of(windowText)}' is not a window; use expanding or sliding")))
-                  from horizon in OptionalInt32(config, Sub(path, "horizon"))
-                  from gap in Int32(config, Sub(path, "gap"), 0)
-                  from trainSize in OptionalInt32(config, Sub(path, "train_size"))
-                  from minTrain in Int32(config, Sub(path, "min_train"), 1)
-                  select Some(new WalkForwardSpec(window, horizon.ToNullableValue(), gap, trainSize.ToNullableValue(), minTrain)),
-            None: () => FinSucc(kind == FoldKind.WalkForward ? Some(inherited ?? WalkForwardSpec.Default) : None)));
+    /// <param name="kind">The kind when it could be read: the walk-forward settings are only for walk_forward.</param>
+    private static Validation<Error, Option<WalkForwardSpec>> WalkForward(ConfigValue config, string path, Option<FoldKind> kind, WalkForwardSpec? inherited) =>
+        Section(config, path, required: false).Bind(section => section.Match(
+            Some: _ => kind.Exists(k => k != FoldKind.WalkForward)
+                ? Invalid<Option<WalkForwardSpec>>(path, $"only used when kind is walk_forward, and kind is {Text((FoldKind)kind)}")
+                : (ConfigRead.String(config, Sub(path, "window"), Text(WindowKind.Expanding)).ToValidation()
+                        .Bind(text => ParseWindow(text).Match(
+                            Some: Success<Error, WindowKind>,
+                            None: () => Invalid<WindowKind>(Sub(path, "window"), $"'{Excerpt.Of(text)}' is not a window; use expanding or sliding"))),
+                    OptionalInt32(config, Sub(path, "horizon")).Bind(h => h.Match(
+                        Some: v => AtLeast(Success<Error, int>(v), Sub(path, "horizon"), 1, " time point").Map(Some),
+                        None: () => Success<Error, Option<int>>(None))),
+                    AtLeast(Int32(config, Sub(path, "gap"), 0), Sub(path, "gap"), 0, ""),
+                    OptionalInt32(config, Sub(path, "train_size")).Bind(t => t.Match(
+                        Some: v => AtLeast(Success<Error, int>(v), Sub(path, "train_size"), 1, " time point").Map(Some),
+                        None: () => Success<Error, Option<int>>(None))),
+                    AtLeast(Int32(config, Sub(path, "min_train"), 1), Sub(path, "min_train"), 0, ""))
+                .Apply((window, horizon, gap, trainSize, minTrain) =>
+                    Some(new WalkForwardSpec(window, horizon.ToNullableValue(), gap, trainSize.ToNullableValue(), minTrain))),
+            None: () => Success<Error, Option<WalkForwardSpec>>(kind.Exists(k => k == FoldKind.WalkForward) ? Some(inherited ?? WalkForwardSpec.Default) : None)));
 
-    private static Fin<FoldKind> Kind(ConfigValue config, string path) =>
-        from text in ConfigRead.OptionalString(config, Sub(path, "kind"))
-        from kind in text.Match(
+    private static Validation<Error, FoldKind> Kind(ConfigValue config, string path) =>
+        ConfigRead.OptionalString(config, Sub(path, "kind")).ToValidation().Bind(text => text.Match(
             Some: t => ParseKind(t).Match(
-                Some: FinSucc,
-                None: () => FinFail<FoldKind>(new FoldSpecInvalid(Sub(path, "kind"), $"'{Excerpt.Of(t)}' is not a fold kind; use one of {KindList}"))),
-            None: () => FinFail<FoldKind>(new FoldSpecInvalid(Sub(path, "kind"), $"is required; use one of {KindList}")))
-        select kind;
+                Some: Success<Error, FoldKind>,
+                None: () => Invalid<FoldKind>(Sub(path, "kind"), $"'{Excerpt.Of(t)}' is not a fold kind; use one of {KindList}")),
+            None: () => Invalid<FoldKind>(Sub(path, "kind"), $"is required; use one of {KindList}")));
 
     private static string KindList => string.Join(", ", Enum.GetValues<FoldKind>().Select(Text));
 
+    private static Validation<Error, T> Invalid<T>(string key, string detail) => Fail<Error, T>(new FoldSpecInvalid(key, detail));
+
     /// <summary>The map at <paramref name="path"/>: None when absent or null (an error when required), an error
     /// when it is not a map.</summary>
-    private static Fin<Option<ConfigMap>> Section(ConfigValue config, string path, bool required) =>
+    private static Validation<Error, Option<ConfigMap>> Section(ConfigValue config, string path, bool required) =>
         ConfigPaths.Get(config, path).Filter(v => v is not ConfigNull).Match(
             Some: v => v is ConfigMap map
-                ? FinSucc(Some(map))
-                : FinFail<Option<ConfigMap>>(new FoldSpecInvalid(path, $"expected a map of fold settings, found '{ConfigLimits.Brief(v)}'")),
+                ? Success<Error, Option<ConfigMap>>(Some(map))
+                : Invalid<Option<ConfigMap>>(path, $"expected a map of fold settings, found '{ConfigLimits.Brief(v)}'"),
             None: () => required
-                ? FinFail<Option<ConfigMap>>(new FoldSpecInvalid(path, "there are no fold settings here; add at least 'kind'"))
-                : FinSucc(Option<ConfigMap>.None));
+                ? Invalid<Option<ConfigMap>>(path, "there are no fold settings here; add at least 'kind'")
+                : Success<Error, Option<ConfigMap>>(Option<ConfigMap>.None));
 
     /// <summary>
     /// Every unknown key of the fold settings at <paramref name="path"/>: the outer level, <c>inner</c> and each
@@ -167,65 +182,77 @@ public static class FoldSpecs
                 : Seq<RunError>()));
     }
 
-    private static Fin<int> Int32(ConfigValue config, string path, int @default) =>
-        ConfigRead.Int(config, path, @default).Bind(v => ToInt32(path, v));
+    private static Validation<Error, int> Int32(ConfigValue config, string path, int @default) =>
+        ConfigRead.Int(config, path, @default).ToValidation().Bind(v => ToInt32(path, v));
 
-    private static Fin<Option<int>> OptionalInt32(ConfigValue config, string path) =>
-        ConfigPaths.Get(config, path).Filter(v => v is not ConfigNull).IsSome
-            ? ConfigRead.Int(config, path, 0).Bind(v => ToInt32(path, v)).Map(Some)
-            : FinSucc(Option<int>.None);
+    private static Validation<Error, Option<int>> OptionalInt32(ConfigValue config, string path) =>
+        ConfigRead.OptionalInt(config, path).ToValidation().Bind(v => v.Match(
+            Some: n => ToInt32(path, n).Map(Some),
+            None: () => Success<Error, Option<int>>(None)));
 
-    private static Fin<int> ToInt32(string path, long value) =>
+    /// <summary>A bound checked as the value is read, so that it is reported with every other bad value (the checks
+    /// of the whole spec, <see cref="Check"/>, say the same).</summary>
+    private static Validation<Error, int> AtLeast(Validation<Error, int> value, string path, int least, string unit) =>
+        value.Bind(v => v >= least
+            ? Success<Error, int>(v)
+            : Invalid<int>(path, least == 0 ? $"must be 0 or more, got {v}" : $"must be at least {least}{unit}, got {v}"));
+
+    private static Validation<Error, int> ToInt32(string path, long value) =>
         value is >= int.MinValue and <= int.MaxValue
-            ? FinSucc((int)value)
-            : FinFail<int>(new FoldSpecInvalid(path, $"{value} is out of range"));
+            ? Success<Error, int>((int)value)
+            : Invalid<int>(path, $"{value} is out of range");
 
     // ---- checking -------------------------------------------------------------------------------------------
 
     /// <summary>Checks what can be checked without data; <paramref name="path"/> prefixes the keys that errors
-    /// name (folds.k, folds.inner.walk_forward.gap).</summary>
-    public static Fin<FoldSpec> Validate(FoldSpec spec, string path = "folds") =>
-        Check(spec, path).Bind(_ => spec.Inner is { } inner
-            ? Check(inner, Sub(path, "inner")).Bind(_ => InnerFits(spec, inner, Sub(path, "inner")))
-            : FinSucc(unit))
-        .Map(_ => spec);
+    /// name (folds.k, folds.inner.walk_forward.gap). Every setting that does not fit is reported (one error per key:
+    /// the first problem found with it).</summary>
+    public static Fin<FoldSpec> Validate(FoldSpec spec, string path = "folds") => Problems(spec, path).ToFin();
 
-    private static Fin<Unit> Check(FoldSpec spec, string path)
+    private static Validation<Error, FoldSpec> Problems(FoldSpec spec, string path)
+    {
+        var problems = Check(spec, path).Concat(spec.Inner is { } inner
+            ? Check(inner, Sub(path, "inner")).Concat(InnerFits(spec, inner, Sub(path, "inner")))
+            : Seq<(string Key, string Detail)>());
+        return problems.IsEmpty
+            ? Success<Error, FoldSpec>(spec)
+            : Fail<Error, FoldSpec>(problems.Map(p => (Error)new FoldSpecInvalid(p.Key, p.Detail))).OnePerTarget();
+    }
+
+    private static Seq<(string Key, string Detail)> Check(FoldSpec spec, string path)
     {
         var walkForward = spec.Kind == FoldKind.WalkForward;
         var shuffled = spec.Shuffle && !walkForward;
-        var wf = spec.WalkForward;
-        (string Key, string Detail)? problem =
-            !Enum.IsDefined(spec.Kind) ? (Sub(path, "kind"), $"{(int)spec.Kind} is not a fold kind")
-            : spec.Folds < 2 ? (Sub(path, "k"), $"must be at least 2, got {spec.Folds}")
-            : spec.Repeats < 1 ? (Sub(path, "repeats"), $"must be at least 1, got {spec.Repeats}")
-            : walkForward && spec.Repeats > 1 ? (Sub(path, "repeats"), "walk-forward folds are fixed by time, so every repeat would be the same; use repeats: 1")
-            : walkForward && spec.Shuffle ? (Sub(path, "shuffle"), "walk-forward folds keep time order; use shuffle: false")
-            : !shuffled && spec.Repeats > 1 ? (Sub(path, "repeats"), $"without shuffle every repeat gives the same folds; use shuffle: true or repeats: 1")
-            : !walkForward && wf is not null ? (Sub(path, "walk_forward"), $"only used when kind is walk_forward, and kind is {Text(spec.Kind)}")
-            : wf is null ? null
-            : !Enum.IsDefined(wf.Window) ? (Sub(path, "walk_forward.window"), $"{(int)wf.Window} is not a window kind")
-            : wf.Horizon is < 1 ? (Sub(path, "walk_forward.horizon"), $"must be at least 1 time point, got {wf.Horizon}")
-            : wf.Gap < 0 ? (Sub(path, "walk_forward.gap"), $"must be 0 or more, got {wf.Gap}")
-            : wf.MinTrain < 0 ? (Sub(path, "walk_forward.min_train"), $"must be 0 or more, got {wf.MinTrain}")
-            : wf.Window == WindowKind.Sliding && wf.TrainSize is null ? (Sub(path, "walk_forward.train_size"), "is required for window: sliding (the number of time points to train on)")
-            : wf.Window == WindowKind.Expanding && wf.TrainSize is not null ? (Sub(path, "walk_forward.train_size"), "is only used with window: sliding; an expanding window trains on every earlier time point")
-            : wf.TrainSize is < 1 ? (Sub(path, "walk_forward.train_size"), $"must be at least 1 time point, got {wf.TrainSize}")
-            : wf.TrainSize < wf.MinTrain ? (Sub(path, "walk_forward.train_size"), $"{wf.TrainSize} is less than min_train ({wf.MinTrain}), so no fold could train")
-            : null;
-        return problem is { } p ? FinFail<Unit>(new FoldSpecInvalid(p.Key, p.Detail)) : FinSucc(unit);
+        var wf = walkForward ? spec.WalkForward : null;
+        return Seq(
+                (!Enum.IsDefined(spec.Kind), Sub(path, "kind"), $"{(int)spec.Kind} is not a fold kind"),
+                (spec.Folds < 2, Sub(path, "k"), $"must be at least 2, got {spec.Folds}"),
+                (spec.Repeats < 1, Sub(path, "repeats"), $"must be at least 1, got {spec.Repeats}"),
+                (walkForward && spec.Repeats > 1, Sub(path, "repeats"), "walk-forward folds are fixed by time, so every repeat would be the same; use repeats: 1"),
+                (walkForward && spec.Shuffle, Sub(path, "shuffle"), "walk-forward folds keep time order; use shuffle: false"),
+                (!shuffled && spec.Repeats > 1, Sub(path, "repeats"), "without shuffle every repeat gives the same folds; use shuffle: true or repeats: 1"),
+                (!walkForward && spec.WalkForward is not null, Sub(path, "walk_forward"),
+                    $"only used when kind is walk_forward, and kind is {(Enum.IsDefined(spec.Kind) ? Text(spec.Kind) : ((int)spec.Kind).ToString(CultureInfo.InvariantCulture))}"),
+                (wf is not null && !Enum.IsDefined(wf.Window), Sub(path, "walk_forward.window"), $"{(int?)wf?.Window} is not a window kind"),
+                (wf?.Horizon is < 1, Sub(path, "walk_forward.horizon"), $"must be at least 1 time point, got {wf?.Horizon}"),
+                (wf?.Gap < 0, Sub(path, "walk_forward.gap"), $"must be 0 or more, got {wf?.Gap}"),
+                (wf?.MinTrain < 0, Sub(path, "walk_forward.min_train"), $"must be 0 or more, got {wf?.MinTrain}"),
+                (wf is { Window: WindowKind.Sliding, TrainSize: null }, Sub(path, "walk_forward.train_size"), "is required for window: sliding (the number of time points to train on)"),
+                (wf is { Window: WindowKind.Expanding, TrainSize: not null }, Sub(path, "walk_forward.train_size"), "is only used with window: sliding; an expanding window trains on every earlier time point"),
+                (wf?.TrainSize is < 1, Sub(path, "walk_forward.train_size"), $"must be at least 1 time point, got {wf?.TrainSize}"),
+                (wf?.TrainSize < wf?.MinTrain, Sub(path, "walk_forward.train_size"), $"{wf?.TrainSize} is less than min_train ({wf?.MinTrain}), so no fold could train"))
+            .Filter(p => p.Item1)
+            .Map(p => (p.Item2, p.Item3));
     }
 
-    private static Fin<Unit> InnerFits(FoldSpec outer, FoldSpec inner, string path)
-    {
-        (string Key, string Detail)? problem =
-            inner.Inner is not null ? (Sub(path, "inner"), "only one level of nesting is supported")
-            : inner.Repeats != 1 ? (Sub(path, "repeats"), "repeats apply to the outer folds; the inner spec must have 1")
-            : inner.Production ? (Sub(path, "production"), "production applies to the outer plan; the inner spec must not set it")
-            : inner.Seed != outer.Seed ? (Sub(path, "seed"), $"inner folds take their seeds from the outer seed ({outer.Seed}); the inner spec must have the same seed, got {inner.Seed}")
-            : null;
-        return problem is { } p ? FinFail<Unit>(new FoldSpecInvalid(p.Key, p.Detail)) : FinSucc(unit);
-    }
+    private static Seq<(string Key, string Detail)> InnerFits(FoldSpec outer, FoldSpec inner, string path) =>
+        Seq(
+                (inner.Inner is not null, Sub(path, "inner"), "only one level of nesting is supported"),
+                (inner.Repeats != 1, Sub(path, "repeats"), "repeats apply to the outer folds; the inner spec must have 1"),
+                (inner.Production, Sub(path, "production"), "production applies to the outer plan; the inner spec must not set it"),
+                (inner.Seed != outer.Seed, Sub(path, "seed"), $"inner folds take their seeds from the outer seed ({outer.Seed}); the inner spec must have the same seed, got {inner.Seed}"))
+            .Filter(p => p.Item1)
+            .Map(p => (p.Item2, p.Item3));
 
     // ---- writing --------------------------------------------------------------------------------------------
 

@@ -33,12 +33,12 @@ public static class RunCommands
         string.Create(CultureInfo.InvariantCulture, $"{createdAt.UtcDateTime:yyyyMMdd_HHmmss}_{key.Value}")
         + (attempt <= 1 ? "" : string.Create(CultureInfo.InvariantCulture, $"-{attempt}"));
 
-    /// <summary>The event that creates a run: checks the keys of every config section RunTools reads (all unknown
-    /// keys reported together, see <see cref="ConfigSections"/>), then resolves the label and feature list from the
-    /// config's <c>data</c> section and the first tabular input, checking that the columns exist.</summary>
+    /// <summary>The event that creates a run: checks the keys of every config section RunTools reads (see
+    /// <see cref="ConfigSections"/>) and resolves the label and feature list from the config's <c>data</c> section and
+    /// the first tabular input, checking that the columns exist; every problem is reported at once.</summary>
     public static Fin<RunCreated> Create(NewRunSpec spec, string directoryName, DateTimeOffset now) =>
-        from keys in ConfigSections.CheckKeys(spec.Config)
-        from schema in DataSchema.Resolve(spec.Config, spec.Inputs)
+        from schema in (Failures.Of(ConfigSections.UnknownKeys(spec.Config)), DataSchema.Read(spec.Config, spec.Inputs))
+            .Apply((_, schema) => schema).OnePerTarget().ToFin()
         select new RunCreated(now, spec.RunId, directoryName, spec.Key.Value, spec.PackageVersion, spec.Inputs,
             spec.Config, new NameList(schema.Features), schema.Label, spec.Environment, spec.Git, spec.Lineage, Secrets: spec.Secrets);
 
@@ -127,56 +127,4 @@ public static class RunCommands
                     ? FinSucc(p.Value)
                     : FinFail<double>(new MetricInvalid(p.Name, $"{p.Value} is not a finite number"))
                 select (RunEvent)new MetricWritten(p.At ?? now, name, value, p.Step, p.Stage)).Sequence();
-}
-
-/// <summary>The data a run is about: its label and features.</summary>
-public sealed record DataSchema(string? Label, Seq<string> Features, string? Id, string? Group, string? Time)
-{
-    /// <summary>The keys of the config's <c>data</c> section: the roles read here, and <c>input</c> (which data file
-    /// the stages read when a run has several; read by the shell's data loader).</summary>
-    public static readonly Seq<string> Keys = Seq("label", "features", "id", "group", "time", "exclude", "input");
-
-    /// <summary>The <c>data</c> section's unknown keys (see <see cref="ConfigKeys"/>); a section that is not a map
-    /// is a <see cref="ConfigValueInvalid"/>.</summary>
-    public static Seq<RunError> UnknownKeys(ConfigValue config) =>
-        ConfigKeys.Section(config, "data", v => new ConfigValueInvalid("data", $"expected a map of the data's roles ({string.Join(", ", Keys)}), found '{v.Display}'"))
-            .Match(Right: entries => ConfigKeys.Unknown(entries, "data", Keys), Left: e => Seq1(e));
-
-    /// <summary>
-    /// Reads <c>data.label</c>, <c>data.features</c>, <c>data.id</c>, <c>data.group</c>, <c>data.time</c> and
-    /// <c>data.exclude</c> from the config, after checking that the section has no unknown keys (all of them are
-    /// reported). Without an explicit feature list, the features are the columns of the first CSV/Parquet input
-    /// other than the label, id, group, time and excluded columns. Every named column must exist in that input.
-    /// </summary>
-    public static Fin<DataSchema> Resolve(ConfigValue config, Seq<InputFile> inputs) =>
-        from keys in ConfigKeys.Report(UnknownKeys(config))
-        from label in ConfigRead.OptionalString(config, "data.label")
-        from id in ConfigRead.OptionalString(config, "data.id")
-        from grp in ConfigRead.OptionalString(config, "data.group")
-        from time in ConfigRead.OptionalString(config, "data.time")
-        from exclude in ConfigRead.Strings(config, "data.exclude")
-        from explicitFeatures in ConfigRead.Strings(config, "data.features")
-        let table = inputs.Find(i => i.Format != DataFormat.Other && i.Columns.Count > 0)
-        let roles = Seq(label, id, grp, time).Somes().Concat(exclude)
-        let features = explicitFeatures.IsEmpty
-            ? table.Map(t => t.Columns.Items.Filter(c => !roles.Contains(c))).IfNone(Seq<string>())
-            : explicitFeatures
-        from _ in table.Match(t => CheckColumns(t, Seq(label, id, grp, time).Somes().Concat(features).Concat(exclude)), () => FinSucc(unit))
-        from __ in NoRoleAsFeature(features, Seq((label, "data.label"), (id, "data.id"), (grp, "data.group"), (time, "data.time")))
-        select new DataSchema(label.ToNullable(), features, id.ToNullable(), grp.ToNullable(), time.ToNullable());
-
-    /// <summary>A feature list that contains the label (or the id, group or time column) would let a model learn the
-    /// answer from the question: refused, naming the column.</summary>
-    static Fin<Unit> NoRoleAsFeature(Seq<string> features, Seq<(Option<string> Column, string Key)> roles) =>
-        roles.Choose(r => r.Column.Filter(c => features.Contains(c)).Map(c => (c, r.Key))).HeadOrNone().Match(
-            Some: clash => FinFail<Unit>(new ConfigValueInvalid("data.features", $"'{clash.c}' is {clash.Key}; a column with a role cannot also be a feature")),
-            None: () => FinSucc(unit));
-
-    static Fin<Unit> CheckColumns(InputFile table, Seq<string> required)
-    {
-        // A set, not a search of the list per name: every column of a wide file is required (as a feature).
-        var columns = new System.Collections.Generic.HashSet<string>(table.Columns.Items, StringComparer.Ordinal);
-        var missing = required.Filter(c => !columns.Contains(c)).Distinct();
-        return missing.IsEmpty ? FinSucc(unit) : FinFail<Unit>(new ColumnsMissing(table.Path, missing));
-    }
 }

@@ -13,9 +13,7 @@ namespace RunTools.Serialization;
 /// Long name lists (features, columns) and large configs live there, so run.json and the event lines stay small.</summary>
 public sealed record Sidecar(string Sha256, string Content)
 {
-    public const string Directory = "sidecars";
-
-    public string RelativePath => $"{Directory}/{Sha256}.json";
+    public string RelativePath => RunLayout.Sidecar(Sha256);
 
     public static Sidecar Of(string content) => new(RunJson.Sha256(Encoding.UTF8.GetBytes(content)), content);
 
@@ -421,16 +419,16 @@ public static class RunJson
         try
         {
             var items = toSeq(JsonSerializer.Deserialize<string[]>(content) ?? []);
-            return NameList.HashOf(items) == sha ? items : throw new JsonShapeException($"the sidecar {Sidecar.Directory}/{sha}.json does not hold the list its name says");
+            return NameList.HashOf(items) == sha ? items : throw new JsonShapeException($"the sidecar {RunLayout.Sidecar(sha)} does not hold the list its name says");
         }
         catch (JsonException e)
         {
-            throw new JsonShapeException($"the sidecar {Sidecar.Directory}/{sha}.json is not a list of names: {e.Message}");
+            throw new JsonShapeException($"the sidecar {RunLayout.Sidecar(sha)} is not a list of names: {e.Message}");
         }
     }
 
     static string SidecarContent(string sha, HashMap<string, string> sidecars) =>
-        sidecars.Find(sha).IfNone(() => throw new JsonShapeException($"the sidecar {Sidecar.Directory}/{sha}.json is missing"));
+        sidecars.Find(sha).IfNone(() => throw new JsonShapeException($"the sidecar {RunLayout.Sidecar(sha)} is missing"));
 
     // A large config is encoded and decoded once per value (by reference): a run's writers re-encode the same config on
     // every update, and a shell that caches sidecar contents by hash hands the same text back on every read.
@@ -457,7 +455,7 @@ public static class RunJson
     static ConfigValue ReadConfig(JsonFields f, HashMap<string, string> sidecars)
     {
         if (f.OptionalString("config_sidecar") is not { } relative) return WithinCeiling(ConfigJson.Read(f.Raw("config")));
-        var prefix = Sidecar.Directory + "/";
+        var prefix = RunLayout.Sidecars + "/";
         if (!relative.StartsWith(prefix, StringComparison.Ordinal) || !relative.EndsWith(".json", StringComparison.Ordinal))
             throw new JsonShapeException($"'config_sidecar' is not a sidecar path: '{relative}'");
         var content = SidecarContent(relative[prefix.Length..^".json".Length], sidecars);

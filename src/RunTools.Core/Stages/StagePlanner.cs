@@ -210,10 +210,10 @@ public static class StagePlanner
         bool In(string folder) => folders.Contains(folder, StringComparer.Ordinal);
         return extension switch
         {
-            ".parquet" when In("folds") => ArtifactKind.FoldPlan,
-            ".parquet" or ".csv" when In("predictions") => ArtifactKind.Predictions,
-            ".parquet" or ".csv" when In("metrics") => ArtifactKind.Metrics,
-            _ when In("models") => ArtifactKind.Model,
+            ".parquet" when In(RunLayout.FoldPlans) => ArtifactKind.FoldPlan,
+            ".parquet" or ".csv" when In(TrainingLayout.PredictionsFolder) => ArtifactKind.Predictions,
+            ".parquet" or ".csv" when In(TrainingLayout.MetricsFolder) => ArtifactKind.Metrics,
+            _ when In(TrainingLayout.ModelsFolder) => ArtifactKind.Model,
             _ => KindOfExtension(extension),
         };
     }

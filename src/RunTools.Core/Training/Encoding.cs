@@ -197,29 +197,3 @@ public static class Labels
         _ => [],
     };
 }
-
-public sealed record LabelInvalid(string Column, string Detail)
-    : RunError($"The label column '{Excerpt.Of(Column)}' cannot be used: {Excerpt.Detail(Detail)}.", 1901)
-{
-    public override ErrorKind Kind => ErrorKind.InvalidData;
-    public override object? Target => Column;
-}
-
-public sealed record ModelNotFound(string Run, string Model, Seq<string> Available)
-    : RunError($"Run '{Excerpt.Path(Run)}' has no model '{Excerpt.Of(Model)}'" +
-               (Available.IsEmpty ? " (it has no trained models: run Invoke-RunTraining first)." : $"; it has: {Excerpt.Names(Available, quoted: false)}."), 1903)
-{
-    public override ErrorKind Kind => ErrorKind.NotFound;
-    public override object? Target => Model;
-}
-
-/// <summary>New data does not have what the model was trained on: every missing column and every column that should
-/// be numeric but holds text, named together.</summary>
-public sealed record InputSchemaMismatch(string Path, Seq<string> Missing, Seq<string> Mistyped)
-    : RunError($"'{Excerpt.Path(Path)}' does not match the model's features." +
-               (Missing.IsEmpty ? "" : $" Missing: {Excerpt.Names(Missing, quoted: false)}.") +
-               (Mistyped.IsEmpty ? "" : $" Not numeric: {Excerpt.Names(Mistyped, quoted: false)}."), 1904)
-{
-    public override ErrorKind Kind => ErrorKind.InvalidData;
-    public override object? Target => Path;
-}

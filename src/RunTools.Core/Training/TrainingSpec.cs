@@ -1,4 +1,5 @@
 using System.Globalization;
+using LanguageExt.Common;
 using RunTools.Config;
 using RunTools.Domain;
 
@@ -38,12 +39,12 @@ public sealed record TrainingSpec(
     string? PositiveClass,
     string? Parent)
 {
-    /// <summary>The SMOTE variants to train, in order: "none" and/or "smote".</summary>
+    /// <summary>The SMOTE variants to train, in order: "none" and/or "smote" (see <see cref="SmoteVariant"/>).</summary>
     public Seq<string> Variants => Smote switch
     {
-        SmoteMode.None => Seq1("none"),
-        SmoteMode.Smote => Seq1("smote"),
-        _ => Seq("none", "smote"),
+        SmoteMode.None => Seq1(SmoteVariant.None),
+        SmoteMode.Smote => Seq1(SmoteVariant.Smote),
+        _ => Seq(SmoteVariant.None, SmoteVariant.Smote),
     };
 }
 
@@ -125,45 +126,51 @@ public static class TrainingSpecs
 
     /// <summary>
     /// Reads the <c>training:</c> section. Defaults: task binary, mode direct, metric auc / macro_f1 / rmse, threads 0
-    /// (all cores), seed = folds.seed or 42, smote none with k 5, conformal alpha 0.1, one LightGbm candidate. Unknown
-    /// keys (see <see cref="UnknownKeys"/>) are reported first, all of them.
+    /// (all cores), seed = folds.seed or 42, smote none with k 5, conformal alpha 0.1, one LightGbm candidate. Every
+    /// problem is reported, each as its own error naming its key: the unknown keys (see <see cref="UnknownKeys"/>) and
+    /// every value that cannot be read or does not fit (a check that needs another setting, such as the metric's
+    /// task, is made when that setting could be read).
     /// </summary>
-    public static Fin<TrainingSpec> FromConfig(ConfigValue config, string path = "training")
+    public static Fin<TrainingSpec> FromConfig(ConfigValue config, string path = "training") => Read(config, path).ToFin();
+
+    /// <summary><see cref="FromConfig"/> as a check among others: every error, or the spec.</summary>
+    public static Validation<Error, TrainingSpec> Read(ConfigValue config, string path = "training")
     {
         string Key(string k) => $"{path}.{k}";
-        return from keys in ConfigKeys.Report(UnknownKeys(config, path))
-               from taskText in ConfigRead.String(config, Key("task"), "binary")
-               from task in ParseEnum<TrainingTask>(Key("task"), taskText)
-               from modeText in ConfigRead.String(config, Key("mode"), "direct")
-               from mode in ParseEnum<TrainingMode>(Key("mode"), modeText)
-               from _ in mode != TrainingMode.Direct && task != TrainingTask.Multiclass
-                   ? FinFail<Unit>(new ConfigValueInvalid(Key("mode"), $"'{Excerpt.Of(modeText)}' is only for multiclass tasks"))
-                   : FinSucc(unit)
-               from metric in ConfigRead.String(config, Key("metric"), DefaultMetric(task))
-               from __ in Metrics[task].Contains(metric)
-                   ? FinSucc(unit)
-                   : FinFail<Unit>(new ConfigValueInvalid(Key("metric"), $"'{Excerpt.Of(metric)}' is not a {Text(task)} metric; use one of {string.Join(", ", Metrics[task])}"))
-               from threads in ConfigRead.Int(config, Key("threads"), 0)
-               from ___ in threads is < 0 or > 4096 ? FinFail<Unit>(new ConfigValueInvalid(Key("threads"), "must be 0 (all cores) to 4096")) : FinSucc(unit)
-               from folderSeed in ConfigRead.Int(config, "folds.seed", 42)
-               from seed in ConfigRead.Int(config, Key("seed"), folderSeed)
-               from smoteText in ConfigRead.String(config, Key("smote"), "none")
-               from smote in ParseEnum<SmoteMode>(Key("smote"), smoteText)
-               from ____ in smote != SmoteMode.None && task == TrainingTask.Regression
-                   ? FinFail<Unit>(new ConfigValueInvalid(Key("smote"), "SMOTE is for classification tasks"))
-                   : FinSucc(unit)
-               from smoteK in ConfigRead.Int(config, Key("smote_k"), 5)
-               from _____ in smoteK is < 1 or > 1000 ? FinFail<Unit>(new ConfigValueInvalid(Key("smote_k"), "must be 1 to 1000")) : FinSucc(unit)
-               from alpha in ConfigRead.Float(config, Key("conformal_alpha"), 0.1)
-               from ______ in alpha is > 0 and < 1 ? FinSucc(unit) : FinFail<Unit>(new ConfigValueInvalid(Key("conformal_alpha"), "must be between 0 and 1"))
-               from positive in ConfigRead.OptionalString(config, Key("positive_class"))
-               from parent in ConfigRead.OptionalString(config, Key("parent"))
-               from _______ in mode == TrainingMode.Hierarchical && parent.IsNone
-                   ? FinFail<Unit>(new ConfigValueInvalid(Key("parent"), "hierarchical mode needs the level-1 label column"))
-                   : FinSucc(unit)
-               from candidates in Candidates(config, Key("candidates"))
-               select new TrainingSpec(task, mode, metric, candidates, (int)threads, unchecked((ulong)seed), smote, (int)smoteK, alpha,
-                   positive.ToNullable(), parent.ToNullable());
+        var keys = Failures.Of(UnknownKeys(config, path));
+        var task = ConfigRead.String(config, Key("task"), "binary").ToValidation().Bind(t => ParseEnum<TrainingTask>(Key("task"), t));
+        var mode = ConfigRead.String(config, Key("mode"), "direct").ToValidation().Bind(m => ParseEnum<TrainingMode>(Key("mode"), m))
+            .CheckedWith(task, (m, t) => m != TrainingMode.Direct && t != TrainingTask.Multiclass
+                ? Invalid<TrainingMode>(Key("mode"), $"'{Text(m)}' is only for multiclass tasks")
+                : m);
+        var metric = ConfigRead.OptionalString(config, Key("metric")).ToValidation()
+            .Bind(given => task.Match(
+                Succ: t => given.IfNone(DefaultMetric(t)) is var m && Metrics[t].Contains(m)
+                    ? Success<Error, string>(m)
+                    : Invalid<string>(Key("metric"), $"'{Excerpt.Of(m)}' is not a {Text(t)} metric; use one of {string.Join(", ", Metrics[t])}"),
+                Fail: _ => Success<Error, string>(given.IfNone(""))));
+        var threads = ConfigRead.Int(config, Key("threads"), 0).ToValidation()
+            .Bind(n => n is < 0 or > 4096 ? Invalid<long>(Key("threads"), "must be 0 (all cores) to 4096") : n);
+        var seed = ConfigRead.OptionalInt(config, Key("seed")).ToValidation()
+            .Bind(given => given.Match(Some: Success<Error, long>, None: () => ConfigRead.Int(config, "folds.seed", 42).ToValidation()));
+        var smote = ConfigRead.String(config, Key("smote"), "none").ToValidation().Bind(m => ParseEnum<SmoteMode>(Key("smote"), m))
+            .CheckedWith(task, (m, t) => m != SmoteMode.None && t == TrainingTask.Regression
+                ? Invalid<SmoteMode>(Key("smote"), "SMOTE is for classification tasks")
+                : m);
+        var smoteK = ConfigRead.Int(config, Key("smote_k"), 5).ToValidation()
+            .Bind(k => k is < 1 or > 1000 ? Invalid<long>(Key("smote_k"), "must be 1 to 1000") : k);
+        var alpha = ConfigRead.Float(config, Key("conformal_alpha"), 0.1).ToValidation()
+            .Bind(a => a is > 0 and < 1 ? Success<Error, double>(a) : Invalid<double>(Key("conformal_alpha"), "must be between 0 and 1"));
+        var positive = ConfigRead.OptionalString(config, Key("positive_class")).ToValidation();
+        var parent = ConfigRead.OptionalString(config, Key("parent")).ToValidation()
+            .CheckedWith(mode, (p, m) => m == TrainingMode.Hierarchical && p.IsNone
+                ? Invalid<Option<string>>(Key("parent"), "hierarchical mode needs the level-1 label column")
+                : p);
+        var candidates = Candidates(config, Key("candidates"));
+        return (keys, task, mode, metric, threads, seed, smote, smoteK, alpha, positive, parent, candidates)
+            .Apply((_, t, m, me, th, se, sm, k, a, po, pa, c) =>
+                new TrainingSpec(t, m, me, c, (int)th, unchecked((ulong)se), sm, (int)k, a, po.ToNullable(), pa.ToNullable()))
+            .OnePerTarget();
     }
 
     public static string DefaultMetric(TrainingTask task) => task switch
@@ -173,58 +180,66 @@ public static class TrainingSpecs
         _ => "rmse",
     };
 
-    static string Text(TrainingTask task) => task.ToString().ToLowerInvariant();
-
     /// <summary>By name only (case and '_' ignored): Enum.TryParse would also take numbers ("2") and comma-separated
     /// combinations ("binary, regression"), turning a typo into another setting.</summary>
-    static Fin<T> ParseEnum<T>(string key, string text) where T : struct, Enum =>
+    static Validation<Error, T> ParseEnum<T>(string key, string text) where T : struct, Enum =>
         toSeq(Enum.GetValues<T>()).Find(v => string.Equals(v.ToString(), text.Trim().Replace("_", ""), StringComparison.OrdinalIgnoreCase)).Case is T value
-            ? FinSucc(value)
-            : FinFail<T>(new ConfigValueInvalid(key, $"'{Excerpt.Of(text)}' is not one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}"));
+            ? Success<Error, T>(value)
+            : Invalid<T>(key, $"'{Excerpt.Of(text)}' is not one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}");
+
+    static string Text<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+    static Validation<Error, T> Invalid<T>(string key, string detail) => Fail<Error, T>(new ConfigValueInvalid(key, detail));
 
     /// <summary>Expands each candidate's grid (the cartesian product of its parameter lists, in the order given) into
-    /// candidates with ids <c>trainer#1</c>, <c>trainer#2</c>, ... Unknown keys of the candidates and their grids are
-    /// reported first, all of them.</summary>
-    public static Fin<Seq<Candidate>> Candidates(ConfigValue config, string key)
+    /// candidates with ids <c>trainer#1</c>, <c>trainer#2</c>, ... Every candidate and every grid parameter is read,
+    /// and each problem reported; the keys themselves are checked by <see cref="UnknownKeys"/> (a grid parameter its
+    /// trainer does not take is not read here).</summary>
+    public static Validation<Error, Seq<Candidate>> Candidates(ConfigValue config, string key)
     {
-        var unknown = ConfigKeys.Report(UnknownCandidateKeys(config, key));
-        if (unknown.IsFail) return unknown.Map(_ => Seq<Candidate>());
         var entries = ConfigPaths.Get(config, key);
         if (entries.IsNone) return Seq1(new Candidate("lightgbm#1", TrainerKind.LightGbm, Map<string, double>()));
         if (entries.Case is not ConfigList list || list.Items.IsEmpty)
-            return FinFail<Seq<Candidate>>(new ConfigValueInvalid(key, "must be a non-empty list of { trainer: ..., grid: { parameter: [values] } }"));
+            return Invalid<Seq<Candidate>>(key, "must be a non-empty list of { trainer: ..., grid: { parameter: [values] } }");
         return toSeq(list.Items.Select((item, index) => Expand(item, $"{key}[{index}]"))).Sequence()
             .Map(groups => groups.Bind(g => g))
             .Bind(all => all.Map(c => c.Id).Distinct().Count == all.Count
-                ? FinSucc(all)
-                : FinFail<Seq<Candidate>>(new ConfigValueInvalid(key, "the same trainer appears twice; put all its values in one grid")));
+                ? Success<Error, Seq<Candidate>>(all)
+                : Invalid<Seq<Candidate>>(key, "the same trainer appears twice; put all its values in one grid"));
     }
 
-    static Fin<Seq<Candidate>> Expand(ConfigValue item, string key)
+    static Validation<Error, Seq<Candidate>> Expand(ConfigValue item, string key)
     {
-        if (item is not ConfigMap map) return FinFail<Seq<Candidate>>(new ConfigValueInvalid(key, "must be a map with 'trainer' and optional 'grid'"));
-        return from name in Under(key, ConfigRead.String(map, "trainer", ""))
-               from trainer in TrainerParameters.Parse(name).ToFin(new ConfigValueInvalid($"{key}.trainer",
-                   $"'{Excerpt.Of(name)}' is not a trainer; use one of {string.Join(", ", Enum.GetValues<TrainerKind>().Select(TrainerParameters.Name))}"))
-               from axes in Axes(map.Find("grid").IfNone(ConfigMap.Empty), $"{key}.grid")
-               let points = axes.Fold(Seq1(Map<string, double>()), (acc, axis) => acc.Bind(p => axis.Values.Map(v => p.Add(axis.Name, v))))
-               select toSeq(points.Select((p, i) => new Candidate($"{TrainerParameters.Name(trainer)}#{i + 1}", trainer, p)));
+        if (item is not ConfigMap map) return Invalid<Seq<Candidate>>(key, "must be a map with 'trainer' and optional 'grid'");
+        var trainer = Under(key, ConfigRead.String(map, "trainer", "")).ToValidation()
+            .Bind(name => TrainerParameters.Parse(name).Match(
+                Some: Success<Error, TrainerKind>,
+                None: () => Invalid<TrainerKind>($"{key}.trainer",
+                    $"'{Excerpt.Of(name)}' is not a trainer; use one of {string.Join(", ", Enum.GetValues<TrainerKind>().Select(TrainerParameters.Name))}")));
+        var known = trainer.Match(Succ: t => TrainerParameters.Known[t], Fail: _ => TrainerParameters.All);
+        var axes = Axes(map.Find("grid").IfNone(ConfigMap.Empty), $"{key}.grid", known);
+        return (trainer, axes).Apply((t, a) =>
+        {
+            var points = a.Fold(Seq1(Map<string, double>()), (acc, axis) => acc.Bind(p => axis.Values.Map(v => p.Add(axis.Name, v))));
+            return toSeq(points.Select((p, i) => new Candidate($"{TrainerParameters.Name(t)}#{i + 1}", t, p)));
+        });
     }
 
     /// <summary>A read inside a list item names the key relative to the item; this gives it the item's full key.</summary>
     static Fin<T> Under<T>(string key, Fin<T> read) =>
         read.Match(Succ: FinSucc, Fail: e => FinFail<T>(e is ConfigValueInvalid invalid ? invalid with { Key = $"{key}.{invalid.Key}" } : e));
 
-    static Fin<Seq<(string Name, Seq<double> Values)>> Axes(ConfigValue grid, string key)
+    /// <summary>The grid's parameters that <paramref name="known"/> names (the others are unknown keys), each a
+    /// non-empty list of numbers.</summary>
+    static Validation<Error, Seq<(string Name, Seq<double> Values)>> Axes(ConfigValue grid, string key, Seq<string> known)
     {
-        if (grid is not ConfigMap map) return FinFail<Seq<(string, Seq<double>)>>(new ConfigValueInvalid(key, "must be a map of parameter: [values]"));
-        // Every key is one of the trainer's parameters: Candidates checked the keys first.
-        return map.Entries.Map(e =>
+        if (grid is not ConfigMap map) return Invalid<Seq<(string, Seq<double>)>>(key, "must be a map of parameter: [values]");
+        return map.Entries.Filter(e => known.Contains(e.Key)).Map(e =>
                 ConfigRead.Floats(map, e.Key).Match(
                     Succ: values => values.IsEmpty
-                        ? FinFail<(string, Seq<double>)>(new ConfigValueInvalid($"{key}.{e.Key}", "needs at least one value"))
-                        : FinSucc((e.Key, values)),
-                    Fail: _ => FinFail<(string, Seq<double>)>(new ConfigValueInvalid($"{key}.{e.Key}", "expected a number or a list of numbers"))))
+                        ? Invalid<(string, Seq<double>)>($"{key}.{e.Key}", "needs at least one value")
+                        : Success<Error, (string, Seq<double>)>((e.Key, values)),
+                    Fail: _ => Invalid<(string, Seq<double>)>($"{key}.{e.Key}", "expected a number or a list of numbers")))
             .Sequence();
     }
 }

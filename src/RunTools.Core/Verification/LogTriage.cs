@@ -70,7 +70,7 @@ public sealed record LogTriage(long Expected, string? LastLineHash, long? Chaine
         if (d.Batch is not null && BatchLeft > 0)
             notes.Add($"an append of several events is cut short before line {line} ({BatchLeft} of its events are missing)");
 
-        var applied = Manifest is null ? Manifests.Manifest.First(d.Event, "events.jsonl") : Manifests.Manifest.Apply(Manifest, d.Event);
+        var applied = Manifest is null ? Manifests.Manifest.First(d.Event, RunLayout.Events) : Manifests.Manifest.Apply(Manifest, d.Event);
         if (applied.IsFail)
             return (moved, new DropLine(CheckStatus.Modified, $"line {line} cannot follow the events before it: {applied.Match(_ => "", e => e.Message)}"));
 

@@ -1,3 +1,4 @@
+using RunTools.Domain;
 using RunTools.Manifests;
 
 namespace RunTools.Views;
@@ -70,15 +71,14 @@ public sealed class TrainingResult(
     public TimeSpan? Duration { get; } = duration;
     public string RunPath { get; } = runPath;
 
-    /// <param name="metricPrefix">The prefix of the stage's summary metrics ("cv/", or "&lt;stage&gt;/cv/").</param>
-    public static TrainingResult Of(RunManifest m, string stage, string metricPrefix, string task, string mode, string plan, string predictions, string? production, bool skipped, string runPath)
+    /// <summary>The result of a training stage, with its summary metrics' means by name after the stage's prefix
+    /// (<c>auc</c>; <c>smote/auc</c> with both SMOTE variants: see <see cref="CvMetricName"/>).</summary>
+    public static TrainingResult Of(RunManifest m, string stage, string task, string mode, string plan, string predictions, string? production, bool skipped, string runPath)
     {
         var metrics = new OrderedDictionary<string, double>(StringComparer.Ordinal);
-        foreach (var metric in m.Metrics.Filter(x => x.Stage == stage && x.Name.StartsWith(metricPrefix, StringComparison.Ordinal)
-                                                     && !x.Name.EndsWith("/sd", StringComparison.Ordinal)
-                                                     && !x.Name.EndsWith("/lower95", StringComparison.Ordinal)
-                                                     && !x.Name.EndsWith("/upper95", StringComparison.Ordinal)))
-            metrics[metric.Name[metricPrefix.Length..]] = metric.Last;
+        foreach (var metric in m.Metrics.Filter(x => x.Stage == stage))
+            if (CvMetricName.Parse(metric.Name).Case is CvMetricName { Statistic: SummaryStatistic.Mean } name && name.Stage == stage)
+                metrics[name.Local] = metric.Last;
         return new TrainingResult(m.Name, stage, task, mode, plan, new ValueMap<double>(metrics), predictions, production, skipped,
             m.Stage(stage)?.Duration, runPath);
     }

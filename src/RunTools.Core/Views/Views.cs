@@ -87,8 +87,10 @@ public sealed class RunInfo : IEquatable<RunInfo>
                                              && Enum.TryParse<TrainingTask>(task, ignoreCase: true, out var parsed) ? parsed : TrainingTask.Binary)
                 : null;
         if (metric is null) return null;
-        var cv = "cv/" + metric;
-        return metrics.ContainsKey(cv) ? cv : metrics.Keys.FirstOrDefault(k => k.EndsWith("/" + cv, StringComparison.Ordinal));
+        var cv = RunLayout.Training(RunLayout.DefaultTrainingStage).Metric(metric);
+        return metrics.ContainsKey(cv)
+            ? cv
+            : metrics.Keys.FirstOrDefault(k => CvMetricName.Parse(k).Case is CvMetricName { Variant: null, Statistic: SummaryStatistic.Mean } name && name.Metric == metric);
     }
 
     public override string ToString() => Name;

@@ -171,17 +171,35 @@ public sealed class FoldSpecsTests
         Assert.Equal(Seq1<RunError>(error), FoldSpecs.UnknownKeys(Yaml(yaml)));
     }
 
+    /// <summary>Unknown keys first, in the config's order, then every value that cannot be read, each key once (the
+    /// walk_forward list is not a map, found by both checks).</summary>
     [Fact]
-    public void Every_unknown_setting_is_reported_at_once_before_any_other_problem()
+    public void Every_unknown_setting_and_every_bad_value_is_reported_at_once()
     {
         var errors = Assert.IsType<LanguageExt.Common.ManyErrors>(Expect.Fail(Read(
-            "folds: { kind: loo, k: 1, seeed: 3, inner: { kind: kfold, kk: 2, walk_forward: { gapp: 1 } }, walk_forward: [1] }")));
+            "folds: { kind: loo, k: 1, seed: -1, seeed: 3, inner: { kind: kfold, kk: 2, walk_forward: { gapp: 1 } }, walk_forward: [1] }")));
         Assert.Equal(
             Seq<LanguageExt.Common.Error>(
                 new ConfigKeyUnknown("folds.seeed", "folds.seed", Outer),
                 new FoldSpecInvalid("folds.walk_forward", "expected a map of fold settings, found '[1]'"),
                 new ConfigKeyUnknown("folds.inner.kk", "folds.inner.k", InnerLevel),
-                new ConfigKeyUnknown("folds.inner.walk_forward.gapp", "folds.inner.walk_forward.gap", WalkForward)),
+                new ConfigKeyUnknown("folds.inner.walk_forward.gapp", "folds.inner.walk_forward.gap", WalkForward),
+                new FoldSpecInvalid("folds.kind", "'loo' is not a fold kind; use one of kfold, stratified, group, stratified_group, walk_forward"),
+                new FoldSpecInvalid("folds.k", "must be at least 2, got 1"),
+                new FoldSpecInvalid("folds.seed", "must be 0 or more, got -1"),
+                new FoldSpecInvalid("folds.inner.walk_forward", "only used when kind is walk_forward, and kind is kfold")),
+            errors.Errors);
+    }
+
+    [Fact]
+    public void Three_bad_values_are_three_errors_each_naming_its_key()
+    {
+        var errors = Assert.IsType<LanguageExt.Common.ManyErrors>(Expect.Fail(Read("folds: { kind: kfold, k: 1, repeats: 0, shuffle: maybe }")));
+        Assert.Equal(
+            Seq<LanguageExt.Common.Error>(
+                new FoldSpecInvalid("folds.k", "must be at least 2, got 1"),
+                new FoldSpecInvalid("folds.repeats", "must be at least 1, got 0"),
+                new ConfigValueInvalid("folds.shuffle", "expected a boolean (true or false), found 'maybe'")),
             errors.Errors);
     }
 

@@ -1,3 +1,4 @@
+using LanguageExt.Common;
 using System.Security.Cryptography;
 using System.Text;
 using RunTools.Config;
@@ -70,12 +71,27 @@ public sealed class ManifestConstructionTests
     [Fact]
     public void Named_columns_missing_from_the_table_are_reported_together_once_each()
     {
-        var config = M(("data", M(("label", S("target")), ("id", S("id")), ("features", L(S("x1"), S("f9"), S("f9"), S("target"))))));
+        var config = M(("data", M(("label", S("target")), ("id", S("id")), ("features", L(S("x1"), S("f9"), S("f9"))))));
 
         Expect.Error(new ColumnsMissing("data/train.csv", Seq("target", "f9")), RunCommands.Create(Spec(config), RunName, T0));
         var error = Assert.IsType<ColumnsMissing>(Expect.Fail(DataSchema.Resolve(config, Seq1(Train))));
         Assert.Equal("'data/train.csv' has no columns 'target', 'f9'.", error.Message);
         Assert.Equal((1203, ErrorKind.InvalidData, (object?)"data/train.csv"), (error.Code, error.Kind, error.Target));
+    }
+
+    /// <summary>The missing columns and the columns that are both a role and a feature are independent problems:
+    /// both are reported, the features error naming every such column.</summary>
+    [Fact]
+    public void Missing_columns_and_roles_listed_as_features_are_reported_together()
+    {
+        var config = M(("data", M(("label", S("target")), ("id", S("id")), ("features", L(S("x1"), S("f9"), S("target"), S("id"))))));
+
+        var errors = Assert.IsType<ManyErrors>(Expect.Fail(DataSchema.Resolve(config, Seq1(Train)))).Errors;
+
+        Assert.Equal(
+            Seq<Error>(new ColumnsMissing("data/train.csv", Seq("target", "f9")),
+                new ConfigValueInvalid("data.features", "'target' is data.label, 'id' is data.id; a column with a role cannot also be a feature")),
+            errors);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using LanguageExt.Common;
 using RunTools.Config;
 using RunTools.Domain;
 using RunTools.Tests.Config;
@@ -151,6 +152,46 @@ public sealed class TrainingSpecTests
                 "lightgbm has no parameter 'l1'; lbfgs and sdca take it"),
             Read("training: { candidates: [ { trainer: lightgbm, grid: { l1: [1] } } ] }"));
     }
+
+    /// <summary>Independent settings are checked independently: three bad values are three errors, each naming its
+    /// key (so each becomes its own ErrorRecord), in the section's order, with the unknown keys first.</summary>
+    [Fact]
+    public void Three_bad_values_are_three_errors_each_naming_its_key()
+    {
+        var errors = Assert.IsType<ManyErrors>(Expect.Fail(Read("training: { threads: -1, smote_k: 0, conformal_alpha: 2 }"))).Errors;
+
+        Assert.Equal(
+            Seq<Error>(
+                new ConfigValueInvalid("training.threads", "must be 0 (all cores) to 4096"),
+                new ConfigValueInvalid("training.smote_k", "must be 1 to 1000"),
+                new ConfigValueInvalid("training.conformal_alpha", "must be between 0 and 1")),
+            errors);
+    }
+
+    [Fact]
+    public void Unknown_keys_bad_values_and_bad_candidates_are_reported_together()
+    {
+        var errors = Assert.IsType<ManyErrors>(Expect.Fail(Read("""
+            training:
+              task: binary
+              metirc: auc
+              metric: rmse
+              candidates:
+                - { trainer: xgboost }
+                - { trainer: lbfgs, grid: { l2: [] } }
+            """))).Errors;
+
+        Assert.Equal(
+            Seq("training.metirc", "training.metric", "training.candidates[0].trainer", "training.candidates[1].grid.l2"),
+            errors.Map(e => (string)((RunError)e).Target!));
+        Assert.IsType<ConfigKeyUnknown>(errors.Head);
+    }
+
+    /// <summary>A check that needs another setting is made only when that setting could be read: a bad task is one
+    /// error, not also a metric that does not fit it.</summary>
+    [Fact]
+    public void A_bad_task_is_not_also_a_metric_or_mode_that_does_not_fit_it() =>
+        Assert.Equal("training.task", Assert.IsType<ConfigValueInvalid>(Expect.Fail(Read("training: { task: ranking, metric: ndcg, mode: meta, smote: smote }"))).Key);
 
     [Fact]
     public void A_metric_of_another_task_lists_the_tasks_metrics() =>

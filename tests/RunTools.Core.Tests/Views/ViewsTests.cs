@@ -128,8 +128,8 @@ public sealed class SelectionMetricTests
     [Fact]
     public void Without_a_metric_the_task_default_is_the_score()
     {
-        var info = Info(M(("training", M(("task", S("regression"))))), ("cv/mae", 2), ("train/cv/rmse", 3));
-        Assert.Equal(("train/cv/rmse", (double?)3), (info.ScoreMetric, info.Score));
+        var info = Info(M(("training", M(("task", S("regression"))))), ("cv/mae", 2), ("other/cv/rmse", 3));
+        Assert.Equal(("other/cv/rmse", (double?)3), (info.ScoreMetric, info.Score));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Microsoft.ML;
+using RunTools.Training;
 
-namespace RunTools.Training;
+namespace RunTools.MachineLearning;
 
 /// <summary>
 /// Scores rows with a saved model bundle. Training scores each outer fold's test rows through this same function,

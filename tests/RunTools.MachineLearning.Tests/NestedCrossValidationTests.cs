@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
 using RunTools.Domain;
-using static RunTools.Training.Tests.Kit;
+using RunTools.Training;
+using static RunTools.MachineLearning.Tests.Kit;
 
-namespace RunTools.Training.Tests;
+namespace RunTools.MachineLearning.Tests;
 
 public sealed class NestedCrossValidationTests
 {
@@ -105,12 +106,13 @@ public sealed class NestedCrossValidationTests
         Assert.All(summary.Evaluated(), f => Assert.Equal("lightgbm#1", Assert.Single(f.Selected).Candidate.Id));
     }
 
+    /// <summary>The engine checks its input as the shell does before the stage starts (TrainingChecks), and fits
+    /// nothing when it does not pass.</summary>
     [Fact]
     public void Several_candidates_without_inner_folds_is_an_error_naming_the_candidates()
     {
         var data = Binary(60);
-        var e = Assert.Throws<TrainingException>(() => Train(Spec(TrainingTask.Binary, Lbfgs(), Lgbm()), data, Plan(data, k: 3, inner: null)));
-        var error = Assert.IsType<TrainingSpecInvalid>(e.Error);
+        var error = Assert.IsType<TrainingSpecInvalid>(Assert.Single(Refused(Spec(TrainingTask.Binary, Lbfgs(), Lgbm()), data, Plan(data, k: 3, inner: null))));
         Assert.Equal("training.candidates", error.Key);
         Assert.Equal(ErrorKind.InvalidData, error.Kind);
     }
@@ -120,8 +122,7 @@ public sealed class NestedCrossValidationTests
     {
         var data = Multiclass(60);
         var spec = Spec(TrainingTask.Multiclass) with { Mode = TrainingMode.Meta };
-        var e = Assert.Throws<TrainingException>(() => Train(spec, data, Plan(data, k: 3, inner: null)));
-        Assert.Equal("training.mode", Assert.IsType<TrainingSpecInvalid>(e.Error).Key);
+        Assert.Equal("training.mode", Assert.IsType<TrainingSpecInvalid>(Assert.Single(Refused(spec, data, Plan(data, k: 3, inner: null)))).Key);
     }
 
     // ---- signal and no signal -------------------------------------------------------------------------------
@@ -347,8 +348,7 @@ public sealed class NestedCrossValidationTests
         var parent = (CategoricalSource)data.Parent!;
         data = data with { Parent = new CategoricalSource("family", parent.Values.SetItem(0, "beta")) };   // row 0 is an a1
         var spec = Spec(TrainingTask.Multiclass) with { Mode = TrainingMode.Hierarchical, Parent = "family" };
-        var e = Assert.Throws<TrainingException>(() => Train(spec, data, Plan(data, k: 3, inner: null)));
-        var error = Assert.IsType<TrainingSpecInvalid>(e.Error);
+        var error = Assert.IsType<TrainingSpecInvalid>(Assert.Single(Refused(spec, data, Plan(data, k: 3, inner: null))));
         Assert.Equal("training.parent", error.Key);
         Assert.Contains("'a1'", error.Message);
     }
@@ -432,7 +432,7 @@ public sealed class NestedCrossValidationTests
         var data = Binary(90);
         var progress = new List<TrainingProgress>();
         var engine = new NestedCrossValidation(Input(Spec(TrainingTask.Binary, Lbfgs(), Lgbm()), data, Plan(data, k: 3, inner: 2)), _ => { }, progress.Add, default);
-        engine.Run();
+        Expect(engine.Run());
         Assert.Equal(3 * (2 * 2 + 1), engine.PlannedFits);
         Assert.NotEmpty(progress);
         Assert.All(progress, p => Assert.InRange(p.Percent, 0, 99));
@@ -455,7 +455,7 @@ public sealed class NestedCrossValidationTests
         var folds = new List<FoldOutcome>();
         var engine = new NestedCrossValidation(input, folds.Add, _ => { }, default);
 
-        engine.Run();
+        Expect(engine.Run());
 
         // Each inner score is one fit; each part with a model is one final fit.
         Assert.Equal(folds.Sum(f => f.Inner.Count + f.Model.Parts.Count(p => p.Bytes.Length > 0)), engine.PlannedFits);

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using Microsoft.ML;
+using RunTools.Domain;
 using RunTools.Evaluation;
 using RunTools.Folds;
 using RunTools.Randomness;
+using RunTools.Training;
 
-namespace RunTools.Training;
+namespace RunTools.MachineLearning;
 
 /// <summary>
 /// Nested cross-validation. For every repeat and outer fold (and the production fold, Outer = -1, fitted on all rows):
@@ -12,6 +14,8 @@ namespace RunTools.Training;
 /// the best mean inner score is refitted on the whole outer training set and scores the outer test rows. Encoders
 /// and SMOTE only ever see training rows. Folds run one after another (the tree trainers already use every core).
 /// Each finished fold is handed to <c>onFold</c> at once, so the shell writes it before the next one starts.
+/// The input must pass <see cref="TrainingChecks.Check"/> (the shell checks it before the stage starts; <see cref="Run"/>
+/// checks again and fits nothing when it does not).
 /// </summary>
 public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcome> onFold, Action<TrainingProgress> onProgress, CancellationToken cancel)
 {
@@ -23,9 +27,24 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
     /// hierarchical modes, where a class or branch may need no model).</summary>
     public int PlannedFits { get; private set; }
 
-    public TrainingSummary Run()
+    /// <summary>Trains every fold. An input that does not pass <see cref="TrainingChecks.Check"/> fails before any fit,
+    /// with every problem; a fault of the core's evaluation functions (a model's scores they refuse) fails the training
+    /// with its error. Cancellation is an <see cref="OperationCanceledException"/>, after the current fit.</summary>
+    public Fin<TrainingSummary> Run() =>
+        TrainingChecks.Check(input).ToFin().Bind(_ =>
+        {
+            try
+            {
+                return FinSucc(RunChecked());
+            }
+            catch (TrainingFailed e)
+            {
+                return FinFail<TrainingSummary>(e.Error);
+            }
+        });
+
+    TrainingSummary RunChecked()
     {
-        Validate();
         var outers = toSeq(Enumerable.Range(0, plan.Spec.Repeats)).Bind(r => plan.Outer(r)).Concat(plan.Production().ToSeq());
         // Per model part: the inner fits (only when SelectAndFit runs the inner folds) and the final fit.
         var innerCv = spec.Candidates.Count > 1 || spec.Task == TrainingTask.Regression || spec.Mode == TrainingMode.Meta;
@@ -61,18 +80,6 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
     }
 
     int Percent() => PlannedFits == 0 ? 0 : Math.Min(99, 100 * trainedModels / PlannedFits);
-
-    void Validate()
-    {
-        if (spec.Candidates.Count > 1 && plan.Folds.ForAll(f => f.Inner < 0))
-            throw new TrainingException(new TrainingSpecInvalid("training.candidates",
-                $"choosing among {spec.Candidates.Count} candidates needs inner folds: add folds.inner to the config, or give one candidate"));
-        if (spec.Task == TrainingTask.Regression && spec.Candidates.Exists(c => c.Trainer == TrainerKind.Lbfgs) && input.Labels.Targets.Any(t => t < 0))
-            throw new TrainingException(new TrainingSpecInvalid("training.candidates",
-                "the lbfgs regression trainer is Poisson regression and needs non-negative labels; use sdca, fasttree, fastforest or lightgbm"));
-        if (spec.Mode == TrainingMode.Meta && plan.Folds.ForAll(f => f.Inner < 0))
-            throw new TrainingException(new TrainingSpecInvalid("training.mode", "meta mode feeds out-of-fold scores to the meta-classifier, so it needs inner folds (folds.inner)"));
-    }
 
     FoldOutcome Fold(Fold outer, string variant)
     {
@@ -169,8 +176,7 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
             }
         }
         var rows = metaFeatures.Where(kv => kv.Value.All(v => !float.IsNaN(v)) && all[kv.Key] >= 0).Select(kv => kv.Key).Order().ToArray();
-        if (rows.Length == 0)
-            throw new TrainingException(new TrainingSpecInvalid("folds.inner", "the inner folds left no training row with out-of-fold scores for the meta-classifier"));
+        if (rows.Length == 0) throw Unchecked("the inner folds left no training row with out-of-fold scores for the meta-classifier");
         var x = new Matrix(rows.SelectMany(r => metaFeatures[r]).ToArray(), rows.Length, classes.Count);
         var metaCandidate = new Candidate("lbfgs#meta", TrainerKind.Lbfgs, Map<string, double>());
         var metaModel = FitOne(context, metaCandidate, TrainingTask.Multiclass, classes.Count, x, rows.Select(r => all[r]).ToArray(), [], -1, 0);
@@ -184,9 +190,9 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
     /// by inner CV on its own rows (inner folds restricted to the branch).</summary>
     Fitted Hierarchical(Context context, int[] train)
     {
-        var parents = input.Parent ?? throw new TrainingException(new TrainingSpecInvalid("training.parent", "hierarchical mode needs the parent label"));
+        var parents = input.Parent ?? throw Unchecked("hierarchical mode needs the parent label");
         var leaves = input.Labels;
-        var hierarchy = Hierarchy(parents, leaves);
+        var hierarchy = TrainingChecks.Hierarchy(parents, leaves).Match(Succ: h => h, Fail: e => throw Unchecked(string.Join("; ", e)));
         var parentIds = parents.Classes.ToArray();
         var parts = new List<ModelPart>();
         var selected = new List<(string, Candidate)>();
@@ -222,22 +228,6 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
             toSeq(selected), Seq<(int, double, double)>(), synthetic);
     }
 
-    /// <summary>Each leaf class with its parent; a leaf seen under two parents is a data error.</summary>
-    static Seq<(string Leaf, string Parent)> Hierarchy(EncodedLabels parents, EncodedLabels leaves)
-    {
-        var pairs = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < leaves.Classes.Length; i++)
-        {
-            if (leaves.Classes[i] < 0 || parents.Classes[i] < 0) continue;
-            var leaf = leaves.Encoding.Classes[leaves.Classes[i]];
-            var parent = parents.Encoding.Classes[parents.Classes[i]];
-            if (pairs.TryGetValue(leaf, out var known) && known != parent)
-                throw new TrainingException(new TrainingSpecInvalid("training.parent", $"the class '{leaf}' appears under both '{known}' and '{parent}'"));
-            pairs[leaf] = parent;
-        }
-        return toSeq(leaves.Encoding.Classes.Filter(pairs.ContainsKey).Map(l => (l, pairs[l])));
-    }
-
     /// <summary>Inner-CV model selection for one part, then the refit of the best candidate on all its training rows.
     /// Returns the selected candidate's out-of-fold predictions on the training rows (per row: P(positive) or the
     /// regression prediction) for conformal calibration and meta-features.</summary>
@@ -246,16 +236,13 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
     Selection SelectAndFit(Context context, PartTask task, int[] train, EncoderState? sharedEncoder = null)
     {
         train = train.Where(r => Known(task, r)).ToArray();
-        var inTrain = new System.Collections.Generic.HashSet<int>(train);
-        var innerFolds = context.Inner
-            .Map(f => (f.Inner, Train: f.Train.Filter(r => Known(task, r)).Filter(inTrain.Contains).ToArray(),
-                Held: f.Held.Filter(r => Known(task, r)).Filter(inTrain.Contains).ToArray()))
-            .Filter(f => f.Train.Length > 0 && f.Held.Length > 0 && HasEveryClassOnce(task, f.Train));
+        var innerFolds = TrainingChecks.UsableInnerFolds(context.Inner, train, r => Known(task, r),
+            task.Task == TrainingTask.Regression ? null : task.ClassIds, task.Classes);
         var candidates = spec.Candidates;
         var outOfFold = candidates.Map(_ => new Dictionary<int, double[]>()).ToArray();
         var means = new double[candidates.Count];
         if (candidates.Count > 1 && innerFolds.IsEmpty)
-            throw new TrainingException(new TrainingSpecInvalid("folds.inner", $"no inner fold of repeat {context.Repeat + 1}, outer fold {context.Outer + 1} has usable rows for '{task.Part}'"));
+            throw Unchecked($"no inner fold of repeat {context.Repeat + 1}, outer fold {context.Outer + 1} has usable rows for '{task.Part}'");
 
         if (candidates.Count > 1 || spec.Task == TrainingTask.Regression || spec.Mode == TrainingMode.Meta)
         {
@@ -302,10 +289,6 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
 
     static bool Known(PartTask task, int row) => task.Task == TrainingTask.Regression ? !double.IsNaN(task.Targets[row]) : task.ClassIds[row] >= 0;
 
-    /// <summary>An inner fold is usable for a classification part only if its training rows hold every class.</summary>
-    static bool HasEveryClassOnce(PartTask task, int[] rows) =>
-        task.Task == TrainingTask.Regression || rows.Select(r => task.ClassIds[r]).Distinct().Count() == task.Classes;
-
     static int Best(double[] means, string metric)
     {
         var higher = TrainingSpecs.HigherIsBetter(metric);
@@ -325,7 +308,7 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
         var x = new Matrix(FeatureEncoder.Transform(encoder, input.Features, rows), rows.Length, encoder.Width);
         var ids = task.Task == TrainingTask.Regression ? [] : rows.Select(r => task.ClassIds[r]).ToArray();
         var targets = task.Task == TrainingTask.Regression ? rows.Select(r => task.Targets[r]).ToArray() : [];
-        if (context.Variant != "smote" || task.Task == TrainingTask.Regression) return (x, ids, targets, Seq<SmoteOrigin>());
+        if (context.Variant != SmoteVariant.Smote || task.Task == TrainingTask.Regression) return (x, ids, targets, Seq<SmoteOrigin>());
         var seed = Prng.Derive(spec.Seed, 7, context.Repeat, context.Outer, inner, StableHash(task.Part));
         var (oversampled, classes, samples) = Scoring.Oversample(x, ids, spec.SmoteK, seed);
         // SMOTE saw only these training rows: its row numbers map back to data rows through `rows`.
@@ -357,20 +340,18 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
 
     /// <summary>A fresh ML.NET context whose seed depends only on the run's seed and the fit's coordinates.</summary>
     MLContext Ml(Context context, int inner, int candidate) =>
-        new(seed: (int)(Prng.Derive(spec.Seed, context.Repeat, context.Outer, inner, candidate, context.Variant == "smote" ? 1 : 0) & int.MaxValue));
+        new(seed: (int)(Prng.Derive(spec.Seed, context.Repeat, context.Outer, inner, candidate, context.Variant == SmoteVariant.Smote ? 1 : 0) & int.MaxValue));
 
     byte[] Save(ITransformer model, int width) => MlModels.Save(new MLContext(0), model, width);
+
+    /// <summary>A state <see cref="TrainingChecks.Check"/> rules out, should it ever be reached.</summary>
+    static TrainingFailed Unchecked(string detail) => new(new UnexpectedFailure("Training", nameof(TrainingChecks), $"{detail}, which the checks before training should have found"));
 }
 
-/// <summary>A training problem that cannot proceed (bad spec for the data, nothing to learn from).</summary>
-public sealed class TrainingException(RunTools.Domain.RunError error) : Exception(error.Message)
+/// <summary>Unwinds a training that cannot go on (<see cref="NestedCrossValidation.Run"/> turns it into its error):
+/// a fault of the core's evaluation functions, or an input that <see cref="TrainingChecks.Check"/> should have
+/// refused. Never leaves the engine.</summary>
+sealed class TrainingFailed(RunTools.Domain.RunError error) : Exception(error.Message)
 {
     public RunTools.Domain.RunError Error { get; } = error;
-}
-
-public sealed record TrainingSpecInvalid(string Key, string Detail)
-    : RunTools.Domain.RunError($"Training cannot run: {Detail} ({Key}).", 1902)
-{
-    public override RunTools.Domain.ErrorKind Kind => RunTools.Domain.ErrorKind.InvalidData;
-    public override object? Target => Key;
 }

@@ -1,6 +1,7 @@
 using RunTools.Evaluation;
+using RunTools.Training;
 
-namespace RunTools.Training;
+namespace RunTools.MachineLearning;
 
 /// <summary>Metrics and SMOTE for the engine, through the core's evaluation functions.</summary>
 static class Scoring
@@ -47,7 +48,7 @@ static class Scoring
 
     static T Unwrap<T>(Fin<T> result) => result.Match(
         Succ: v => v,
-        Fail: e => throw new TrainingException(e as RunTools.Domain.RunError ?? new TrainingSpecInvalid("training", e.Message)));
+        Fail: e => throw new TrainingFailed(e as RunTools.Domain.RunError ?? new RunTools.Domain.UnexpectedFailure("Training", e.GetType().Name, e.Message)));
 
     static R Apply<T, R>(this T value, Func<T, R> f) => f(value);
 }

@@ -2,9 +2,10 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using RunTools.Domain;
 using RunTools.Evaluation;
-using static RunTools.Training.Tests.Kit;
+using RunTools.Training;
+using static RunTools.MachineLearning.Tests.Kit;
 
-namespace RunTools.Training.Tests;
+namespace RunTools.MachineLearning.Tests;
 
 /// <summary>One training per task and mode, shared by the bundle tests (training is the slow part).</summary>
 public sealed class TrainedModels

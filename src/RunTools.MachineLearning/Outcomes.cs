@@ -1,18 +1,8 @@
 using RunTools.Evaluation;
 using RunTools.Folds;
+using RunTools.Training;
 
-namespace RunTools.Training;
-
-/// <summary>Everything training needs, already read from the run directory by the shell.</summary>
-/// <param name="Features">The feature columns (all rows of the dataset, in the fold plan's row order).</param>
-/// <param name="Labels">The encoded label of every row.</param>
-/// <param name="Parent">Hierarchical mode: the encoded level-1 label of every row.</param>
-public sealed record TrainingInput(
-    TrainingSpec Spec,
-    Seq<FeatureSource> Features,
-    EncodedLabels Labels,
-    EncodedLabels? Parent,
-    FoldPlan Plan);
+namespace RunTools.MachineLearning;
 
 /// <summary>One inner-CV measurement: a candidate of a model part, scored on one inner validation fold.</summary>
 /// <param name="Part">Which model: "model" (direct), "ovr:&lt;class&gt;" and "meta" (meta mode), "level1" and

@@ -2,8 +2,9 @@ using System.Collections.Immutable;
 using System.Globalization;
 using RunTools.Evaluation;
 using RunTools.Folds;
+using RunTools.Training;
 
-namespace RunTools.Training.Tests;
+namespace RunTools.MachineLearning.Tests;
 
 /// <summary>A dataset built in memory: features, label (and parent label) for every row, and row keys.</summary>
 public sealed record Dataset(Seq<FeatureSource> Features, FeatureSource Label, FeatureSource? Parent, Seq<string> Keys)
@@ -153,12 +154,22 @@ public static class Kit
     public static TrainingSummary Train(TrainingInput input, CancellationToken cancel = default)
     {
         var reported = new List<FoldOutcome>();
-        var summary = new NestedCrossValidation(input, reported.Add, _ => { }, cancel).Run();
+        var summary = Expect(new NestedCrossValidation(input, reported.Add, _ => { }, cancel).Run());
         Assert.Equal(reported, summary.Folds.ToList());
         return summary;
     }
 
     public static TrainingSummary Train(TrainingSpec spec, Dataset data, FoldPlan plan) => Train(Input(spec, data, plan));
+
+    /// <summary>Runs nested cross-validation on an input it must refuse: the errors, after no fold was trained.</summary>
+    public static Seq<RunTools.Domain.RunError> Refused(TrainingSpec spec, Dataset data, FoldPlan plan)
+    {
+        var reported = new List<FoldOutcome>();
+        var error = new NestedCrossValidation(Input(spec, data, plan), reported.Add, _ => { }, default).Run()
+            .Match(Succ: _ => throw new Xunit.Sdk.XunitException("Expected the training to be refused"), Fail: e => e);
+        Assert.Empty(reported);
+        return RunTools.Domain.Failures.Flatten(error).Map(e => Assert.IsAssignableFrom<RunTools.Domain.RunError>(e));
+    }
 
     // ---- reading results ------------------------------------------------------------------------------------
 

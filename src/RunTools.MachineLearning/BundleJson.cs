@@ -4,8 +4,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using RunTools.Domain;
 using RunTools.Evaluation;
+using RunTools.Training;
 
-namespace RunTools.Training;
+namespace RunTools.MachineLearning;
 
 /// <summary>
 /// A model bundle on disk: <c>model.json</c> (task, mode, feature encoding, label classes, parts with their

@@ -4,8 +4,9 @@ using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
 using RunTools.Domain;
+using RunTools.Training;
 
-namespace RunTools.Training;
+namespace RunTools.MachineLearning;
 
 /// <summary>A row-major float matrix: what the feature encoder produces and every model consumes.</summary>
 public sealed record Matrix(float[] Values, int Rows, int Width)

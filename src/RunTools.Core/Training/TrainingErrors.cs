@@ -1,0 +1,42 @@
+using RunTools.Domain;
+
+namespace RunTools.Training;
+
+// Errors of training and scoring: codes 1901-1999 (1999 is UnexpectedFailure).
+
+public sealed record LabelInvalid(string Column, string Detail)
+    : RunError($"The label column '{Excerpt.Of(Column)}' cannot be used: {Excerpt.Detail(Detail)}.", 1901)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidData;
+    public override object? Target => Column;
+}
+
+/// <summary>The training settings do not fit the fold plan or the data (several candidates without inner folds, an
+/// outer fold whose inner folds all lack a class, a leaf class under two parents, ...). Found before the training
+/// stage starts, so -WhatIf reports it and no stage is recorded as started and failed.</summary>
+/// <param name="Key">The setting to change: <c>training.candidates</c>, <c>training.mode</c>, <c>folds.inner</c>, ...</param>
+public sealed record TrainingSpecInvalid(string Key, string Detail)
+    : RunError($"Training cannot run: {Detail} ({Key}).", 1902)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidData;
+    public override object? Target => Key;
+}
+
+public sealed record ModelNotFound(string Run, string Model, Seq<string> Available)
+    : RunError($"Run '{Excerpt.Path(Run)}' has no model '{Excerpt.Of(Model)}'" +
+               (Available.IsEmpty ? " (it has no trained models: run Invoke-RunTraining first)." : $"; it has: {Excerpt.Names(Available, quoted: false)}."), 1903)
+{
+    public override ErrorKind Kind => ErrorKind.NotFound;
+    public override object? Target => Model;
+}
+
+/// <summary>New data does not have what the model was trained on: every missing column and every column that should
+/// be numeric but holds text, named together.</summary>
+public sealed record InputSchemaMismatch(string Path, Seq<string> Missing, Seq<string> Mistyped)
+    : RunError($"'{Excerpt.Path(Path)}' does not match the model's features." +
+               (Missing.IsEmpty ? "" : $" Missing: {Excerpt.Names(Missing, quoted: false)}.") +
+               (Mistyped.IsEmpty ? "" : $" Not numeric: {Excerpt.Names(Mistyped, quoted: false)}."), 1904)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidData;
+    public override object? Target => Path;
+}
