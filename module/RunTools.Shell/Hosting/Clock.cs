@@ -5,4 +5,7 @@ namespace RunTools.Shell.Hosting;
 public static class Clock
 {
     public static DateTimeOffset Now => DateTimeOffset.UtcNow;
+
+    /// <summary><see cref="Now"/> as a UTC DateTime (file times, lock tickets).</summary>
+    public static DateTime UtcDateTime => Now.UtcDateTime;
 }

@@ -80,7 +80,7 @@ public static class Heartbeats
             pid = me.Pid,
             host = me.Host,
             process_started_at = me.StartedAt.UtcDateTime.ToString("O"),
-            at = DateTimeOffset.UtcNow.UtcDateTime.ToString("O"),
+            at = Clock.UtcDateTime.ToString("O"),
             stage,
         }));
     }

@@ -27,7 +27,7 @@ public static class SystemInfo
     /// on this host, only if a process with its id runs and started before the file was last touched.</summary>
     public static bool MayBeWorking(WriterId writer, DateTime touched, TimeSpan remoteAfter)
     {
-        if (!string.Equals(writer.Host, Writer.Host, StringComparison.OrdinalIgnoreCase)) return DateTime.UtcNow - touched < remoteAfter;
+        if (!string.Equals(writer.Host, Writer.Host, StringComparison.OrdinalIgnoreCase)) return Clock.UtcDateTime - touched < remoteAfter;
         if (writer.Pid == Environment.ProcessId) return true;
         try
         {

@@ -54,7 +54,7 @@ public static class Leftovers
             var queue = System.IO.Path.Combine(run, RunLayout.LockQueue);
             if (Directory.Exists(queue))
                 foreach (var ticket in Directory.EnumerateFiles(queue, "*.ticket"))
-                    if (!Files.OwnFiles.IsLocked(ticket) && DateTime.UtcNow - File.GetLastWriteTimeUtc(ticket) > TimeSpan.FromSeconds(2))
+                    if (!Files.OwnFiles.IsLocked(ticket) && Clock.UtcDateTime - File.GetLastWriteTimeUtc(ticket) > TimeSpan.FromSeconds(2))
                         found.Add(new Leftover(ticket, "lock ticket", "its writer stopped waiting without removing it"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -93,7 +93,7 @@ public static class Leftovers
                     var touched = Directory.GetLastWriteTimeUtc(folder);
                     var writer = RunLayout.WriterOf(System.IO.Path.GetFileName(folder));
                     // A folder without a writer's name comes from an older RunTools: a day is long enough for any creation.
-                    var gone = writer is null ? DateTime.UtcNow - touched > RemoteAfter : !SystemInfo.MayBeWorking(writer, touched, RemoteAfter);
+                    var gone = writer is null ? Clock.UtcDateTime - touched > RemoteAfter : !SystemInfo.MayBeWorking(writer, touched, RemoteAfter);
                     if (gone) found.Add(new Leftover(folder, StagingFolder, writer is null ? "left by an interrupted creation" : $"left by process {writer.Pid} on {writer.Host}, which is gone"));
                 }
             var trash = System.IO.Path.Combine(work, RunLayout.Trash);

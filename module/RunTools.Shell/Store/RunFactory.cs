@@ -47,7 +47,7 @@ public static class RunFactory
 {
     public static Fin<NewRunPlan> Plan(NewRunRequest request)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = Clock.Now;
         return from limits in ShellLimits.Or(request.Limits)
                from key in Names.RunKey(request.Key)
                from root in CheckRoot(request.Root)

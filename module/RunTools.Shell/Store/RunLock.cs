@@ -1,3 +1,4 @@
+using RunTools.Shell.Hosting;
 using System.Globalization;
 using Microsoft.Win32.SafeHandles;
 using RunTools.Domain;
@@ -36,7 +37,7 @@ public sealed class RunLock : IDisposable
     {
         var path = Path.Combine(runDirectory, RunLayout.Lock);
         var queue = Path.Combine(runDirectory, RunLayout.LockQueue);
-        var started = DateTime.UtcNow;
+        var started = Clock.UtcDateTime;
         if (!Directory.Exists(runDirectory)) return FinFail<RunLock>(new RunNotFound(runDirectory));
         // Neither the lock nor the queue may lead elsewhere: tickets would be made (and dead ones deleted) there.
         var links = OwnFiles.Check(runDirectory, RunLayout.Lock, RunLayout.LockQueue);
@@ -50,7 +51,7 @@ public sealed class RunLock : IDisposable
             while (true)
             {
                 if (!ticket.AnyLiveBefore() && OwnFiles.TryLockExclusive(path) is { } mine) return new RunLock(mine);
-                var waited = DateTime.UtcNow - started;
+                var waited = Clock.UtcDateTime - started;
                 if (waited >= timeout) return FinFail<RunLock>(new RunLocked(runDirectory, waited));
                 Thread.Sleep(Random.Shared.Next(delay, delay * 2));
                 delay = Math.Min(delay * 2, 40);
@@ -100,7 +101,7 @@ public sealed class RunLock : IDisposable
         public static Ticket Take(string queue)
         {
             Directory.CreateDirectory(queue);
-            var path = Path.Combine(queue, string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow.Ticks:D19}-{Guid.NewGuid():N}.ticket"));
+            var path = Path.Combine(queue, string.Create(CultureInfo.InvariantCulture, $"{Clock.UtcDateTime.Ticks:D19}-{Guid.NewGuid():N}.ticket"));
             var handle = OwnFiles.TryLockExclusive(path) ?? throw new IOException($"Could not lock the new ticket '{path}'.");
             return new Ticket(queue, path, handle);
         }
@@ -120,7 +121,7 @@ public sealed class RunLock : IDisposable
         static bool IsDead(string name, string path)
         {
             if (!long.TryParse(name.AsSpan(0, Math.Min(19, name.Length)), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                || ticks > DateTime.UtcNow.Ticks || DateTime.UtcNow - new DateTime(ticks, DateTimeKind.Utc) < TicketGrace)
+                || ticks > Clock.UtcDateTime.Ticks || Clock.UtcDateTime - new DateTime(ticks, DateTimeKind.Utc) < TicketGrace)
                 return false; // too young to judge (or a clock ahead of ours): wait for it
             SafeFileHandle? probe;
             try

@@ -19,13 +19,13 @@ public static class RunOperations
     public static Fin<(RunManifest Manifest, RunStatus Observed)> PreviewStatus(string run, RunStatus to, string? message) =>
         from m in RunStore.Read(run)
         let observed = RunStore.Observe(m, Liveness.DefaultStaleAfter)
-        from _ in RunCommands.SetStatus(m, observed.Status, observed.Live, to, SystemInfo.CurrentProcess, DateTimeOffset.UtcNow, message, null)
+        from _ in RunCommands.SetStatus(m, observed.Status, observed.Live, to, SystemInfo.CurrentProcess, Clock.Now, message, null)
         select (m, observed.Status);
 
     public static Fin<RunManifest> SetStatus(string run, RunStatus to, string? message) =>
         RunStore.Update(run, m =>
         {
-            var now = DateTimeOffset.UtcNow;
+            var now = Clock.Now;
             var error = to == RunStatus.Failed ? new ErrorInfo("SetRunStatus", message ?? "marked failed", null, now) : null;
             var observed = RunStore.Observe(m, Liveness.DefaultStaleAfter);
             return RunCommands.SetStatus(m, observed.Status, observed.Live, to, SystemInfo.CurrentProcess, now, message, error, RunningStageLogs(m));
@@ -58,7 +58,7 @@ public static class RunOperations
 
     public static Fin<RunManifest> PreviewArtifact(string run, string relative, bool force) =>
         from m in RunStore.Read(run)
-        from _ in RunCommands.AddArtifact(m, new Artifact(relative, "", 0, ArtifactKind.File, null, DateTimeOffset.UtcNow), force, SystemInfo.CurrentProcess)
+        from _ in RunCommands.AddArtifact(m, new Artifact(relative, "", 0, ArtifactKind.File, null, Clock.Now), force, SystemInfo.CurrentProcess)
         select m;
 
     /// <summary>Copies (atomically) and registers a file. The existence check happens before anything is written,
@@ -87,7 +87,7 @@ public static class RunOperations
 
         Fin<(RunManifest, Artifact)> Register(string sha256, long bytes, Action? putInPlace)
         {
-            var artifact = new Artifact(relative, sha256, bytes, kind ?? RunTools.Stages.StagePlanner.KindOf(relative), stage, DateTimeOffset.UtcNow);
+            var artifact = new Artifact(relative, sha256, bytes, kind ?? RunTools.Stages.StagePlanner.KindOf(relative), stage, Clock.Now);
             return RunStore.Update(run, m => RunCommands.AddArtifact(m, artifact, force, SystemInfo.CurrentProcess), RunLock.DefaultTimeout, putInPlace is null ? null : _ => putInPlace())
                 .Map(m => (m, artifact));
         }
@@ -119,7 +119,7 @@ public static class RunOperations
     public static Fin<(RunManifest Manifest, Seq<MetricRecord> Written)> WriteMetrics(string run, Seq<MetricPoint> points)
     {
         var events = Seq<RunEvent>();
-        return from manifest in RunStore.Update(run, m => RunCommands.WriteMetrics(m, points, SystemInfo.CurrentProcess, DateTimeOffset.UtcNow).Map(e => events = e))
+        return from manifest in RunStore.Update(run, m => RunCommands.WriteMetrics(m, points, SystemInfo.CurrentProcess, Clock.Now).Map(e => events = e))
                select (manifest, events.Choose(e => e is MetricWritten w
                    ? Some(new MetricRecord(manifest.Name, w.Name, w.Value, w.Step, w.Stage, w.At, manifest.Path!))
                    : None));
@@ -140,7 +140,7 @@ public static class RunOperations
 
     /// <summary>Lock-Run / Unlock-Run: records the change as an event (nothing when the run already is so).</summary>
     public static Fin<RunManifest> SetRetentionLock(string run, bool locked, string? reason) =>
-        RunStore.Update(run, m => RunCommands.SetRetentionLock(m, locked, reason, DateTimeOffset.UtcNow));
+        RunStore.Update(run, m => RunCommands.SetRetentionLock(m, locked, reason, Clock.Now));
 
     // ---- removal ---------------------------------------------------------------------------------------------
 

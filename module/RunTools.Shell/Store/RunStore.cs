@@ -182,7 +182,7 @@ public static class RunStore
     {
         var needsHeartbeats = manifest.Status == RunStatus.Running || manifest.Stages.Exists(s => s.Status == StageStatus.Running);
         if (!needsHeartbeats || manifest.Path is null) return (manifest.Status, Seq<ProcessInfo>());
-        var now = DateTimeOffset.UtcNow;
+        var now = Clock.Now;
         var observed = Heartbeats.Observe(manifest.Path);
         return (Liveness.Observe(manifest, observed, now, staleAfter), Liveness.LiveProcesses(observed, now, staleAfter));
     }

@@ -17,8 +17,6 @@ namespace RunTools.Shell.Store;
 /// </summary>
 public static class StageCache
 {
-    public const string Folder = "stage-cache";
-
     /// <summary>How many generations of parents are searched.</summary>
     const int MaxAncestors = 32;
 
@@ -45,7 +43,7 @@ public static class StageCache
     {
         if (manifest.Stage(stage) is not { Status: StageStatus.Completed, Fingerprint: { IsComplete: true } fingerprint }) return;
         var run = Path.GetFullPath(manifest.Path!);
-        var directory = Path.Combine(RootOf(run), RunLayout.RootWorkArea, Folder, fingerprint.Key);
+        var directory = Path.Combine(RootOf(run), RunLayout.RootWorkArea, RunLayout.StageCache, fingerprint.Key);
         var entry = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{manifest.RunId}/{stage}")))[..32];
         try
         {
@@ -61,7 +59,7 @@ public static class StageCache
     /// <summary>The runs the index names for a key (directories under the root that exist).</summary>
     static IEnumerable<string> Indexed(string root, string key)
     {
-        var directory = Path.Combine(root, RunLayout.RootWorkArea, Folder, key);
+        var directory = Path.Combine(root, RunLayout.RootWorkArea, RunLayout.StageCache, key);
         if (!Directory.Exists(directory)) yield break;
         foreach (var file in Directory.EnumerateFiles(directory))
         {

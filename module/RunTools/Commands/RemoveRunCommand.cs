@@ -1,3 +1,4 @@
+using RunTools.Shell.Hosting;
 using System.Management.Automation;
 using RunTools.Domain;
 using RunTools.Module.Infrastructure;
@@ -79,7 +80,7 @@ public sealed class RemoveRunCommand : RunCmdlet
 
         var retention = new RunRetention();
         var scope = ParameterSetName == ByRun ? Given(retention) : UnderRoot(retention);
-        var plan = RetentionPlan.Decide(scope, retention.References, policy, DateTimeOffset.UtcNow);
+        var plan = RetentionPlan.Decide(scope, retention.References, policy, Clock.Now);
         if (!Succeeded(plan, out var decided)) return;
 
         var refused = decided.Refusals.ToDictionary(r => r.Path, r => r.Error, StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using RunTools.Shell.Hosting;
 using System.Management.Automation;
 using RunTools.Module.Infrastructure;
 using RunTools.Shell.Store;
@@ -24,7 +25,7 @@ public sealed class RepairRunCommand : RunsCmdlet
                 foreach (var a in plan.Actions) ShouldProcess(RunTarget(run), Action(a.Action, a.Item, a.Detail));
                 continue;
             }
-            if (!Succeeded(RunRepair.Execute(run, a => ShouldProcess(RunTarget(run), Action(a.Action, a.Item, a.Detail)), DateTimeOffset.UtcNow), out var done, run))
+            if (!Succeeded(RunRepair.Execute(run, a => ShouldProcess(RunTarget(run), Action(a.Action, a.Item, a.Detail)), Clock.Now), out var done, run))
                 continue;
             if (done.IsEmpty) WriteVerbose($"Run '{System.IO.Path.GetFileName(run)}' needs no repair.");
             WriteObject(done.Map(a => RunRepair.Record(run, a)).ToArray(), enumerateCollection: true);

@@ -1,3 +1,4 @@
+using RunTools.Shell.Hosting;
 using System.Collections;
 using System.Management.Automation;
 using RunTools.Domain;
@@ -68,7 +69,7 @@ public sealed class WriteRunMetricCommand : RunCmdlet
         if (!ResolveRun(Run, out var run)) return;
         if (run != pendingRun) Flush(); // runs piped in turn: each run's values are written to it
         pendingRun = run;
-        var now = DateTimeOffset.UtcNow;
+        var now = Clock.Now;
         var slow = now - lastArrival >= FlushAfter; // the first value too (lastArrival is the epoch then)
         lastArrival = now;
         if (Metric is null) Add(new MetricPoint(Name, Value, Step, Stage, now));
@@ -81,8 +82,8 @@ public sealed class WriteRunMetricCommand : RunCmdlet
 
     void Add(MetricPoint point)
     {
-        if (!Succeeded(RunCommands.WriteMetrics(Seq1(point), DateTimeOffset.UtcNow), out _)) return;
-        if (points.Count == 0) firstPending = point.At ?? DateTimeOffset.UtcNow;
+        if (!Succeeded(RunCommands.WriteMetrics(Seq1(point), Clock.Now), out _)) return;
+        if (points.Count == 0) firstPending = point.At ?? Clock.Now;
         points.Add(point);
     }
 

@@ -93,6 +93,16 @@ public static class RunLayout
     /// <summary>An inference run's predictions, at its top level.</summary>
     public const string InferencePredictions = "predictions.parquet";
 
+    /// <summary>An inference run's held-out metrics, when its data had the training's label column.</summary>
+    public static readonly string InferenceHoldout = "metrics/holdout.parquet";
+
+    /// <summary>Inside <see cref="RootWorkArea"/>: the stage cache's index, one folder per fingerprint key, one small file
+    /// per run and stage that completed with it.</summary>
+    public const string StageCache = "stage-cache";
+
+    /// <summary>An entry of the stage cache's index, relative to the root.</summary>
+    public static string StageCacheEntry(string key, string entry) => $"{RootWorkArea}/{StageCache}/{key}/{entry}";
+
     /// <summary>The files of a stored fold plan.</summary>
     public static FoldPlanLayout FoldPlan(string name) => new(name);
 

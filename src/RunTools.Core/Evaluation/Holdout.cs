@@ -72,7 +72,7 @@ public static class Holdout
     public const string MetricPrefix = "holdout/";
 
     /// <summary>The held-out metric table, inside the inference run.</summary>
-    public const string TablePath = "metrics/holdout.parquet";
+    public static string TablePath => RunTools.Domain.RunLayout.InferenceHoldout;
 
     /// <summary>Reads the label column against the model's labels. Classification labels are compared as text, as
     /// training compared them (<see cref="Training.Labels.Texts"/>: numbers in invariant form, 1.0 → "1"). A regression

@@ -17,7 +17,7 @@ public sealed partial class ReadmeLayoutTests
     static readonly (string Placeholder, string Sample)[] Samples =
     [
         ("<stage>", "prepare"), ("<sha256>", new string('a', 64)), ("<host>", "box"), ("<pid>", "12"), ("<name>", "time"), ("<fold>", "r0_f1"),
-        ("<part>", "model"),
+        ("<part>", "model"), ("<key>", new string('a', 64)), ("<entry>", "e1"),
     ];
 
     const string Stage = "prepare", Sha = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", Plan = "time", Fold = "r0_f1";
@@ -31,10 +31,11 @@ public sealed partial class ReadmeLayoutTests
         .. new[]
         {
             RunLayout.Manifest, RunLayout.Events, RunLayout.ResolvedConfig, RunLayout.Overrides, RunLayout.LogFor(Stage), RunLayout.Sidecar(Sha),
-            RunLayout.Sidecar(Sha, ".jsonl"), RunLayout.Artifacts + "/", RunLayout.InferencePredictions, RunLayout.HeartbeatFor("box", 12),
+            RunLayout.Sidecar(Sha, ".jsonl"), RunLayout.Artifacts + "/", RunLayout.InferencePredictions, RunLayout.InferenceHoldout, RunLayout.HeartbeatFor("box", 12),
             RunLayout.Lock, RunLayout.LockQueue + "/",
         }.Select(p => $"runs/{RunDirectory}/{p}"),
         $"runs/{RunLayout.RootWorkArea}/", $"runs/{RunLayout.RootWorkArea}/{RunLayout.Staging}/", $"runs/{RunLayout.RootWorkArea}/{RunLayout.Trash}/",
+        $"runs/{RunLayout.StageCacheEntry(Sha, "e1")}",
     ];
 
     static readonly TrainingLayout Training = RunLayout.Training(RunLayout.DefaultTrainingStage);
