@@ -36,6 +36,8 @@ public sealed record UpstreamStage(string Reference, string RunPath, string Stag
 /// <summary>How <see cref="StageRunner.Begin"/> went: the stage is skipped, served from another run, or started.</summary>
 public abstract record StageBegun
 {
+    StageBegun() { }
+
     public sealed record Skip(SkipStage Decision) : StageBegun;
     public sealed record Reuse(ReuseStage Decision) : StageBegun;
     public sealed record Attempt(StageAttempt Value) : StageBegun;

@@ -45,6 +45,7 @@ public static class TrainingWorkflow
     /// <c>data</c> sections as the keys it reads (a change to them trains again, and says so). A training that is
     /// skipped or reused costs no read of the data; it is prepared (<see cref="Prepare"/>) only when it runs.</summary>
     public static Fin<StageSpec> Spec(RunManifest manifest, string planName, string stage, bool force) =>
+        from keys in ConfigSections.CheckKeys(manifest.Config)
         from _ in manifest.FoldPlan(planName) is null ? FinFail<Unit>(new FoldPlanNotFound(planName, manifest.Path!)) : FinSucc(unit)
         from input in DataSets.ChooseInput(manifest)
         select SpecOf(manifest, planName, input.FullPath, stage, force);
