@@ -12,6 +12,23 @@ folds: { kind: stratified_group, k: 3, seed: 7 }
 }
 
 Describe 'New-RunFoldPlan' {
+    It 'writes the time ranges of a walk-forward plan over dates as ISO-8601 UTC, and plain numbers as numbers' {
+        $csv = Join-Path $TestDrive 'daily.csv'
+        'day,x,y' | Set-Content -LiteralPath $csv
+        0..29 | ForEach-Object { '{0},{1},{2}' -f ([datetime]'2024-01-01').AddDays($_).ToString('yyyy-MM-dd'), $_, ($_ * 2) } | Add-Content -LiteralPath $csv
+        $daily = New-Run -Name daily -Root (New-TestRoot) -Set 'data.label=y', 'data.time=day', 'folds.kind=walk_forward', 'folds.k=3' -DataPath $csv
+        $daily | New-RunFoldPlan | Out-Null
+        $summary = Get-Content -Raw -LiteralPath (Join-Path $daily.Path 'folds/folds.json') | ConvertFrom-Json -DateKind String
+        $summary.times.first | Should -Be '2024-01-01T00:00:00.0000000Z'
+        $summary.times.last | Should -Be '2024-01-30T00:00:00.0000000Z'
+        $summary.times.points | Should -Be 30
+
+        $numbers = New-Run -Name numbers -Root (New-TestRoot) -Set 'data.label=target', 'data.time=day', 'folds.kind=walk_forward', 'folds.k=3' -DataPath (Join-Path $ExamplesDir 'data/sales.csv')
+        $numbers | New-RunFoldPlan | Out-Null
+        $plain = Get-Content -Raw -LiteralPath (Join-Path $numbers.Path 'folds/folds.json') | ConvertFrom-Json
+        $plain.times.first | Should -Be 1
+    }
+
     It 'plans the folds the config describes and returns the plan' {
         $plan.PSObject.TypeNames | Should -Contain 'RunTools.Views.FoldPlanInfo'
         $plan.Name | Should -Be 'folds'

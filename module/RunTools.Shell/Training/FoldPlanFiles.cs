@@ -25,7 +25,26 @@ public static class FoldPlanFiles
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new TimeRangeJson() },
     };
+
+    /// <summary>A time range as <c>{"first": ..., "last": ..., "points": n}</c>, its bounds ISO-8601 UTC for instants.</summary>
+    sealed class TimeRangeJson : System.Text.Json.Serialization.JsonConverter<TimeRange>
+    {
+        public override TimeRange Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            throw new NotSupportedException("Fold plan summaries are written, never read back.");
+
+        public override void Write(Utf8JsonWriter writer, TimeRange value, JsonSerializerOptions options)
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("first");
+            JsonSerializer.Serialize(writer, value.Show(value.First), options);
+            writer.WritePropertyName("last");
+            JsonSerializer.Serialize(writer, value.Show(value.Last), options);
+            writer.WriteNumber("points", value.Points);
+            writer.WriteEndObject();
+        }
+    }
 
     static readonly string[] RoleTexts = Enum.GetValues<FoldRole>().Select(r => r.ToString().ToLowerInvariant()).ToArray();
 

@@ -56,7 +56,11 @@ public static class FoldPlanWorkflow
         data.RowKeys,
         data.Label is { } label ? Texts(label) : null,
         data.Group is { } grp ? Texts(grp) : null,
-        data.Time is RunTools.Training.NumericSource time ? toSeq(time.Values.ToArray()) : null);
+        data.Time is RunTools.Training.NumericSource time ? toSeq(time.Values.ToArray()) : null)
+    {
+        // A time column of dates or timestamps is read as UTC ticks: its summary shows instants.
+        TimesAreInstants = data.Schema.Time is { } column && data.Table.Column(column).Case is RunTools.Tables.TextColumn,
+    };
 
     /// <summary>Empty text for a missing value: the planner reports missing values in the columns a kind uses.</summary>
     static Seq<string> Texts(RunTools.Training.FeatureSource source) =>

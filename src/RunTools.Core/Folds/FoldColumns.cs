@@ -19,6 +19,8 @@ internal sealed class FoldColumns
     public int[]? TimeRank { get; }
     /// <summary>The distinct finite times, ascending; <see cref="TimeRank"/> indexes into it.</summary>
     public double[] TimePoints { get; }
+    /// <summary>The times are UTC ticks (see <see cref="FoldData.TimesAreInstants"/>).</summary>
+    public bool TimesAreInstants { get; }
 
     private FoldColumns(FoldData data)
     {
@@ -29,6 +31,7 @@ internal sealed class FoldColumns
         (GroupOf, groupNames) = data.Groups is { } groups ? Ids(groups) : (null, []);
         GroupCount = groupNames.Length;
         (TimeRank, TimePoints) = data.Times is { } times ? Ranks(times) : (null, []);
+        TimesAreInstants = data.TimesAreInstants;
     }
 
     /// <summary>Columns of data whose column lengths are already known to match the row keys.</summary>

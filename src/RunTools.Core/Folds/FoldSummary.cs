@@ -48,7 +48,17 @@ public sealed record FoldSide(string Role, int Rows, Seq<ClassCount> Classes, in
 public sealed record ClassCount(string Class, int Rows);
 
 /// <summary>The first and last time, and the number of distinct time points.</summary>
-public sealed record TimeRange(double First, double Last, int Points);
+public sealed record TimeRange(double First, double Last, int Points)
+{
+    /// <summary>First and Last are UTC ticks of instants (dates, timestamps), shown as ISO-8601 UTC.</summary>
+    public bool Instants { get; init; }
+
+    /// <summary>A bound as JSON writes it: ISO-8601 UTC for an instant (<c>2024-01-01T00:00:00.0000000Z</c>), else the number.</summary>
+    public object Show(double value) =>
+        Instants && value >= DateTime.MinValue.Ticks && value <= DateTime.MaxValue.Ticks
+            ? new DateTime((long)value, DateTimeKind.Utc).ToString("O", System.Globalization.CultureInfo.InvariantCulture)
+            : value;
+}
 
 /// <summary>Builds <see cref="FoldSummary"/> values.</summary>
 public static class FoldSummaries
@@ -144,7 +154,7 @@ public static class FoldSummaries
                 count,
                 classes,
                 columns.GroupOf is null ? null : groups,
-                columns.TimeRank is null || last < 0 ? null : new TimeRange(columns.TimePoints[first], columns.TimePoints[last], points));
+                columns.TimeRank is null || last < 0 ? null : new TimeRange(columns.TimePoints[first], columns.TimePoints[last], points) { Instants = columns.TimesAreInstants });
         }
     }
 }

@@ -37,7 +37,12 @@ public sealed record FoldSpec(
 /// <param name="Labels">Class label per row, as text (for stratification).</param>
 /// <param name="Groups">Group id per row (rows of a group never straddle training and held-out rows).</param>
 /// <param name="Times">Sortable time per row (walk-forward); equal times are one time point.</param>
-public sealed record FoldData(Seq<string> RowKeys, Seq<string>? Labels, Seq<string>? Groups, Seq<double>? Times);
+public sealed record FoldData(Seq<string> RowKeys, Seq<string>? Labels, Seq<string>? Groups, Seq<double>? Times)
+{
+    /// <summary>The times are instants (UTC ticks of dates and timestamps), not plain numbers: summaries show them as
+    /// ISO-8601 UTC.</summary>
+    public bool TimesAreInstants { get; init; }
+}
 
 /// <summary>One fold: indices into the <see cref="FoldData"/> rows, ascending.
 /// <see cref="Inner"/> == -1 for an outer fold (<see cref="Held"/> = its test rows); <see cref="Inner"/> &gt;= 0 for
