@@ -50,7 +50,9 @@ public sealed record ClassCount(string Class, int Rows);
 /// <summary>The first and last time, and the number of distinct time points.</summary>
 public sealed record TimeRange(double First, double Last, int Points)
 {
-    /// <summary>First and Last are UTC ticks of instants (dates, timestamps), shown as ISO-8601 UTC.</summary>
+    /// <summary>First and Last are UTC ticks of instants (dates, timestamps), shown as ISO-8601 UTC (see <see cref="Show"/>;
+    /// not a field of its own in JSON).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool Instants { get; init; }
 
     /// <summary>A bound as JSON writes it: ISO-8601 UTC for an instant (<c>2024-01-01T00:00:00.0000000Z</c>), else the number.</summary>
