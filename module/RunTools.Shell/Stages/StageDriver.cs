@@ -113,7 +113,7 @@ public static class StageDriver
         job = job with { Spec = spec };
         var preview = StageRunner.Preview(job.Run, spec);
         if (preview.IsFail) return Failed(null, (LanguageExt.Common.Error)preview);
-        var decision = (StageDecision)preview;
+        var (decision, candidates) = (StagePreview)preview;
         if (decision is SkipStage skip) return Skipped(job.Run, skip);
         if (decision is StartStage && job.Body is PreparedBody)
         {
@@ -123,7 +123,7 @@ public static class StageDriver
         }
         var reason = decision switch { StartStage s => s.Reason, ReuseStage r => r.Reason, _ => "" };
         if (!job.Confirmed && !host.ShouldProcess(RunResolver.Target(job.Run), $"{job.Action} ({reason})")) return new StageRun.Declined(reason);
-        var begun = StageRunner.Begin(job.Run, spec);
+        var begun = StageRunner.Begin(job.Run, spec, candidates);
         if (begun.IsFail) return Failed(null, (LanguageExt.Common.Error)begun);
         return (StageBegun)begun switch
         {

@@ -33,6 +33,9 @@ public sealed record StageSpec(string Stage, Seq<string> DependsOn, Seq<string> 
 /// <summary>A stage of another run that a stage depends on: as the user named it, and where the run is.</summary>
 public sealed record UpstreamStage(string Reference, string RunPath, string Stage);
 
+/// <summary>A stage's preview: what would happen, and the other runs' attempts looked at for it.</summary>
+public sealed record StagePreview(StageDecision Decision, Seq<CacheCandidate> Candidates);
+
 /// <summary>How <see cref="StageRunner.Begin"/> went: the stage is skipped, served from another run, or started.</summary>
 public abstract record StageBegun
 {
@@ -81,14 +84,16 @@ public static class StageRunner
         return spec with { Hashed = hashed };
     }
 
-    /// <summary>What would happen, without writing anything (for -WhatIf and to ask ShouldProcess).</summary>
-    public static Fin<StageDecision> Preview(string runDirectory, StageSpec spec) =>
+    /// <summary>What would happen, without writing anything (for -WhatIf and to ask ShouldProcess), and the other runs'
+    /// attempts that were looked at (handed to <see cref="Begin"/>, so the stage cache is read once per invocation).</summary>
+    public static Fin<StagePreview> Preview(string runDirectory, StageSpec spec) =>
         from manifest in RunStore.Read(runDirectory)
         from inputs in HashInputs(manifest.Path!, spec)
         from upstream in Upstream(spec)
         from request in Request(manifest, spec, inputs, RecordedOutputs(manifest, spec.Stage), upstream)
-        from decision in Decide(manifest, WithCandidates(manifest, request, spec))
-        select decision;
+        let candidates = WithCandidates(manifest, request, spec)
+        from decision in Decide(manifest, candidates)
+        select new StagePreview(decision, candidates.Candidates);
 
     static Fin<StageDecision> Decide(RunManifest manifest, StageRequest request)
     {
@@ -104,7 +109,8 @@ public static class StageRunner
 
     /// <summary>Decides under the lock and records the start. Returns the attempt to run, the skip, or the reuse (whose
     /// files <see cref="Reuse"/> brings over before it records anything).</summary>
-    public static Fin<StageBegun> Begin(string runDirectory, StageSpec spec)
+    /// <param name="candidates">The other runs' attempts the preview looked at (null: look them up now).</param>
+    public static Fin<StageBegun> Begin(string runDirectory, StageSpec spec, Seq<CacheCandidate>? candidates = null)
     {
         // Inputs, and the outputs the last attempt recorded, are hashed before taking the run's lock: a large file must
         // not keep other writers waiting. Under the lock the outputs are hashed again only if another writer has
@@ -116,7 +122,8 @@ public static class StageRunner
         if (upstreamParts.IsFail) return upstreamParts.Map(_ => default(StageBegun)!);
         var upstream = (Seq<FingerprintPart>)upstreamParts;
         var early = RunStore.Read(runDirectory).ToOption().Map(m => (Stage: m.Stage(spec.Stage), Outputs: RecordedOutputs(m, spec.Stage),
-            Candidates: Request(m, spec, inputs, Seq<(string, FileHash?)>(), upstream).Map(r => WithCandidates(m, r, spec).Candidates).IfFail(Seq<CacheCandidate>())));
+            Candidates: candidates ?? Request(m, spec, inputs, Seq<(string, FileHash?)>(), upstream).Map(r => WithCandidates(m, r, spec).Candidates)
+                .IfFail(Seq<CacheCandidate>())));
         StageDecision? decision = null;
         var updated = RunStore.Update(runDirectory, manifest =>
             from request in Request(manifest, spec, inputs, early.Filter(e => e.Stage == manifest.Stage(spec.Stage)).Map(e => e.Outputs)

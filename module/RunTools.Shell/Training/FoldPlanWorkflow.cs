@@ -14,10 +14,6 @@ public sealed record FoldPlanSetup(RunManifest Manifest, DataSet Data, FoldSpec 
 {
     /// <summary>The default plan is the stage "folds"; another plan name gets its own stage, "folds-&lt;name&gt;".</summary>
     public string Stage => RunLayout.FoldPlan(Name).Stage;
-
-    /// <summary>The stage as the driver runs it, with the data file's hash taken while it was read.</summary>
-    public StageSpec StageSpec(bool force) =>
-        FoldPlanWorkflow.SpecOf(Name, Data.Input.FullPath, Spec, force) with { Hashed = Seq1((Data.Input.FullPath, Data.Hash)) };
 }
 
 /// <summary>The fold-plan stage: settings from the config's <c>folds</c> section (with the cmdlet's parameters as
@@ -34,7 +30,7 @@ public static class FoldPlanWorkflow
         from input in DataSets.ChooseInput(manifest)
         select SpecOf(name, input.FullPath, spec, force);
 
-    internal static StageSpec SpecOf(string name, string data, FoldSpec spec, bool force) =>
+    static StageSpec SpecOf(string name, string data, FoldSpec spec, bool force) =>
         new(RunLayout.FoldPlan(name).Stage, Seq<string>(), Seq1(data), Seq<string>(), force, $"builtin:folds name={name} spec={FoldSpecs.Canonical(spec)}")
         {
             ConfigKeys = Seq("folds", "data"),

@@ -24,15 +24,7 @@ namespace RunTools.Shell.Training;
 /// <param name="PlanContentHash">The content hash of the fold plan as read and checked (see FoldPlanFiles.Check).</param>
 /// <param name="PlanFile">The hash of the plan's Parquet file, taken when it was read.</param>
 public sealed record TrainingSetup(RunManifest Manifest, DataSet Data, TrainingSpec Spec, TrainingInput Input, string PlanName, string PlanContentHash,
-    FileHash PlanFile, int RejectedRows)
-{
-    /// <summary>The stage as the driver runs it, with the hashes of the data and plan files taken while they were read.</summary>
-    public StageSpec StageSpec(string stage, bool force) =>
-        TrainingWorkflow.SpecOf(Manifest, PlanName, Data.Input.FullPath, stage, force) with
-        {
-            Hashed = Seq((Data.Input.FullPath, Data.Hash), (Path.Combine(Manifest.Path!, RunLayout.FoldPlan(PlanName).Parquet), PlanFile)),
-        };
-}
+    FileHash PlanFile, int RejectedRows);
 
 /// <summary>The files of a finished training, relative to the run.</summary>
 public sealed record TrainingFiles(Seq<string> Written, string Predictions, string SummaryMetrics, string? ProductionModel, TrainingSummary Summary);
@@ -50,7 +42,7 @@ public static class TrainingWorkflow
         from input in DataSets.ChooseInput(manifest)
         select SpecOf(manifest, planName, input.FullPath, stage, force);
 
-    internal static StageSpec SpecOf(RunManifest manifest, string planName, string data, string stage, bool force) =>
+    static StageSpec SpecOf(RunManifest manifest, string planName, string data, string stage, bool force) =>
         new(stage, manifest.FoldPlan(planName)?.Stage is { } planStage ? Seq1(planStage) : Seq<string>(),
             Seq1(data).Concat(RunLayout.FoldPlan(planName).Files), Seq<string>(), force, $"builtin:train plan={planName}")
         {

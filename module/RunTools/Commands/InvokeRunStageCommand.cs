@@ -111,7 +111,7 @@ public sealed class InvokeRunStageCommand : StageCmdlet
         {
             // Only a stage that runs needs the variables its config refers to; one that would be skipped is skipped.
             if (!Succeeded(StageRunner.Preview(Run, spec), out var preview, Name)) return;
-            if (preview is not SkipStage && !Succeeded(secrets, out config, Name)) return;
+            if (preview.Decision is not SkipStage && !Succeeded(secrets, out config, Name)) return;
         }
         else config = (StageConfig)secrets;
         changed = ConfigSecrets.Changed(config);
