@@ -81,7 +81,8 @@ public static class MlModels
             TrainingTask.Multiclass => Load(context, x, i => new KeyRow { Label = (uint)classIds[i], Features = x.Row(i).ToArray() }, classes),
             _ => Load(context, x, i => new RegressionRow { Label = (float)targets[i], Features = x.Row(i).ToArray() }, null),
         };
-        return Estimator(context, task, candidate, threads).Fit(data);
+        // The grid's parameters with their defaults, and scikit-learn's C as the trainer's l2 for this fit's row count.
+        return Estimator(context, task, TrainerSettings.ForFit(candidate, x.Rows), threads).Fit(data);
     }
 
     static IDataView Load<T>(MLContext context, Matrix x, Func<int, T> row, int? keyCount) where T : class, new()
@@ -172,8 +173,10 @@ public static class MlModels
         int? nThreads = threads > 0 ? threads : null;
         var linear = c.Trainer is TrainerKind.Lbfgs or TrainerKind.Sdca;
         // Linear models want standardised inputs; the normaliser is fitted on the training rows and saved in the model.
+        // Centred and scaled to unit population variance, as scikit-learn's StandardScaler: ML.NET's default (fixZero)
+        // only divides by the root mean square, which penalises features far from 0 more and breaks C's meaning.
         IEstimator<ITransformer> Prepend(IEstimator<ITransformer> trainer) =>
-            linear ? context.Transforms.NormalizeMeanVariance("Features").Append(trainer) : trainer;
+            linear ? context.Transforms.NormalizeMeanVariance("Features", fixZero: false).Append(trainer) : trainer;
 
         return task switch
         {
@@ -181,7 +184,7 @@ public static class MlModels
             {
                 TrainerKind.Lbfgs => context.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
                 {
-                    L1Regularization = (float)P(c, "l1", 1), L2Regularization = (float)P(c, "l2", 1),
+                    L1Regularization = (float)P(c, "l1", 0), L2Regularization = (float)P(c, "l2", 1),
                     MaximumNumberOfIterations = Int(c, "iterations") ?? 100, NumberOfThreads = nThreads,
                 }),
                 TrainerKind.Sdca => context.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options
@@ -198,7 +201,7 @@ public static class MlModels
             {
                 TrainerKind.Lbfgs => context.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
                 {
-                    L1Regularization = (float)P(c, "l1", 1), L2Regularization = (float)P(c, "l2", 1),
+                    L1Regularization = (float)P(c, "l1", 0), L2Regularization = (float)P(c, "l2", 1),
                     MaximumNumberOfIterations = Int(c, "iterations") ?? 100, NumberOfThreads = nThreads,
                 }),
                 TrainerKind.Sdca => context.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
@@ -216,7 +219,7 @@ public static class MlModels
             {
                 TrainerKind.Lbfgs => context.Regression.Trainers.LbfgsPoissonRegression(new LbfgsPoissonRegressionTrainer.Options
                 {
-                    L1Regularization = (float)P(c, "l1", 1), L2Regularization = (float)P(c, "l2", 1),
+                    L1Regularization = (float)P(c, "l1", 0), L2Regularization = (float)P(c, "l2", 1),
                     MaximumNumberOfIterations = Int(c, "iterations") ?? 100, NumberOfThreads = nThreads,
                 }),
                 TrainerKind.Sdca => context.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options
@@ -254,12 +257,14 @@ public static class MlModels
     {
         NumberOfIterations = Int(c, "iterations") ?? 100, NumberOfLeaves = Int(c, "leaves"), LearningRate = c.Parameters.Find("learning_rate").ToNullableValue(),
         MinimumExampleCountPerLeaf = Int(c, "min_leaf"), NumberOfThreads = threads, Silent = true, Booster = Booster(c),
+        Sigmoid = 1, // LightGBM's own and scikit-learn's logistic link (ML.NET's default 0.5 halves every score)
     };
 
     static LightGbmMulticlassTrainer.Options LightGbmMulticlass(Candidate c, int? threads) => new()
     {
         NumberOfIterations = Int(c, "iterations") ?? 100, NumberOfLeaves = Int(c, "leaves"), LearningRate = c.Parameters.Find("learning_rate").ToNullableValue(),
         MinimumExampleCountPerLeaf = Int(c, "min_leaf"), NumberOfThreads = threads, Silent = true, Booster = Booster(c),
+        UseSoftmax = true, // one softmax model as scikit-learn's HistGradientBoostingClassifier (ML.NET picks one-vs-all below 50,000 rows)
     };
 
     static LightGbmRegressionTrainer.Options LightGbmRegression(Candidate c, int? threads) => new()
@@ -268,5 +273,5 @@ public static class MlModels
         MinimumExampleCountPerLeaf = Int(c, "min_leaf"), NumberOfThreads = threads, Silent = true, Booster = Booster(c),
     };
 
-    static GradientBooster.Options Booster(Candidate c) => new() { L2Regularization = P(c, "l2", 0.01) };
+    static GradientBooster.Options Booster(Candidate c) => new() { L2Regularization = P(c, "l2", 0) };
 }

@@ -48,12 +48,14 @@ public sealed record TrainingSpec(
     };
 }
 
-/// <summary>The hyper-parameters each trainer accepts in a grid, with the ML.NET option each maps to.</summary>
+/// <summary>The hyper-parameters each trainer accepts in a grid, with the ML.NET option each maps to. <c>C</c> is
+/// scikit-learn's inverse regularisation strength, turned into the trainer's <c>l2</c> for each fit (see
+/// <see cref="TrainerSettings"/>); a grid gives one of the two.</summary>
 public static class TrainerParameters
 {
     public static readonly Map<TrainerKind, Seq<string>> Known = Map(
-        (TrainerKind.Lbfgs, Seq("l1", "l2", "iterations")),
-        (TrainerKind.Sdca, Seq("l1", "l2", "iterations")),
+        (TrainerKind.Lbfgs, Seq("l1", "l2", TrainerSettings.C, "iterations")),
+        (TrainerKind.Sdca, Seq("l1", "l2", TrainerSettings.C, "iterations")),
         (TrainerKind.FastTree, Seq("trees", "leaves", "learning_rate", "min_leaf")),
         (TrainerKind.FastForest, Seq("trees", "leaves", "min_leaf", "feature_fraction")),
         (TrainerKind.LightGbm, Seq("iterations", "leaves", "learning_rate", "min_leaf", "l2")));
@@ -217,12 +219,27 @@ public static class TrainingSpecs
                 None: () => Invalid<TrainerKind>($"{key}.trainer",
                     $"'{Excerpt.Of(name)}' is not a trainer; use one of {string.Join(", ", Enum.GetValues<TrainerKind>().Select(TrainerParameters.Name))}")));
         var known = trainer.Match(Succ: t => TrainerParameters.Known[t], Fail: _ => TrainerParameters.All);
-        var axes = Axes(map.Find("grid").IfNone(ConfigMap.Empty), $"{key}.grid", known);
+        var axes = Axes(map.Find("grid").IfNone(ConfigMap.Empty), $"{key}.grid", known).Bind(a => Strength(a, $"{key}.grid"));
         return (trainer, axes).Apply((t, a) =>
         {
             var points = a.Fold(Seq1(Map<string, double>()), (acc, axis) => acc.Bind(p => axis.Values.Map(v => p.Add(axis.Name, v))));
             return toSeq(points.Select((p, i) => new Candidate($"{TrainerParameters.Name(t)}#{i + 1}", t, p)));
         });
+    }
+
+    /// <summary>scikit-learn's <c>C</c> must be positive, and a grid gives it or the trainer's own <c>l2</c>, not both
+    /// (each is the other for a given number of rows).</summary>
+    static Validation<Error, Seq<(string Name, Seq<double> Values)>> Strength(Seq<(string Name, Seq<double> Values)> axes, string key)
+    {
+        var c = axes.Find(a => a.Name == TrainerSettings.C);
+        if (c.IsNone) return axes;
+        var values = c.Map(a => a.Values).IfNone(Seq<double>());
+        if (axes.Exists(a => a.Name == "l2"))
+            return Invalid<Seq<(string, Seq<double>)>>($"{key}.{TrainerSettings.C}",
+                $"give '{key}.{TrainerSettings.C}' (scikit-learn's inverse strength) or '{key}.l2' (the trainer's own weight), not both");
+        return values.Exists(v => !(v > 0) || double.IsInfinity(v))
+            ? Invalid<Seq<(string, Seq<double>)>>($"{key}.{TrainerSettings.C}", "C must be a positive number (scikit-learn's inverse regularisation strength)")
+            : axes;
     }
 
     /// <summary>A read inside a list item names the key relative to the item; this gives it the item's full key.</summary>
