@@ -114,6 +114,10 @@ public sealed class TrainingSpecTests
     [InlineData("training: { candidates: [ { trainer: lbfgs, grid: { l2: [0.1, big] } } ] }", "training.candidates[0].grid.l2")]
     [InlineData("training: { candidates: [ { trainer: lbfgs, grid: { l2: { a: 1 } } } ] }", "training.candidates[0].grid.l2")]
     [InlineData("training: { candidates: [ { trainer: lbfgs }, { trainer: lbfgs, grid: { l2: [2] } } ] }", "training.candidates")]
+    [InlineData("training: { candidates: [ { trainer: lbfgs, grid: { C: [1, 0] } } ] }", "training.candidates[0].grid.C")]
+    [InlineData("training: { candidates: [ { trainer: sdca, grid: { C: -1 } } ] }", "training.candidates[0].grid.C")]
+    [InlineData("training: { candidates: [ { trainer: lbfgs, grid: { C: [.inf] } } ] }", "training.candidates[0].grid.C")]
+    [InlineData("training: { candidates: [ { trainer: lightgbm }, { trainer: sdca, grid: { C: [1], l2: [0.1] } } ] }", "training.candidates[1].grid.C")]
     public void Every_invalid_setting_is_a_ConfigValueInvalid_naming_its_key(string yaml, string key)
     {
         var error = Invalid(yaml);
@@ -144,7 +148,7 @@ public sealed class TrainingSpecTests
     public void An_unknown_parameter_names_the_trainer_the_trainers_that_take_it_and_lists_its_parameters()
     {
         Expect.Error(
-            new ConfigKeyUnknown("training.candidates[0].grid.trees", null, Seq("l1", "l2", "iterations"),
+            new ConfigKeyUnknown("training.candidates[0].grid.trees", null, Seq("l1", "l2", "C", "iterations"),
                 "lbfgs has no parameter 'trees'; fasttree and fastforest take it"),
             Read("training: { candidates: [ { trainer: lbfgs, grid: { trees: [10] } } ] }"));
         Expect.Error(
@@ -249,7 +253,9 @@ public sealed class TrainingSpecTests
     [Fact]
     public void Every_trainer_accepts_each_of_its_known_parameters()
     {
-        foreach (var (trainer, parameters) in TrainerParameters.Known)
+        // C and l2 are one setting in two scales: a grid gives one of them, so each is tried without the other.
+        foreach (var (trainer, known) in TrainerParameters.Known)
+        foreach (var parameters in known.Contains(TrainerSettings.C) ? Seq(known.Filter(p => p != "l2"), known.Filter(p => p != TrainerSettings.C)) : Seq1(known))
         {
             var grid = string.Join(", ", parameters.Map(p => $"{p}: [0.5]"));
             var spec = Expect.Succ(Read($"training: {{ candidates: [ {{ trainer: {TrainerParameters.Name(trainer)}, grid: {{ {grid} }} }} ] }}"));
@@ -257,6 +263,26 @@ public sealed class TrainingSpecTests
             Assert.Equal(trainer, candidate.Trainer);
             Assert.Equal(parameters.Order(), candidate.Parameters.Keys.ToSeq().Order());
         }
+    }
+
+    [Fact]
+    public void C_and_l2_together_are_refused_naming_both_keys()
+    {
+        var error = Invalid("training: { candidates: [ { trainer: lbfgs, grid: { l2: [1], C: [0.1, 1] } } ] }");
+        Assert.Equal("training.candidates[0].grid.C", error.Target);
+        Assert.Contains("'training.candidates[0].grid.l2'", error.Message);
+    }
+
+    [Fact]
+    public void C_is_a_grid_parameter_of_the_linear_trainers_only()
+    {
+        var spec = Expect.Succ(Read("training: { candidates: [ { trainer: lbfgs, grid: { C: [0.1, 1, 10] } } ] }"));
+        Assert.Equal(Seq(0.1, 1.0, 10.0), spec.Candidates.Map(c => c.Parameters[TrainerSettings.C]));
+        Assert.Equal("lbfgs#1 (C=0.1)", spec.Candidates.Head.Describe());
+        Expect.Error(
+            new ConfigKeyUnknown("training.candidates[0].grid.C", null, Seq("iterations", "leaves", "learning_rate", "min_leaf", "l2"),
+                "lightgbm has no parameter 'C'; lbfgs and sdca take it"),
+            Read("training: { candidates: [ { trainer: lightgbm, grid: { C: [1] } } ] }"));
     }
 
     [Fact]
