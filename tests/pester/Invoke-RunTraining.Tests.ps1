@@ -118,6 +118,41 @@ training: { candidates: [ { trainer: lbfgs }, { trainer: lightgbm } ] }
         $err.TargetObject | Should -Be @('training.threads', 'training.smote_k', 'training.conformal_alpha')
     }
 
+    It 'trains lbfgs with scikit-learn''s C and records the parameter with the selected candidate' {
+        $cConfig = Join-Path $TestDrive 'c.yaml'
+        @'
+data: { label: label, id: visit_id, group: patient_id, exclude: [visit_day] }
+folds: { kind: stratified_group, k: 3, seed: 7 }
+training: { task: binary, candidates: [ { trainer: lbfgs, grid: { C: 1 } } ] }
+'@ | Set-Content -LiteralPath $cConfig
+        $linear = New-Run -Name linear -Root (New-TestRoot) -ConfigPath $cConfig -DataPath $PatientsCsv
+        $trained = $linear | New-RunFoldPlan | Invoke-RunTraining
+        $trained.Metrics.auc | Should -BeGreaterThan 0.7
+        $best = Get-Content -Raw -LiteralPath (Join-Path $linear.Path 'best_models.json') | ConvertFrom-Json
+        $best | Should -HaveCount 3
+        foreach ($fold in $best) {
+            $fold.selected[0].candidate | Should -Be 'lbfgs#1'
+            $fold.selected[0].parameters.C | Should -Be 1
+        }
+    }
+
+    It 'refuses C together with l2 before the stage starts, naming both keys' {
+        $bothConfig = Join-Path $TestDrive 'both.yaml'
+        @'
+data: { label: label, id: visit_id, group: patient_id, exclude: [visit_day] }
+folds: { kind: stratified_group, k: 3, seed: 7 }
+training: { task: binary, candidates: [ { trainer: lbfgs, grid: { C: 1, l2: 1 } } ] }
+'@ | Set-Content -LiteralPath $bothConfig
+        $both = New-Run -Name both -Root (New-TestRoot) -ConfigPath $bothConfig -DataPath $PatientsCsv
+        $both | New-RunFoldPlan | Out-Null
+        $both | Invoke-RunTraining -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -Be 'ConfigValueInvalid,RunTools.Module.Commands.InvokeRunTrainingCommand'
+        $err[0].TargetObject | Should -Be 'training.candidates[0].grid.C'
+        $err[0].Exception.Message | Should -BeLike "*'training.candidates[0].grid.l2'*"
+        (Get-Run -Path $both.Path).Stages.Keys | Should -Be @('folds')
+    }
+
     It 'refuses to train in a completed run' {
         $done = New-Run -Name done -Root (New-TestRoot) -ConfigPath $config -DataPath $PatientsCsv
         $done | New-RunFoldPlan | Out-Null
