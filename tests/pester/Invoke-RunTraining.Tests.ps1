@@ -149,7 +149,7 @@ training: { task: binary, candidates: [ { trainer: lbfgs, grid: { C: 1, l2: 1 } 
         $err | Should -HaveCount 1
         $err[0].FullyQualifiedErrorId | Should -Be 'ConfigValueInvalid,RunTools.Module.Commands.InvokeRunTrainingCommand'
         $err[0].TargetObject | Should -Be 'training.candidates[0].grid.C'
-        $err[0].Exception.Message | Should -BeLike "*'training.candidates[0].grid.l2'*"
+        $err[0].Exception.Message | Should -Match ([regex]::Escape("'training.candidates[0].grid.l2'"))
         (Get-Run -Path $both.Path).Stages.Keys | Should -Be @('folds')
     }
 
