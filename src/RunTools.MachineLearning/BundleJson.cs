@@ -9,7 +9,9 @@ using RunTools.Training;
 namespace RunTools.MachineLearning;
 
 /// <summary>
-/// A model bundle on disk: <c>model.json</c> (task, mode, feature encoding, label classes, parts with their
+/// A model bundle on disk: <c>model.json</c> (task, mode, feature encoding, label classes and the label column's type
+/// (<c>label_kind</c>: integer, number, boolean or text; absent in bundles written before it was recorded, which read as
+/// text), parts with their
 /// candidates, hierarchy, conformal calibration) beside one ML.NET zip per part (<c>&lt;file&gt;.zip</c>).
 /// </summary>
 public static class BundleJson
@@ -42,8 +44,10 @@ public static class BundleJson
             ["features"] = new JsonArray(featureList.Map(f => (JsonNode?)f).ToArray()),
             ["encoding"] = new JsonArray(bundle.Encoder.Features.Map(Encoding).ToArray()),
             ["classes"] = new JsonArray(bundle.Labels.Classes.Map(c => (JsonNode?)c).ToArray()),
+            ["label_kind"] = LabelValues.Name(bundle.Labels.Kind),
             ["positive_class"] = bundle.Labels.Positive,
             ["parent_classes"] = bundle.Parents is null ? null : new JsonArray(bundle.Parents.Classes.Map(c => (JsonNode?)c).ToArray()),
+            ["parent_label_kind"] = bundle.Parents is null ? null : LabelValues.Name(bundle.Parents.Kind),
             ["hierarchy"] = new JsonArray(bundle.Hierarchy.Map(h => (JsonNode?)new JsonObject { ["leaf"] = h.Leaf, ["parent"] = h.Parent }).ToArray()),
             ["parts"] = new JsonArray(Files(bundle).Map(x => (JsonNode?)new JsonObject
             {
@@ -85,8 +89,8 @@ public static class BundleJson
                 var other => throw new JsonException($"unknown feature kind '{other}'"),
             })).ToArray()));
             var classes = Strings(root["classes"]);
-            var labels = new LabelEncoding(task, classes);
-            var parents = root["parent_classes"] is JsonArray p ? new LabelEncoding(TrainingTask.Multiclass, Strings(p)) : null;
+            var labels = new LabelEncoding(task, classes, Kind(root["label_kind"]));
+            var parents = root["parent_classes"] is JsonArray p ? new LabelEncoding(TrainingTask.Multiclass, Strings(p), Kind(root["parent_label_kind"])) : null;
             var hierarchy = toSeq(root["hierarchy"]!.AsArray().Select(h => (h!["leaf"]!.GetValue<string>(), h["parent"]!.GetValue<string>())).ToArray());
             var parts = new List<ModelPart>();
             foreach (var node in root["parts"]!.AsArray())
@@ -113,6 +117,13 @@ public static class BundleJson
             return FinFail<(ModelBundle, Seq<string>)>(new RunCorrupted(source, $"the model description is damaged: {e.Message}"));
         }
     }
+
+    /// <summary>A label kind: text when the bundle does not record it (bundles written before it was), as those
+    /// bundles' predictions were text.</summary>
+    static LabelKind Kind(JsonNode? node) =>
+        node is null
+            ? LabelKind.Text
+            : LabelValues.Parse(node.GetValue<string>()).IfNone(() => throw new JsonException($"unknown label kind '{node.GetValue<string>()}'"));
 
     static Seq<string> Strings(JsonNode? node) => toSeq(node!.AsArray().Select(x => x!.GetValue<string>()).ToArray());
 }

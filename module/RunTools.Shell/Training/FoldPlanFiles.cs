@@ -50,7 +50,9 @@ public static class FoldPlanFiles
 
     /// <summary>The plan's rows as a table, filled in one pass (a plan has folds × rows entries: 1.7 million for
     /// 100,000 rows in 5 × 3 nested folds).</summary>
-    public static Table ToTable(FoldPlan plan)
+    /// <param name="keys">The row key of every data row in the id column's type (<see cref="OutputColumns.Keys(DataSet, string)"/>):
+    /// the <c>row_key</c> column; without it, the plan's keys as text.</param>
+    public static Table ToTable(FoldPlan plan, Column? keys = null)
     {
         var count = plan.Folds.Sum(f => f.Train.Count + f.Held.Count);
         var repeat = new long?[count];
@@ -66,7 +68,7 @@ public static class FoldPlanFiles
             outer[i] = r.OuterFold;
             inner[i] = r.InnerFold;
             row[i] = r.Row;
-            key[i] = r.RowKey;
+            if (keys is null) key[i] = r.RowKey;
             role[i] = RoleTexts[(int)r.Role];
             i++;
         }
@@ -74,7 +76,9 @@ public static class FoldPlanFiles
                 new IntegerColumn("repeat", ImmutableCollectionsMarshal.AsImmutableArray(repeat)),
                 new IntegerColumn("outer_fold", ImmutableCollectionsMarshal.AsImmutableArray(outer)),
                 new IntegerColumn("inner_fold", ImmutableCollectionsMarshal.AsImmutableArray(inner)),
-                new TextColumn("row_key", ImmutableCollectionsMarshal.AsImmutableArray(key)),
+                keys is null
+                    ? new TextColumn("row_key", ImmutableCollectionsMarshal.AsImmutableArray(key))
+                    : OutputColumns.Gather(keys, row.Select(r => (int)r!.Value), OutputColumns.RowKey),
                 new TextColumn("role", ImmutableCollectionsMarshal.AsImmutableArray(role)),
                 new IntegerColumn("row", ImmutableCollectionsMarshal.AsImmutableArray(row)))
             .Match(t => t, e => throw new InvalidOperationException(e.Message));
@@ -85,11 +89,12 @@ public static class FoldPlanFiles
 
     /// <summary>Writes both files atomically; returns their paths relative to the run. The plan's content hash (a pass
     /// over every entry, which the summary holds) is computed on another core while the table is written.</summary>
-    public static Fin<Seq<string>> Write(string runDirectory, string name, FoldPlan plan, FoldData data)
+    /// <param name="keys">The <c>row_key</c> column's values, one per data row, in the id column's type (see <see cref="ToTable"/>).</param>
+    public static Fin<Seq<string>> Write(string runDirectory, string name, FoldPlan plan, FoldData data, Column? keys = null)
     {
         var hashing = Task.Run(() => plan.ContentHash);
         var files = RunLayout.FoldPlan(name);
-        var table = TableFiles.WriteParquet(Path.Combine(runDirectory, files.Parquet), ToTable(plan));
+        var table = TableFiles.WriteParquet(Path.Combine(runDirectory, files.Parquet), ToTable(plan, keys));
         hashing.GetAwaiter().GetResult();
         return from _ in table
                let summary = plan.Summary(data)

@@ -76,7 +76,7 @@ public static class FoldPlanWorkflow
     /// <summary>Writes the plan's files; returns the plan record for the manifest.</summary>
     public static Fin<(FoldPlanRecord Record, Seq<string> Files)> Run(StageAttempt attempt, FoldPlanSetup setup) =>
         from plan in FinSucc(setup.Plan)
-        from files in FoldPlanFiles.Write(attempt.RunDirectory, setup.Name, plan, setup.FoldData)
+        from files in FoldPlanFiles.Write(attempt.RunDirectory, setup.Name, plan, setup.FoldData, setup.Data.Keys())
         select (new FoldPlanRecord(setup.Name, FoldSpecs.Text(setup.Spec.Kind), setup.Spec.Folds, setup.Spec.Repeats, setup.Spec.Inner is not null,
             setup.Spec.Production, setup.FoldData.RowKeys.Count, plan.ContentHash, RunLayout.FoldPlan(setup.Name).Parquet,
             RunLayout.FoldPlan(setup.Name).Summary, setup.Stage), files);

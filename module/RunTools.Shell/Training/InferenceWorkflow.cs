@@ -34,6 +34,8 @@ public sealed record InferenceRequest(
     bool Evaluate = true);
 
 /// <summary>An inference ready to run: the model, the checked input, and the run to record it in.</summary>
+/// <param name="RowKeys">The <c>row_key</c> column of the predictions: the input's id column (the training run's
+/// <c>data.id</c>) as it is, or the row index from 0 when the input has none.</param>
 /// <param name="Holdout">The data's label column read against the model's labels, when the data has the training's label
 /// column and evaluation was not turned off (null otherwise).</param>
 public sealed record InferencePlan(
@@ -43,7 +45,7 @@ public sealed record InferencePlan(
     string ModelDirectory,
     Table Input,
     Seq<FeatureSource> Features,
-    Seq<string> RowKeys,
+    Column RowKeys,
     Seq<string> IgnoredColumns,
     NewRunPlan Run,
     HoldoutLabels? Holdout = null)
@@ -86,9 +88,7 @@ public static class InferenceWorkflow
         from input in TableFiles.Read(request.InputFull)
         from features in CheckSchema(bundle.Bundle, input, request.InputGiven)
         let idColumn = ConfigRead.OptionalString(training.Config, "data.id").Match(o => o.ToNullable(), _ => null)
-        let keys = idColumn is not null && input.Column(idColumn).IsSome
-            ? toSeq(DataSets.Texts((Column)input.Column(idColumn)).Select((k, i) => k ?? i.ToString(CultureInfo.InvariantCulture)).ToArray())
-            : toSeq(Enumerable.Range(0, input.RowCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray())
+        let keys = OutputColumns.Keys(input, idColumn)
         from holdout in HoldoutLabelsOf(request, training, bundle.Bundle, input)
         let used = bundle.Features.Concat(idColumn is null ? Seq<string>() : Seq1(idColumn)).Concat(holdout.Map(h => h.Column))
         let ignored = input.Columns.Map(c => c.Name).Filter(n => !used.Exists(u => string.Equals(u, n, StringComparison.OrdinalIgnoreCase)))
@@ -141,14 +141,16 @@ public static class InferenceWorkflow
     }
 
     /// <summary>Every feature the model was trained on must be a column of the input, numeric where the model
-    /// expects numbers; all problems are reported together. Categorical features accept any column (as text).</summary>
+    /// expects numbers; all problems are reported together, a text column where a number is expected with its first
+    /// value that is not a number and that value's data row (<see cref="NonNumericCell"/>). Categorical features
+    /// accept any column (as text).</summary>
     public static Fin<Seq<FeatureSource>> CheckSchema(ModelBundle bundle, Table input, string path)
     {
         var problems = bundle.Encoder.Features.Map(f => (Feature: f, Column: input.Column(f.Name)));
         var missing = problems.Filter(p => p.Column.IsNone).Map(p => p.Feature.Name);
         var mistyped = problems
             .Filter(p => p.Column.IsSome && p.Feature is NumericEncoding && ((Column)p.Column).Kind == ColumnKind.Text)
-            .Map(p => p.Feature.Name);
+            .Map(p => NonNumericCell.First(p.Feature.Name, ((TextColumn)(Column)p.Column).Values));
         if (!missing.IsEmpty || !mistyped.IsEmpty) return FinFail<Seq<FeatureSource>>(new InputSchemaMismatch(path, missing, mistyped));
         return problems.Map(p => p.Feature is OneHotEncoding
             ? (FeatureSource)new CategoricalSource(p.Feature.Name, DataSets.Texts((Column)p.Column).ToImmutableArray())
@@ -235,7 +237,7 @@ public static class InferenceWorkflow
         cancel.ThrowIfCancellationRequested();
         progress?.Invoke(60, "writing predictions");
         var labels = plan.Evaluates ? plan.Holdout : null;
-        var table = TrainingWorkflow.PredictionColumns(plan.Bundle.Task, plan.Bundle.Labels, toSeq(rows), r => plan.RowKeys[r], _ => predictions,
+        var table = TrainingWorkflow.PredictionColumns(plan.Bundle.Task, plan.Bundle.Labels, toSeq(rows), plan.RowKeys, _ => predictions,
             r => r, _ => plan.Bundle.Conformal, labels is null ? null : r => labels.Texts[r], Seq<Column>());
         return from _ in TableFiles.WriteParquet(Path.Combine(runDirectory, RunLayout.InferencePredictions), table)
                from evaluation in labels is null

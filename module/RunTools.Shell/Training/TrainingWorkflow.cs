@@ -75,7 +75,7 @@ public static class TrainingWorkflow
                    let spec = settings.spec
                    from data in DataSets.Load(manifest, settings.schema)
                    from labelSource in Optional(data.Label).ToFin(LabelMissing)
-                   from encoded in (Labels.Encode(spec.Task, labelSource, spec.PositiveClass).ToValidation(), Parent(spec, data))
+                   from encoded in (Labels.Encode(spec.Task, labelSource, spec.PositiveClass, LabelKindOf(data, labelSource.Name)).ToValidation(), Parent(spec, data))
                        .Apply((labels, parent) => (labels, parent)).ToFin()
                    from files in planFiles.GetAwaiter().GetResult()
                    // DataSets.Load has checked the data file against the hash New-Run recorded.
@@ -100,8 +100,13 @@ public static class TrainingWorkflow
     /// <summary>Hierarchical mode: the level-1 label (training.parent), encoded as a multiclass label.</summary>
     static Validation<Error, Option<EncodedLabels>> Parent(TrainingSpec spec, DataSet data) =>
         spec.Mode == TrainingMode.Hierarchical
-            ? DataSets.Source(data.Table, spec.Parent!, data.Input.Path).Bind(p => Labels.Encode(TrainingTask.Multiclass, p, null)).Map(Some).ToValidation()
+            ? DataSets.Source(data.Table, spec.Parent!, data.Input.Path).Bind(p => Labels.Encode(TrainingTask.Multiclass, p, null, LabelKindOf(data, p.Name))).Map(Some).ToValidation()
             : Success<Error, Option<EncodedLabels>>(None);
+
+    /// <summary>The type of a label column, which the label and prediction columns of the training's tables (and of
+    /// its models' inferences) keep.</summary>
+    static LabelKind LabelKindOf(DataSet data, string column) =>
+        data.Table.Column(column).Map(c => LabelValues.KindOf(c.Kind)).IfNone(LabelKind.Text);
 
     /// <summary>What the stage that made the plan recorded: its Parquet file's SHA-256 and the plan's content hash.</summary>
     static (string FileSha256, string ContentHash)? RecordedPlan(RunManifest manifest, string planName) =>
@@ -159,6 +164,7 @@ public static class TrainingWorkflow
         var written = new List<string>();
         var folds = new List<FoldOutcome>();
         var clock = Stopwatch.StartNew();
+        var keys = setup.Data.Keys();
 
         void Save(string relative, Action<string> write)
         {
@@ -172,9 +178,9 @@ public static class TrainingWorkflow
             var id = IdOf(outcome).ToString();
             foreach (var (file, bytes) in ModelFiles(outcome.Model, setup.Input.Features.Map(f => f.Name)))
                 Save(layout.ModelPart(id, file), p => AtomicFile.WriteBytes(p, bytes));
-            if (!outcome.Inner.IsEmpty) Save(layout.Inner(id), p => Check(TableFiles.WriteParquet(p, InnerTable(outcome.Inner))));
-            if (!outcome.Residuals.IsEmpty) Save(layout.Conformal(id), p => Check(TableFiles.WriteParquet(p, ResidualTable(outcome, setup.Data.RowKeys))));
-            if (!outcome.Smote.IsEmpty) Save(layout.Smote(id), p => Check(TableFiles.WriteParquet(p, SmoteTable(outcome, setup.Data.RowKeys))));
+            if (!outcome.Inner.IsEmpty) Save(layout.Inner(id), p => Check(TableFiles.WriteParquet(p, InnerTable(outcome.Inner, setup.Spec.Candidates))));
+            if (!outcome.Residuals.IsEmpty) Save(layout.Conformal(id), p => Check(TableFiles.WriteParquet(p, ResidualTable(outcome, keys))));
+            if (!outcome.Smote.IsEmpty) Save(layout.Smote(id), p => Check(TableFiles.WriteParquet(p, SmoteTable(outcome, keys))));
             note(outcome.Outer < 0
                 ? $"production model ({outcome.Variant}) fitted on {outcome.TrainRows} rows in {outcome.Elapsed.TotalSeconds:0.0} s"
                 : $"repeat {outcome.Repeat + 1} outer fold {outcome.Outer + 1} ({outcome.Variant}): " +
@@ -184,7 +190,7 @@ public static class TrainingWorkflow
         return new NestedCrossValidation(setup.Input, OnFold, progress, cancel).Run().Map(summary =>
         {
             var evaluated = toSeq(folds).Filter(f => f.Outer >= 0);
-            Save(layout.Predictions, p => Check(TableFiles.WriteParquet(p, PredictionTable(setup, evaluated))));
+            Save(layout.Predictions, p => Check(TableFiles.WriteParquet(p, PredictionTable(setup, keys, evaluated))));
             Save(layout.FoldMetrics, p => Check(TableFiles.WriteParquet(p, FoldMetricTable(evaluated))));
             Save(layout.SummaryMetrics, p => Check(TableFiles.WriteParquet(p, SummaryTable(summary))));
             Save(layout.BestModels, p => AtomicFile.WriteText(p, BestModelsJson(folds)));
@@ -232,9 +238,16 @@ public static class TrainingWorkflow
 
     static ImmutableArray<double> Numbers(IEnumerable<double> values) => values.ToImmutableArray();
 
-    static Table InnerTable(Seq<InnerScore> scores)
+    /// <summary>The inner-CV scores of a fold: one row per (part, candidate, inner fold), with the candidate's id, its
+    /// trainer and its hyperparameters both as display text (<c>parameters</c>) and each as its own typed column named
+    /// as scikit-learn's <c>cv_results_</c> names them (<c>param_&lt;name&gt;</c>: int64 for a parameter that counts,
+    /// double otherwise; null where the candidate's trainer does not have it), then one column per metric. The
+    /// parameter columns are those of every candidate of the training, so every fold's table has the same columns.</summary>
+    static Table InnerTable(Seq<InnerScore> scores, Seq<Candidate> candidates)
     {
         var metricNames = scores.Bind(s => s.Metrics.Keys.ToSeq()).Distinct();
+        var byId = candidates.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        Candidate? Of(InnerScore s) => byId.GetValueOrDefault(s.Candidate);
         var columns = new List<Column>
         {
             new IntegerColumn("repeat", Ints(scores.Map(s => s.Repeat))),
@@ -243,38 +256,71 @@ public static class TrainingWorkflow
             new TextColumn("variant", Texts(scores.Map(s => s.Variant))),
             new TextColumn("part", Texts(scores.Map(s => s.Part))),
             new TextColumn("candidate", Texts(scores.Map(s => s.Candidate))),
+            new TextColumn("trainer", Texts(scores.Map(s => Of(s) is { } c ? TrainerParameters.Name(c.Trainer) : null))),
             new TextColumn("parameters", Texts(scores.Map(s => s.Parameters))),
-            new IntegerColumn("train_rows", Ints(scores.Map(s => s.TrainRows))),
-            new IntegerColumn("validation_rows", Ints(scores.Map(s => s.ValidationRows))),
         };
+        foreach (var parameter in candidates.Bind(c => c.Parameters.Keys.ToSeq()).Distinct())
+        {
+            var name = $"param_{parameter}";
+            double? Value(InnerScore s) => Of(s) is { } c && c.Parameters.Find(parameter).Case is double v ? v : null;
+            columns.Add(ParameterKinds.IsCount(parameter) && candidates.ForAll(c => c.Parameters.Find(parameter).ForAll(v => v == Math.Round(v) && Math.Abs(v) < 9e15))
+                ? new IntegerColumn(name, scores.Map(s => Value(s) is { } v ? (long?)(long)v : null).ToImmutableArray())
+                : new NumberColumn(name, Numbers(scores.Map(s => Value(s) ?? double.NaN))));
+        }
+        columns.Add(new IntegerColumn("train_rows", Ints(scores.Map(s => s.TrainRows))));
+        columns.Add(new IntegerColumn("validation_rows", Ints(scores.Map(s => s.ValidationRows))));
         columns.AddRange(metricNames.Map(m => (Column)new NumberColumn(m, Numbers(scores.Map(s => s.Metrics.Find(m).IfNone(double.NaN))))));
         return Build(columns.ToArray());
     }
 
-    static Table ResidualTable(FoldOutcome outcome, Seq<string> rowKeys) => Build(
-        new TextColumn("row_key", Texts(outcome.Residuals.Map(r => rowKeys[r.Row]))),
+    static Table ResidualTable(FoldOutcome outcome, Column keys) => Build(
+        OutputColumns.Gather(keys, outcome.Residuals.Map(r => r.Row), OutputColumns.RowKey),
         new NumberColumn("actual", Numbers(outcome.Residuals.Map(r => r.Actual))),
         new NumberColumn("predicted", Numbers(outcome.Residuals.Map(r => r.Predicted))),
         new NumberColumn("abs_residual", Numbers(outcome.Residuals.Map(r => Math.Abs(r.Actual - r.Predicted)))),
         new NumberColumn("quantile", Numbers(outcome.Residuals.Map(_ => outcome.Model.Conformal?.Quantile ?? double.NaN))));
 
-    /// <summary>The SMOTE audit trail of a fold's final model: each synthetic row's class, its two source rows (both
-    /// training rows of that class) and its position on the segment between them.</summary>
-    static Table SmoteTable(FoldOutcome outcome, Seq<string> rowKeys) => Build(
-        new IntegerColumn("synthetic_row", Ints(Enumerable.Range(0, outcome.Smote.Count))),
-        new TextColumn("part", Texts(outcome.Smote.Map(s => s.Part))),
-        new IntegerColumn("class", Ints(outcome.Smote.Map(s => s.Class))),
-        new TextColumn("source_key", Texts(outcome.Smote.Map(s => rowKeys[s.SourceRow]))),
-        new TextColumn("neighbour_key", Texts(outcome.Smote.Map(s => rowKeys[s.NeighbourRow]))),
-        new NumberColumn("gap", Numbers(outcome.Smote.Map(s => s.Gap))));
+    /// <summary>The SMOTE audit trail of a fold's final model: each synthetic row's model part, its class as the label
+    /// (in the type of the label column that part predicts: the label, or the parent label for level 1), its two
+    /// source rows' keys (both training rows of that class) and its position on the segment between them. In a
+    /// one-vs-rest part the class of a synthetic row is either the part's class or the rest of the classes, which is
+    /// no single label: <c>label</c> is null there and <c>rest</c> is true.</summary>
+    static Table SmoteTable(FoldOutcome outcome, Column keys)
+    {
+        var bundle = outcome.Model;
+        var labels = outcome.Smote.Map(s => SmoteLabel(bundle, s));
+        // Level 1 predicts the parent label, the other parts the label: one type when they agree, else text.
+        var kinds = outcome.Smote.Map(s => s.Part == "level1" && bundle.Parents is { } parents ? parents.Kind : bundle.Labels.Kind).Distinct();
+        return Build(
+            new IntegerColumn("synthetic_row", Ints(Enumerable.Range(0, outcome.Smote.Count))),
+            new TextColumn("part", Texts(outcome.Smote.Map(s => s.Part))),
+            LabelValues.Column("label", kinds.Count == 1 ? kinds.Head : LabelKind.Text, labels.Map(l => l.Label).ToArray()),
+            new BooleanColumn("rest", labels.Map(l => (bool?)l.IsRest).ToImmutableArray()),
+            OutputColumns.Gather(keys, outcome.Smote.Map(s => s.SourceRow), "source_key"),
+            OutputColumns.Gather(keys, outcome.Smote.Map(s => s.NeighbourRow), "neighbour_key"),
+            new NumberColumn("gap", Numbers(outcome.Smote.Map(s => s.Gap))));
+    }
+
+    /// <summary>The label of a synthetic row's class: the class of the part that made it (a one-vs-rest part's class 1 is
+    /// its class, 0 the rest of the classes: no label).</summary>
+    static (string? Label, bool IsRest) SmoteLabel(ModelBundle bundle, SmoteOrigin origin)
+    {
+        if (origin.Part.StartsWith("ovr:", StringComparison.Ordinal))
+            return origin.Class == 1 ? (origin.Part["ovr:".Length..], false) : (null, true);
+        var classes = origin.Part == "level1" && bundle.Parents is { } parents
+            ? parents.Classes
+            : bundle.Parts.Find(p => p.Name == origin.Part).Map(p => p.Classes).IfNone(bundle.Labels.Classes);
+        return (origin.Class >= 0 && origin.Class < classes.Count ? classes[origin.Class] : null, false);
+    }
 
     /// <summary>Out-of-fold predictions of every outer fold: row key, repeat, fold, variant, label, score (binary:
     /// P(positive); regression: the prediction; multiclass: P(predicted class)), one p_&lt;class&gt; column per class,
     /// the prediction, and for regression the conformal interval.</summary>
-    public static Table PredictionTable(TrainingSetup setup, Seq<FoldOutcome> folds) =>
+    /// <param name="keys">The row key of every data row (<see cref="OutputColumns.Keys(DataSet, string)"/>).</param>
+    public static Table PredictionTable(TrainingSetup setup, Column keys, Seq<FoldOutcome> folds) =>
         PredictionColumns(setup.Spec.Task, setup.Input.Labels.Encoding,
             folds.Bind(f => toSeq(f.TestRows.Select((row, i) => (Fold: f, Row: row, Index: i)).ToArray())),
-            x => setup.Data.RowKeys[x.Row], x => x.Fold.Test, x => x.Index, x => x.Fold.Model.Conformal,
+            OutputColumns.Gather(keys, folds.Bind(f => f.TestRows), OutputColumns.RowKey), x => x.Fold.Test, x => x.Index, x => x.Fold.Model.Conformal,
             x => LabelText(setup.Input.Labels, x.Row),
             extra: Seq<Column>(
                 new IntegerColumn("repeat", Ints(folds.Bind(f => f.TestRows.Map(_ => f.Repeat)))),
@@ -286,21 +332,24 @@ public static class TrainingWorkflow
             ? double.IsNaN(labels.Targets[row]) ? null : labels.Targets[row].ToString("R", CultureInfo.InvariantCulture)
             : labels.Classes[row] < 0 ? null : labels.Encoding.Classes[labels.Classes[row]];
 
-    /// <summary>The prediction columns shared by out-of-fold predictions and inference output.</summary>
-    public static Table PredictionColumns<T>(TrainingTask task, LabelEncoding labels, Seq<T> rows, Func<T, string> key, Func<T, Predictions> predictions,
+    /// <summary>The prediction columns shared by out-of-fold predictions and inference output: <c>label</c> and
+    /// <c>prediction</c> in the label column's type (<see cref="LabelEncoding.Kind"/>; doubles for regression),
+    /// scores and probabilities as doubles.</summary>
+    /// <param name="keys">The <c>row_key</c> column, one value per row of <paramref name="rows"/>.</param>
+    public static Table PredictionColumns<T>(TrainingTask task, LabelEncoding labels, Seq<T> rows, Column keys, Func<T, Predictions> predictions,
         Func<T, int> index, Func<T, ConformalCalibration?> conformal, Func<T, string?>? label, Seq<Column> extra)
     {
-        var columns = new List<Column> { new TextColumn("row_key", Texts(rows.Map(key))) };
+        var columns = new List<Column> { keys };
         columns.AddRange(extra);
         if (label is not null)
             columns.Add(task == TrainingTask.Regression
                 ? new NumberColumn("label", Numbers(rows.Map(r => label(r) is { } t ? double.Parse(t, CultureInfo.InvariantCulture) : double.NaN)))
-                : new TextColumn("label", Texts(rows.Map(label))));
+                : LabelValues.Column("label", labels.Kind, rows.Map(label).ToArray()));
         switch (task)
         {
             case TrainingTask.Binary:
                 columns.Add(new NumberColumn("score", Numbers(rows.Map(r => predictions(r).Scores[index(r)]))));
-                columns.Add(new TextColumn("prediction", Texts(rows.Map(r => (string?)labels.Classes[predictions(r).Scores[index(r)] >= 0.5 ? 1 : 0]))));
+                columns.Add(LabelValues.Column("prediction", labels.Kind, rows.Map(r => (string?)labels.Classes[predictions(r).Scores[index(r)] >= 0.5 ? 1 : 0]).ToArray()));
                 break;
             case TrainingTask.Multiclass:
                 columns.Add(new NumberColumn("score", Numbers(rows.Map(r => predictions(r).ProbabilitiesOf(index(r))[predictions(r).PredictedClass(index(r))]))));
@@ -309,7 +358,7 @@ public static class TrainingWorkflow
                     var cls = c;
                     columns.Add(new NumberColumn($"p_{labels.Classes[c]}", Numbers(rows.Map(r => predictions(r).ProbabilitiesOf(index(r))[cls]))));
                 }
-                columns.Add(new TextColumn("prediction", Texts(rows.Map(r => (string?)labels.Classes[predictions(r).PredictedClass(index(r))]))));
+                columns.Add(LabelValues.Column("prediction", labels.Kind, rows.Map(r => (string?)labels.Classes[predictions(r).PredictedClass(index(r))]).ToArray()));
                 break;
             default:
                 columns.Add(new NumberColumn("score", Numbers(rows.Map(r => predictions(r).Scores[index(r)]))));

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using RunTools.Domain;
+using RunTools.Tables;
 
 namespace RunTools.Training;
 
@@ -131,10 +133,18 @@ public static class FeatureEncoder
     }
 }
 
+/// <summary>The type of a classification label column, which the <c>label</c> and <c>prediction</c> columns of every
+/// table a training or an inference writes keep: an integer label stays int64, a number stays double, a boolean stays
+/// boolean, anything else is text. Classes are compared as text whatever the kind (<see cref="Labels.Texts"/>); the
+/// kind only says how a class is written out (<see cref="LabelValues"/>).</summary>
+public enum LabelKind { Text, Integer, Number, Boolean }
+
 /// <summary>How label values map to what a model predicts.</summary>
 /// <param name="Classes">Binary: [negative, positive]. Multiclass: every class, in order (index = class id).
 /// Regression: empty.</param>
-public sealed record LabelEncoding(TrainingTask Task, Seq<string> Classes)
+/// <param name="Kind">The label column's type (classification): how classes are written in output tables. A model
+/// bundle that does not record it (written before it was recorded) reads as <see cref="LabelKind.Text"/>.</param>
+public sealed record LabelEncoding(TrainingTask Task, Seq<string> Classes, LabelKind Kind = LabelKind.Text)
 {
     public string? Positive => Task == TrainingTask.Binary ? Classes[1] : null;
 }
@@ -151,7 +161,8 @@ public static class Labels
     /// <paramref name="positiveClass"/> when given, else the second in that order ("1" over "0", "yes" over "no",
     /// "true" over "false"). Rows with a missing label are rejected (reported, never imputed).
     /// </summary>
-    public static Fin<EncodedLabels> Encode(TrainingTask task, FeatureSource label, string? positiveClass)
+    /// <param name="kind">The label column's type, recorded in the encoding (<see cref="LabelValues.KindOf"/>).</param>
+    public static Fin<EncodedLabels> Encode(TrainingTask task, FeatureSource label, string? positiveClass, LabelKind kind = LabelKind.Text)
     {
         var texts = Texts(label);
         var rejected = toSeq(Enumerable.Range(0, texts.Length).Where(i => texts[i] is null).ToArray());
@@ -159,7 +170,7 @@ public static class Labels
         {
             if (label is not NumericSource numeric)
                 return FinFail<EncodedLabels>(new LabelInvalid(label.Name, "a regression label must be numeric"));
-            return new EncodedLabels(new LabelEncoding(task, Seq<string>()), ImmutableArray<int>.Empty, numeric.Values, rejected);
+            return new EncodedLabels(new LabelEncoding(task, Seq<string>(), kind), ImmutableArray<int>.Empty, numeric.Values, rejected);
         }
 
         var distinct = texts.Where(t => t is not null).Select(t => t!).Distinct().ToList();
@@ -186,7 +197,7 @@ public static class Labels
 
         var index = classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
         var ids = texts.Select(t => t is null ? -1 : index[t]).ToImmutableArray();
-        return new EncodedLabels(new LabelEncoding(task, toSeq(classes)), ids, ImmutableArray<double>.Empty, rejected);
+        return new EncodedLabels(new LabelEncoding(task, toSeq(classes), kind), ids, ImmutableArray<double>.Empty, rejected);
     }
 
     /// <summary>The label values as text: null when missing; integral numbers without a fraction.</summary>
@@ -196,4 +207,96 @@ public static class Labels
         CategoricalSource c => c.Values.Select(v => string.IsNullOrEmpty(v) ? null : v).ToArray(),
         _ => [],
     };
+}
+
+/// <summary>Labels (and predicted classes) as the values of an output table's column, in the label column's type.</summary>
+public static class LabelValues
+{
+    /// <summary>The label kind of a column kind: integers, numbers and booleans keep their type; every other kind
+    /// (text, and any kind a label column cannot usefully be compared as) is text.</summary>
+    public static LabelKind KindOf(ColumnKind kind) => kind switch
+    {
+        ColumnKind.Integer => LabelKind.Integer,
+        ColumnKind.Number => LabelKind.Number,
+        ColumnKind.Boolean => LabelKind.Boolean,
+        _ => LabelKind.Text,
+    };
+
+    /// <summary>The name used for a label kind in a model bundle's description (<c>label_kind</c>).</summary>
+    public static string Name(LabelKind kind) => kind.ToString().ToLowerInvariant();
+
+    /// <summary>The kind a bundle's <c>label_kind</c> names; none for a name this version does not know.</summary>
+    public static Option<LabelKind> Parse(string name) =>
+        toSeq(Enum.GetValues<LabelKind>()).Find(k => string.Equals(Name(k), name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// A column of labels given as text (null = missing), as <paramref name="kind"/>: int64 for an integer label,
+    /// double for a number, boolean for a boolean ("1"/"true" and "0"/"false", as <see cref="Labels.Texts"/> writes a
+    /// boolean label's classes), text otherwise. A text that is not a value of the kind (a label a model never saw, in
+    /// data whose label column has another type) makes the whole column text, so no value is lost or changed.
+    /// </summary>
+    public static Column Column(string name, LabelKind kind, IReadOnlyList<string?> texts)
+    {
+        switch (kind)
+        {
+            case LabelKind.Integer:
+            {
+                var values = new long?[texts.Count];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    if (texts[i] is not { } t) continue;
+                    if (!TryInteger(t, out var v)) return Text(name, texts);
+                    values[i] = v;
+                }
+                return new IntegerColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values));
+            }
+            case LabelKind.Number:
+            {
+                var values = new double[texts.Count];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    if (texts[i] is not { } t) { values[i] = double.NaN; continue; }
+                    if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || double.IsNaN(v)) return Text(name, texts);
+                    values[i] = v;
+                }
+                return new NumberColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values));
+            }
+            case LabelKind.Boolean:
+            {
+                var values = new bool?[texts.Count];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    if (texts[i] is not { } t) continue;
+                    bool? v = t switch
+                    {
+                        "1" => true,
+                        "0" => false,
+                        _ when bool.TryParse(t, out var b) => b,
+                        _ => null,
+                    };
+                    if (v is null) return Text(name, texts);
+                    values[i] = v;
+                }
+                return new BooleanColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values));
+            }
+            default:
+                return Text(name, texts);
+        }
+    }
+
+    static Column Text(string name, IReadOnlyList<string?> texts) => new TextColumn(name, texts.ToImmutableArray());
+
+    /// <summary>An integer label's class: written by <see cref="Labels.Texts"/> from a double ("42", "1E+16"), so read
+    /// back as a double that must be whole and within int64.</summary>
+    static bool TryInteger(string text, out long value)
+    {
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value)) return true;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) && d is >= -9.2233720368547758E18 and < 9.2233720368547758E18)
+        {
+            value = (long)d;
+            return true;
+        }
+        value = 0;
+        return false;
+    }
 }

@@ -31,12 +31,34 @@ public sealed record ModelNotFound(string Run, string Model, Seq<string> Availab
 }
 
 /// <summary>New data does not have what the model was trained on: every missing column and every column that should
-/// be numeric but holds text, named together.</summary>
-public sealed record InputSchemaMismatch(string Path, Seq<string> Missing, Seq<string> Mistyped)
+/// be numeric but holds text, named together, each of those with its first value that is not a number and its data
+/// row.</summary>
+public sealed record InputSchemaMismatch(string Path, Seq<string> Missing, Seq<NonNumericCell> Mistyped)
     : RunError($"'{Excerpt.Path(Path)}' does not match the model's features." +
                (Missing.IsEmpty ? "" : $" Missing: {Excerpt.Names(Missing, quoted: false)}.") +
-               (Mistyped.IsEmpty ? "" : $" Not numeric: {Excerpt.Names(Mistyped, quoted: false)}."), 1904)
+               (Mistyped.IsEmpty ? "" : $" Not numeric: {string.Join("; ", Mistyped.Take(10).Map(c => c.Describe()))}{(Mistyped.Count > 10 ? $"; and {Mistyped.Count - 10} more" : "")}."), 1904)
 {
     public override ErrorKind Kind => ErrorKind.InvalidData;
     public override object? Target => Path;
+}
+
+/// <summary>A column the model reads as numbers that holds text: its first value that is not a number (null when
+/// every value is one, as in a text column of numbers) and that value's data row, from 1 (the first row after a CSV
+/// header).</summary>
+public sealed record NonNumericCell(string Column, long? Row, string? Value)
+{
+    public string Describe() => Row is { } row
+        ? $"{Excerpt.Of(Column)} ('{Excerpt.Of(Value ?? "")}' on data row {row})"
+        : $"{Excerpt.Of(Column)} (a text column)";
+
+    /// <summary>The first non-empty value of a text column that does not read as a number (invariant culture; NaN
+    /// and infinities read as numbers), with its data row.</summary>
+    public static NonNumericCell First(string column, System.Collections.Immutable.ImmutableArray<string?> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+            if (values[i] is { Length: > 0 } v
+                && !double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+                return new NonNumericCell(column, i + 1, v);
+        return new NonNumericCell(column, null, null);
+    }
 }
