@@ -88,7 +88,7 @@ public sealed class InferenceTests(TrainedPatients trained) : IClassFixture<Trai
         var predictions = ps.Table(run, "predictions.parquet");
         Assert.Equal(["row_key", "score", "prediction"], predictions.Columns());
         Assert.Equal(Enumerable.Range(1, 1200).Select(i => $"v{i}"), predictions.Select(r => (string)r["row_key"]!));
-        Assert.All(predictions, r => Assert.Equal((double)r["score"]! >= 0.5 ? "1" : "0", r["prediction"]));
+        Assert.All(predictions, r => Assert.Equal((double)r["score"]! >= 0.5 ? 1L : 0L, r["prediction"]));
 
         using var manifest = Expect.Manifest(run);
         Assert.Equal("completed", manifest.RootElement.GetProperty("status").GetString());
@@ -195,11 +195,26 @@ public sealed class InferenceTests(TrainedPatients trained) : IClassFixture<Trai
 
         var e = Expect.Error(result, "InputSchemaMismatch", "InvokeRunInference", ErrorCategory.InvalidData, "bad-schema.csv");
         Assert.Contains("Missing: f1.", e.Exception.Message);
-        Assert.Contains("Not numeric: f2.", e.Exception.Message);
+        // The first value that is not a number, with its data row (row 1 is the first after the header).
+        Assert.Contains("Not numeric: f2 ('x", e.Exception.Message);
+        Assert.Matches(@"Not numeric: f2 \('x-?[0-9.]+' on data row 1\)\.", e.Exception.Message);
         Assert.Empty(result.Output);
         Expect.NoRunCreated(root);
         Assert.False(File.Exists(output));
         Assert.True(File.Exists(bad));
+    }
+
+    [Fact]
+    public void One_bad_cell_in_a_numeric_feature_is_named_with_its_data_row_and_value()
+    {
+        // Data row 5 (the fifth after the header) has "n/a" where the model expects a number.
+        ps.WriteVariant("patients.csv", "one-bad-cell.csv", replace: new() { ["f3"] = (row, v) => row == 4 ? "n/a" : v });
+
+        var result = ps.Run($"$r | Invoke-RunInference one-bad-cell.csv -Root '{root}'");
+
+        var e = Expect.Error(result, "InputSchemaMismatch", "InvokeRunInference", ErrorCategory.InvalidData, "one-bad-cell.csv");
+        Assert.EndsWith("does not match the model's features. Not numeric: f3 ('n/a' on data row 5).", e.Exception.Message);
+        Expect.NoRunCreated(root);
     }
 
     [Fact]

@@ -106,13 +106,16 @@ public static class TrainingKit
     public static Dictionary<string, long> TestFolds(this PowerShellHost ps, string run, string plan = "folds") =>
         ps.Table(run, $"folds/{plan}.parquet")
             .Where(r => (string)r["role"]! == "test")
-            .ToDictionary(r => (string)r["row_key"]!, r => (long)r["outer_fold"]!);
+            .ToDictionary(r => Key(r["row_key"]), r => (long)r["outer_fold"]!);
 
     /// <summary>The outer training rows of one fold of the plan (the production fold is -1).</summary>
     public static HashSet<string> TrainKeys(this PowerShellHost ps, string run, long outer, string plan = "folds") =>
         ps.Table(run, $"folds/{plan}.parquet")
             .Where(r => (long)r["outer_fold"]! == outer && (long)r["inner_fold"]! == -1 && (string)r["role"]! == "train")
-            .Select(r => (string)r["row_key"]!).ToHashSet();
+            .Select(r => Key(r["row_key"])).ToHashSet();
+
+    /// <summary>A row key as text: the id column's value (whatever its type), or the row index without an id column.</summary>
+    public static string Key(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture)!;
 
     public static double Number(object? value) => Convert.ToDouble(value, CultureInfo.InvariantCulture);
 

@@ -77,8 +77,9 @@ public sealed class TrainingTests : IDisposable
             Assert.Equal(plan[(string)r["row_key"]!], (long)r["outer_fold"]!);
             Assert.Equal("none", r["variant"]);
             Assert.InRange((double)r["score"]!, 0, 1);
-            Assert.Equal((double)r["score"]! >= 0.5 ? "1" : "0", r["prediction"]);
-            Assert.Contains((string)r["label"]!, new[] { "0", "1" });
+            // An integer label (0/1) stays an integer: label and prediction are longs.
+            Assert.Equal((double)r["score"]! >= 0.5 ? 1L : 0L, r["prediction"]);
+            Assert.Contains((long)r["label"]!, new[] { 0L, 1L });
         });
     }
 
@@ -234,9 +235,9 @@ public sealed class TrainingTests : IDisposable
         Assert.True(oof.Count < 900, "the first days are never tested in walk-forward folds");
         foreach (var fold in oof.GroupBy(r => (long)r["outer_fold"]!))
         {
-            // Every test day comes after every day the fold trained on (row keys are the row numbers: day - 1).
-            var lastTrainDay = ps.TrainKeys(run, fold.Key).Max(k => int.Parse(k));
-            Assert.All(fold, r => Assert.True(int.Parse((string)r["row_key"]!) > lastTrainDay));
+            // Every test day comes after every day the fold trained on (row keys are the row numbers, int64: day - 1).
+            var lastTrainDay = ps.TrainKeys(run, fold.Key).Max(k => long.Parse(k));
+            Assert.All(fold, r => Assert.True((long)r["row_key"]! > lastTrainDay));
         }
         Assert.All(oof, r => Assert.Equal((double)r["upper"]! - (double)r["prediction"]!, (double)r["prediction"]! - (double)r["lower"]!, 6));
         Assert.Equal(["cv/mae", "cv/r2", "cv/rmse"], ps.Metrics(run).Keys.Where(k => k.Count(c => c == '/') == 1).Order(StringComparer.Ordinal));
@@ -286,7 +287,7 @@ public sealed class TrainingTests : IDisposable
         foreach (var (fold, outer) in new[] { ("r0_f0", 0L), ("r0_f1", 1L), ("r0_f2", 2L), ("production", -1L) })
         {
             var smote = ps.Table(run, $"smote/{fold}_smote.parquet");
-            Assert.Equal(["synthetic_row", "part", "class", "source_key", "neighbour_key", "gap"], smote.Columns());
+            Assert.Equal(["synthetic_row", "part", "label", "rest", "source_key", "neighbour_key", "gap"], smote.Columns());
             Assert.NotEmpty(smote);
             var train = ps.TrainKeys(run, outer);
             Assert.All(smote, s =>
@@ -296,7 +297,8 @@ public sealed class TrainingTests : IDisposable
                     Assert.Contains(key, train);
                     Assert.True(outer < 0 || testFolds[key] != outer, $"{key} is a test row of fold {outer}");
                 }
-                Assert.Equal(1L, s["class"]);                       // the minority class (label 1)
+                Assert.Equal(1L, s["label"]);                       // the minority class: label 1, an integer as the label is
+                Assert.Equal(false, s["rest"]);
                 Assert.InRange((double)s["gap"]!, 0, 1);
             });
         }

@@ -141,12 +141,14 @@ public sealed class InferenceHoldoutTests(TrainedModels trained) : IClassFixture
         var run = outcome.Run.Path!;
         var predictions = Read(run, RunLayout.InferencePredictions);
         Assert.Equal(Seq("row_key", "label", "score", "prediction"), predictions.Columns.Map(c => c.Name));
-        var labels = Column<TextColumn>(predictions, "label").Values;
+        // An integer label stays an integer in the predictions (label and prediction alike).
+        var labels = Column<IntegerColumn>(predictions, "label").Values;
+        Assert.All(Column<IntegerColumn>(predictions, "prediction").Values, p => Assert.Contains(p, new long?[] { 0, 1 }));
         var scores = Column<NumberColumn>(predictions, "score").Values;
         var labelled = Enumerable.Range(0, predictions.RowCount).Where(i => labels[i] is not null).ToArray();
         var missing = Enumerable.Range(0, 150).Count(i => i % 7 == 3);
         Assert.Equal(150 - missing, labelled.Length);
-        var expected = Expect.Succ(BinaryMetrics.Compute(labelled.Select(i => labels[i] == "1").ToArray(), labelled.Select(i => scores[i]).ToArray()));
+        var expected = Expect.Succ(BinaryMetrics.Compute(labelled.Select(i => labels[i] == 1).ToArray(), labelled.Select(i => scores[i]).ToArray()));
         var recomputed = new Dictionary<string, double>
         {
             ["auc"] = expected.Auc, ["accuracy"] = expected.Accuracy, ["balanced_accuracy"] = expected.BalancedAccuracy, ["f1"] = expected.F1,
@@ -198,6 +200,7 @@ public sealed class InferenceHoldoutTests(TrainedModels trained) : IClassFixture
         var (plan, outcome) = Infer(trained.Binary, "unknown-check", data);
 
         var predictions = Read(outcome.Run.Path!, RunLayout.InferencePredictions);
+        // "maybe" is no integer: the labels are text, and so are the predictions, so that the two still compare.
         var labels = Column<TextColumn>(predictions, "label").Values;
         var prediction = Column<TextColumn>(predictions, "prediction").Values;
         var scores = Column<NumberColumn>(predictions, "score").Values;

@@ -341,15 +341,22 @@ public static class TrainingWorkflow
     {
         var columns = new List<Column> { keys };
         columns.AddRange(extra);
+        var kind = labels.Kind;
         if (label is not null)
-            columns.Add(task == TrainingTask.Regression
+        {
+            var labelColumn = task == TrainingTask.Regression
                 ? new NumberColumn("label", Numbers(rows.Map(r => label(r) is { } t ? double.Parse(t, CultureInfo.InvariantCulture) : double.NaN)))
-                : LabelValues.Column("label", labels.Kind, rows.Map(label).ToArray()));
+                : LabelValues.Column("label", kind, rows.Map(label).ToArray());
+            // New data may have a label that is no value of the training's label type (a class the model never saw):
+            // then the labels are text, and so are the predictions, so that the two still compare.
+            if (task != TrainingTask.Regression && labelColumn.Kind == ColumnKind.Text) kind = LabelKind.Text;
+            columns.Add(labelColumn);
+        }
         switch (task)
         {
             case TrainingTask.Binary:
                 columns.Add(new NumberColumn("score", Numbers(rows.Map(r => predictions(r).Scores[index(r)]))));
-                columns.Add(LabelValues.Column("prediction", labels.Kind, rows.Map(r => (string?)labels.Classes[predictions(r).Scores[index(r)] >= 0.5 ? 1 : 0]).ToArray()));
+                columns.Add(LabelValues.Column("prediction", kind, rows.Map(r => (string?)labels.Classes[predictions(r).Scores[index(r)] >= 0.5 ? 1 : 0]).ToArray()));
                 break;
             case TrainingTask.Multiclass:
                 columns.Add(new NumberColumn("score", Numbers(rows.Map(r => predictions(r).ProbabilitiesOf(index(r))[predictions(r).PredictedClass(index(r))]))));
@@ -358,7 +365,7 @@ public static class TrainingWorkflow
                     var cls = c;
                     columns.Add(new NumberColumn($"p_{labels.Classes[c]}", Numbers(rows.Map(r => predictions(r).ProbabilitiesOf(index(r))[cls]))));
                 }
-                columns.Add(LabelValues.Column("prediction", labels.Kind, rows.Map(r => (string?)labels.Classes[predictions(r).PredictedClass(index(r))]).ToArray()));
+                columns.Add(LabelValues.Column("prediction", kind, rows.Map(r => (string?)labels.Classes[predictions(r).PredictedClass(index(r))]).ToArray()));
                 break;
             default:
                 columns.Add(new NumberColumn("score", Numbers(rows.Map(r => predictions(r).Scores[index(r)]))));
