@@ -37,6 +37,12 @@ Describe 'Invoke-RunInference' {
         $predictions.prediction | Sort-Object -Unique | ForEach-Object { "$_" } | Should -BeIn '0', '1'
     }
 
+    It 'predicts in the type of the training''s label column: an integer label gives [long] predictions' {
+        $predictions = Import-RunTable -Run $scored -Path predictions.parquet
+        $predictions | ForEach-Object { $_.prediction | Should -BeOfType [long] }
+        @($predictions | Where-Object prediction -eq 1).Count | Should -Be @($predictions | Where-Object score -ge 0.5).Count
+    }
+
     It 'names the training run and the model files in the new run''s lineage' {
         $lineage = @((Get-RunManifest $scored.RunPath).Lineage)
         ($lineage | Where-Object Relation -eq upstream).RunId | Should -Be $training.Id

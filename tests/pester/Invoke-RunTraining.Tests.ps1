@@ -42,6 +42,14 @@ Describe 'Invoke-RunTraining' {
         $oof | Where-Object { $_.score -lt 0 -or $_.score -gt 1 } | Should -BeNullOrEmpty
     }
 
+    It 'keeps an integer label an integer in the out-of-fold predictions, so -eq 1 finds its rows' {
+        $oof = Import-RunTable -Run $result -Path $result.Predictions
+        $oof[0].label | Should -BeOfType [long]
+        $oof[0].prediction | Should -BeOfType [long]
+        $ones = @(Import-Csv -LiteralPath $PatientsCsv | Where-Object label -eq '1').Count
+        @($oof | Where-Object label -eq 1).Count | Should -Be $ones
+    }
+
     It 'records the cross-validated metrics as run metrics of the stage' {
         $metrics = (Get-Run -Path $run.Path).Metrics
         $metrics.'cv/auc' | Should -Be $result.Metrics.auc
