@@ -131,6 +131,51 @@ public sealed class BundleTests(TrainedModels models) : IClassFixture<TrainedMod
         Assert.Equal(bundle.Conformal, RoundTrip(bundle, Seq("x1", "x2", "x3")).Bundle.Conformal);
     }
 
+    [Theory]
+    [InlineData(LabelKind.Integer, "integer")]
+    [InlineData(LabelKind.Number, "number")]
+    [InlineData(LabelKind.Boolean, "boolean")]
+    [InlineData(LabelKind.Text, "text")]
+    public void The_label_kind_is_recorded_and_read_back(LabelKind kind, string name)
+    {
+        var bundle = models["hierarchical"].Summary.Folds.Head.Model;
+        bundle = bundle with { Labels = bundle.Labels with { Kind = kind }, Parents = bundle.Parents! with { Kind = kind } };
+
+        var json = JsonNode.Parse(BundleJson.Encode(bundle, Seq1("x1")))!;
+        var decoded = RoundTrip(bundle, Seq1("x1")).Bundle;
+
+        Assert.Equal(name, json["label_kind"]!.GetValue<string>());
+        Assert.Equal(name, json["parent_label_kind"]!.GetValue<string>());
+        Assert.Equal((kind, kind), (decoded.Labels.Kind, decoded.Parents!.Kind));
+    }
+
+    [Fact]
+    public void A_bundle_written_before_the_label_kind_was_recorded_reads_as_text_labels()
+    {
+        var bundle = models["binary"].Summary.Folds.Head.Model;
+        bundle = bundle with { Labels = bundle.Labels with { Kind = LabelKind.Integer } };
+        var json = JsonNode.Parse(BundleJson.Encode(bundle, Seq1("x1")))!.AsObject();
+        json.Remove("label_kind");
+        json.Remove("parent_label_kind");
+        var files = BundleJson.Files(bundle).Filter(x => x.Part.Bytes.Length > 0).ToDictionary(x => x.File, x => x.Part.Bytes);
+
+        var decoded = Expect(BundleJson.Decode(json.ToJsonString(), "m.json", f => Reader(files, f))).Bundle;
+
+        Assert.Equal(LabelKind.Text, decoded.Labels.Kind);
+        Assert.Equal(bundle.Labels.Classes, decoded.Labels.Classes);
+    }
+
+    [Fact]
+    public void An_unknown_label_kind_is_RunCorrupted()
+    {
+        var json = JsonNode.Parse(BundleJson.Encode(models["binary"].Summary.Folds.Head.Model, Seq1("x1")))!;
+        json["label_kind"] = "complex";
+
+        var error = BundleJson.Decode(json.ToJsonString(), "m.json", _ => FinSucc(System.Array.Empty<byte>())).Match(_ => null!, e => e);
+
+        Assert.Contains("complex", Assert.IsType<RunCorrupted>(error).Message);
+    }
+
     [Fact]
     public void A_newer_format_is_refused_with_SchemaVersionUnsupported()
     {
