@@ -177,7 +177,7 @@ public sealed class TableFilesTests : IDisposable
     {
         { "struct", new StructField("point", new DataField<int>("x")), "struct" },
         { "list", new ListField("tags", new DataField<int>("item")), "list" },
-        { "map", new MapField("attributes", new DataField<string>("key"), new DataField<int>("value")), "map" },
+        { "map", new MapField("attributes", new DataField<string>("key", nullable: false), new DataField<int>("value")), "map" },
         { "array", new DataField<int[]>("values"), "repeated Int32" },
         { "binary", new DataField<byte[]>("blob"), "binary" },
         { "uuid", new DataField<Guid>("uuid"), "Guid" },
