@@ -501,6 +501,13 @@ static class CsvTables
                 return;
             }
             guess = Evidence.Kind;
+            if (guess is ColumnKind.Date or ColumnKind.Timestamp)
+            {
+                // Dates and timestamps are not kept by the survey: the fill parses them (a second read of the blocks,
+                // for these columns only).
+                Break(text, field);
+                return;
+            }
             var added = guess switch
             {
                 ColumnKind.Number => CsvUtf8.TryNumberCell(text, field, out var n) && numbers.Add(n),
@@ -697,6 +704,8 @@ static class CsvTables
             ColumnKind.Number => new Numbers(new double[rows]),
             ColumnKind.Integer => new Integers(new long?[rows]),
             ColumnKind.Boolean => new Booleans(new bool?[rows]),
+            ColumnKind.Date => new Dates(new DateOnly?[rows]),
+            ColumnKind.Timestamp => new Timestamps(new DateTime?[rows]),
             _ => new Texts(new string?[rows]),
         };
 
@@ -724,6 +733,41 @@ static class CsvTables
             public override bool Set(int row, ReadOnlySpan<byte> text, CsvFieldSpan field) => CsvUtf8.TryBooleanCell(text, field, out values[row]);
 
             public override Column Build(string name) => new BooleanColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values));
+        }
+
+        sealed class Dates(DateOnly?[] values) : ColumnBuilder
+        {
+            public override bool Set(int row, ReadOnlySpan<byte> text, CsvFieldSpan field)
+            {
+                var cell = CsvUtf8.Text(text, field);
+                if (CsvInference.IsEmpty(cell)) values[row] = null;
+                else if (CsvInference.TryDate(cell, out var value)) values[row] = value;
+                else return false;
+                return true;
+            }
+
+            public override Column Build(string name) => new DateColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values));
+        }
+
+        /// <summary>The column's cells agree on the zone (<see cref="KindEvidence"/>): any cell with an offset makes it UTC.</summary>
+        sealed class Timestamps(DateTime?[] values) : ColumnBuilder
+        {
+            TimestampZone zone = TimestampZone.Naive;
+
+            public override bool Set(int row, ReadOnlySpan<byte> text, CsvFieldSpan field)
+            {
+                var cell = CsvUtf8.Text(text, field);
+                if (CsvInference.IsEmpty(cell)) values[row] = null;
+                else if (CsvInference.TryInstant(cell, out var value, out var cellZone))
+                {
+                    values[row] = value;
+                    if (cellZone == TimestampZone.Utc) zone = TimestampZone.Utc;
+                }
+                else return false;
+                return true;
+            }
+
+            public override Column Build(string name) => new TimestampColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values), zone);
         }
 
         sealed class Texts(string?[] values) : ColumnBuilder

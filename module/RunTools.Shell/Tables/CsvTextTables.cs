@@ -114,6 +114,8 @@ static class CsvTextTables
             ColumnKind.Number => new Numbers(new double[rows]),
             ColumnKind.Integer => new Integers(new long?[rows]),
             ColumnKind.Boolean => new Booleans(new bool?[rows]),
+            ColumnKind.Date => new Dates(new DateOnly?[rows]),
+            ColumnKind.Timestamp => new Timestamps(new DateTime?[rows]),
             _ => new Texts(new string?[rows]),
         };
 
@@ -159,6 +161,39 @@ static class CsvTextTables
             }
 
             public override Column Build(string name) => new BooleanColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values));
+        }
+
+        sealed class Dates(DateOnly?[] values) : ColumnBuilder
+        {
+            public override bool Set(int row, string? cell)
+            {
+                if (CsvInference.IsEmpty(cell)) values[row] = null;
+                else if (CsvInference.TryDate(cell, out var value)) values[row] = value;
+                else return false;
+                return true;
+            }
+
+            public override Column Build(string name) => new DateColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values));
+        }
+
+        /// <summary>The column's cells agree on the zone (<see cref="KindEvidence"/>): any cell with an offset makes it UTC.</summary>
+        sealed class Timestamps(DateTime?[] values) : ColumnBuilder
+        {
+            TimestampZone zone = TimestampZone.Naive;
+
+            public override bool Set(int row, string? cell)
+            {
+                if (CsvInference.IsEmpty(cell)) values[row] = null;
+                else if (CsvInference.TryInstant(cell, out var value, out var cellZone))
+                {
+                    values[row] = value;
+                    if (cellZone == TimestampZone.Utc) zone = TimestampZone.Utc;
+                }
+                else return false;
+                return true;
+            }
+
+            public override Column Build(string name) => new TimestampColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values), zone);
         }
 
         sealed class Texts(string?[] values) : ColumnBuilder
