@@ -167,6 +167,11 @@ static class LibraryCsvReaders
         {
             if (fixedKind is null) Observe(cell);
             if (Broken) return;
+            if (fixedKind is ColumnKind.Date or ColumnKind.Timestamp)
+            {
+                texts.Add(cell.Text); // parsed in Build
+                return;
+            }
             if (Guess is null)
             {
                 if (cell.Tag == Tag.Empty)
@@ -176,6 +181,11 @@ static class LibraryCsvReaders
                     return;
                 }
                 Guess = Evidence.Kind;
+                if (Guess is ColumnKind.Date or ColumnKind.Timestamp)
+                {
+                    Broken = true; // as the byte reader's survey: the second pass parses dates and timestamps
+                    return;
+                }
             }
             var fits = Guess switch
             {
@@ -196,10 +206,18 @@ static class LibraryCsvReaders
         void Observe(Cell cell)
         {
             if (cell.Tag == Tag.Empty) return;
-            Evidence = new KindEvidence(true,
-                Evidence.AllIntegers && cell.Tag == Tag.Integer,
-                Evidence.AllNumbers && cell.Tag is Tag.Integer or Tag.Number,
-                Evidence.AllBooleans && cell.Tag is Tag.True or Tag.False);
+            Evidence = cell.Tag == Tag.Text
+                ? Evidence.Observe(cell.Text) // dates and timestamps: the string rules
+                : Evidence with
+                {
+                    AnyValue = true,
+                    AllIntegers = Evidence.AllIntegers && cell.Tag == Tag.Integer,
+                    AllNumbers = Evidence.AllNumbers && cell.Tag is Tag.Integer or Tag.Number,
+                    AllBooleans = Evidence.AllBooleans && cell.Tag is Tag.True or Tag.False,
+                    AllDates = false,
+                    AllNaive = false,
+                    AllUtc = false,
+                };
         }
 
         /// <summary>The column, or null when the guess broke (the second pass reads it).</summary>
@@ -212,8 +230,17 @@ static class LibraryCsvReaders
                 ColumnKind.Number => new NumberColumn(name, Prefixed(numbers, double.NaN)),
                 ColumnKind.Integer => new IntegerColumn(name, Prefixed(integers, null)),
                 ColumnKind.Boolean => new BooleanColumn(name, Prefixed(booleans, null)),
+                ColumnKind.Date => new DateColumn(name, [.. texts.Select(t => CsvInference.TryDate(t, out var d) ? d : (DateOnly?)null)]),
+                ColumnKind.Timestamp => Timestamps(name),
                 _ => new TextColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(texts.ToArray())),
             };
+        }
+
+        Column Timestamps(string name)
+        {
+            var zone = default(TimestampZone);
+            var values = texts.Select(t => CsvInference.TryTimestamp(t, out var v, out zone) ? v : (DateTime?)null).ToArray();
+            return new TimestampColumn(name, [.. values], zone);
         }
 
         /// <summary>The values, after as many missing values as there were leading empty cells.</summary>
