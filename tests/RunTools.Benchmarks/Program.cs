@@ -6,7 +6,8 @@ namespace RunTools.Benchmarks;
 /// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*Hashing*'
 /// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*NewRun*'
 /// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*TableFile*'
-/// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*CsvRead*'
+/// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*CsvRead*'       (byte reader vs text reader, Sep, Sylvan; *CsvReadLarge*: 1 GiB)
+/// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*Utf8Number*'    (the byte reader's number parsing vs the framework's UTF-8 parsers)
 /// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*FoldPlan*'
 /// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*MetricWrite*'
 /// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*LargeConfig*'

@@ -68,8 +68,8 @@ public static class FileInspector
                 case DataFormat.Parquet:
                 {
                     var (sha, bytes) = HashWith(fullPath, null);
-                    var (rows, columns) = ParquetShape(givenPath, fullPath, bounds);
-                    return FinSucc(new InputFile(givenPath, fullPath, sha, bytes, format, rows, new NameList(columns)));
+                    var (rows, columns, decimals) = ParquetShape(givenPath, fullPath, bounds);
+                    return FinSucc(new InputFile(givenPath, fullPath, sha, bytes, format, rows, new NameList(columns)) { Decimals = decimals });
                 }
                 default:
                 {
@@ -113,7 +113,9 @@ public static class FileInspector
         return CsvTables.LineAt(file, offset);
     }
 
-    static (long Rows, Seq<string> Columns) ParquetShape(string givenPath, string path, InputLimits limits)
+    /// <summary>Rows, the top-level columns' names (a struct or list column is one column, as a table reads it) and the
+    /// DECIMAL columns' precision and scale.</summary>
+    static (long Rows, Seq<string> Columns, Seq<DecimalInfo> Decimals) ParquetShape(string givenPath, string path, InputLimits limits)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         var reader = ParquetTables.OpenChecked(givenPath, stream, limits);
@@ -125,7 +127,9 @@ public static class FileInspector
                 using var group = reader.OpenRowGroupReader(g);
                 rows += group.RowCount;
             }
-            return (rows, toSeq(reader.Schema.DataFields.Select(f => f.Name).ToArray()));
+            var fields = reader.Schema.Fields;
+            return (rows, toSeq(fields.Select(f => f.Name).ToArray()),
+                toSeq(fields.OfType<Parquet.Schema.DecimalDataField>().Select(d => new DecimalInfo(d.Name, d.Precision, d.Scale)).ToArray()));
         }
         finally
         {

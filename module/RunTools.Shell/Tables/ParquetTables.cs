@@ -8,10 +8,14 @@ namespace RunTools.Shell.Tables;
 
 /// <summary>
 /// Parquet files as tables, with Parquet.Net 6. Writing: one OPTIONAL column per table column (DOUBLE, INT64, UTF-8
-/// BYTE_ARRAY, BOOLEAN), NaN written as null. Reading: flat columns only; float/double (and half) → Number, signed and
-/// unsigned integers of every width → Integer (an unsigned 64-bit value above long.MaxValue is an error), strings →
-/// Text, booleans → Boolean, null → missing. Nested (struct, list, map) and repeated columns and other types
-/// (timestamps, dates, decimals, binary, ...) are refused with <see cref="TableColumnUnsupported"/>, naming the column.
+/// BYTE_ARRAY, BOOLEAN, DATE as INT32, TIMESTAMP(MICROS) as INT64 with isAdjustedToUTC as the column's zone), NaN
+/// written as null. Reading: flat columns only; float/double (and half) and DECIMAL (INT32, INT64, FIXED_LEN_BYTE_ARRAY
+/// or BYTE_ARRAY; as the nearest double) → Number, signed and unsigned integers of every width → Integer (an unsigned
+/// 64-bit value above long.MaxValue is an error), strings → Text, booleans → Boolean, DATE → Date, TIMESTAMP (millis,
+/// micros, nanos; isAdjustedToUTC true → UTC, false → naive), the legacy TIMESTAMP_MILLIS/MICROS (UTC) and INT96
+/// (naive, as pandas reads it) → Timestamp, null → missing. Any other column (struct, list, map, repeated, binary,
+/// UUID, interval) becomes an <see cref="UnsupportedColumn"/> placeholder whose values are never read: it is refused
+/// only where something uses it.
 /// </summary>
 static class ParquetTables
 {
@@ -101,7 +105,7 @@ static class ParquetTables
     internal static ParquetReader OpenChecked(string path, Stream stream, InputLimits limits)
     {
         var footerBytes = CheckFooter(path, stream, limits);
-        var reader = Wait(ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true));
+        var reader = Wait(ParquetReader.CreateAsync(stream, ReadOptions(), leaveStreamOpen: true));
         try
         {
             if (footerBytes is { } footer && reader.Metadata is { } meta)
@@ -114,6 +118,10 @@ static class ParquetTables
             throw;
         }
     }
+
+    /// <summary>How the reader maps Parquet types: DATE as DateOnly (not a DateTime at midnight), DECIMAL as BigDecimal
+    /// (System.Decimal holds 28 digits; a DECIMAL(38, s) column may hold more), INT96 as a timestamp.</summary>
+    static ParquetOptions ReadOptions() => new() { UseDateOnlyTypeForDates = true, UseBigDecimal = true, TreatBigIntegersAsDates = true };
 
     /// <summary>The footer's length, once its length and encoding are checked; null when the file has no Parquet tail.</summary>
     static int? CheckFooter(string path, Stream stream, InputLimits limits)
@@ -182,7 +190,10 @@ static class ParquetTables
         IntegerColumn => new DataField<long?>(column.Name),
         BooleanColumn => new DataField<bool?>(column.Name),
         TextColumn => new DataField<string>(column.Name, nullable: true),
-        _ => throw new ArgumentOutOfRangeException(nameof(column), column.GetType().Name, "unknown column kind"),
+        DateColumn => new DataField<DateOnly?>(column.Name),
+        TimestampColumn t => new DateTimeDataField(column.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: t.Zone == TimestampZone.Utc,
+            unit: DateTimeTimeUnit.Micros, isNullable: true),
+        _ => throw new ArgumentOutOfRangeException(nameof(column), column.GetType().Name, "a column of this kind is not written"),
     };
 
     static Task WriteColumn(ParquetRowGroupWriter group, DataField field, Column column, int start, int count) => column switch
@@ -191,8 +202,20 @@ static class ParquetTables
         IntegerColumn i => group.WriteAsync<long>(field, i.Values.AsMemory().Slice(start, count)),
         BooleanColumn b => group.WriteAsync<bool>(field, b.Values.AsMemory().Slice(start, count)),
         TextColumn t => group.WriteAsync(field, new ArraySegment<string?>(ImmutableCollectionsMarshal.AsArray(t.Values)!, start, count)),
-        _ => throw new ArgumentOutOfRangeException(nameof(column), column.GetType().Name, "unknown column kind"),
+        DateColumn d => group.WriteAsync<DateOnly>(field, d.Values.AsMemory().Slice(start, count)),
+        TimestampColumn t => group.WriteAsync<DateTime>(field, Unspecified(t.Values.AsSpan(start, count))),
+        _ => throw new ArgumentOutOfRangeException(nameof(column), column.GetType().Name, "a column of this kind is not written"),
     };
+
+    /// <summary>The values with the kind Unspecified: Parquet.Net converts a Local DateTime to UTC when it writes
+    /// micros, and the ticks are already the instant (or the naive reading) to write.</summary>
+    static DateTime?[] Unspecified(ReadOnlySpan<DateTime?> values)
+    {
+        var unspecified = new DateTime?[values.Length];
+        for (var i = 0; i < values.Length; i++)
+            if (values[i] is { } v) unspecified[i] = new DateTime(v.Ticks, DateTimeKind.Unspecified);
+        return unspecified;
+    }
 
     static double?[] NullForNaN(ReadOnlySpan<double> values)
     {
@@ -205,7 +228,7 @@ static class ParquetTables
     // ---- reading ---------------------------------------------------------------------------------------------
 
     /// <summary>A column to read: its field, its kind, and how to make the reader that fills it.</summary>
-    sealed record ColumnPlan(DataField Field, ColumnKind Kind, Func<int, ColumnReader> Reader);
+    sealed record ColumnPlan(Field Field, ColumnKind Kind, Func<int, ColumnReader> Reader);
 
     static ColumnPlan[] Plan(string path, ParquetSchema schema)
     {
@@ -218,13 +241,15 @@ static class ParquetTables
     static ColumnPlan PlanFor(string path, Field field)
     {
         if (field is not DataField data || field.SchemaType != SchemaType.Data)
-            throw Unsupported(path, field.Name, field.SchemaType.ToString().ToLowerInvariant());
+            return Placeholder(field, field.SchemaType.ToString().ToLowerInvariant());
         if (data.IsArray || data.MaxRepetitionLevel > 0)
-            throw Unsupported(path, field.Name, $"repeated {TypeName(data.ClrType)}");
+            return Placeholder(field, $"repeated {TypeName(data.ClrType)}");
         var type = data.ClrType;
         if (type == typeof(double)) return Number<double>(v => v ?? double.NaN);
         if (type == typeof(float)) return Number<float>(v => v ?? double.NaN);
         if (type == typeof(Half)) return Number<Half>(v => v is { } h ? (double)h : double.NaN);
+        if (type == typeof(Parquet.Data.BigDecimal)) return Number<Parquet.Data.BigDecimal>(v => v is { } d ? ToDouble(d) : double.NaN);
+        if (type == typeof(decimal)) return Number<decimal>(v => v is { } d ? (double)d : double.NaN);
         if (type == typeof(long)) return Integer<long>(v => v);
         if (type == typeof(int)) return Integer<int>(v => v);
         if (type == typeof(short)) return Integer<short>(v => v);
@@ -238,7 +263,14 @@ static class ParquetTables
                 : (long?)v);
         if (type == typeof(bool)) return new ColumnPlan(data, ColumnKind.Boolean, rows => new Values<bool, bool?>(data, new bool?[rows], v => v, Booleans));
         if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>)) return new ColumnPlan(data, ColumnKind.Text, rows => new Texts(data, new string?[rows]));
-        throw Unsupported(path, field.Name, TypeName(type));
+        if (type == typeof(DateOnly)) return new ColumnPlan(data, ColumnKind.Date, rows => new Values<DateOnly, DateOnly?>(data, new DateOnly?[rows], v => v, Dates));
+        if (type == typeof(DateTime))
+        {
+            var zone = ZoneOf(data);
+            return new ColumnPlan(data, ColumnKind.Timestamp, rows => new Values<DateTime, DateTime?>(data, new DateTime?[rows], v => v,
+                (name, values) => new TimestampColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values), zone)));
+        }
+        return Placeholder(field, TypeName(type));
 
         ColumnPlan Number<T>(Func<T?, double> convert) where T : struct =>
             new(data, ColumnKind.Number, rows => new Values<T, double>(data, new double[rows], convert, Numbers));
@@ -247,24 +279,66 @@ static class ParquetTables
             new(data, ColumnKind.Integer, rows => new Values<T, long?>(data, new long?[rows], convert, Integers));
     }
 
+    /// <summary>A column no kind holds: its name and type, and as many rows as the table; nothing of it is read.</summary>
+    static ColumnPlan Placeholder(Field field, string type) =>
+        new(field, ColumnKind.Unsupported, rows => new Unread(field.Name, type, rows));
+
+    /// <summary>TIMESTAMP's isAdjustedToUTC; the legacy TIMESTAMP_MILLIS/MICROS are UTC by the Parquet format's
+    /// definition; INT96 (Impala, Spark) is naive, as pandas, pyarrow and DuckDB read it.</summary>
+    static TimestampZone ZoneOf(DataField field) => field is DateTimeDataField timestamp
+        ? timestamp.DateTimeFormat switch
+        {
+            DateTimeFormat.Timestamp => timestamp.IsAdjustedToUTC ? TimestampZone.Utc : TimestampZone.Naive,
+            DateTimeFormat.DateAndTime or DateTimeFormat.DateAndTimeMicros => TimestampZone.Utc,
+            _ => TimestampZone.Naive,
+        }
+        : TimestampZone.Naive;
+
+    /// <summary>The double nearest the decimal: through System.Decimal (exact, then correctly rounded) when the unscaled
+    /// value fits in its 96 bits and the scale in 28; otherwise parsed from its decimal text (also correctly rounded).</summary>
+    internal static double ToDouble(Parquet.Data.BigDecimal value)
+    {
+        var unscaled = value.UnscaledValue;
+        var magnitude = System.Numerics.BigInteger.Abs(unscaled);
+        if (value.Scale is >= 0 and <= 28 && magnitude.GetBitLength() <= 96)
+        {
+            var bits = (UInt128)magnitude;
+            return (double)new decimal((int)(uint)bits, (int)(uint)(bits >> 32), (int)(uint)(bits >> 64), unscaled.Sign < 0, (byte)value.Scale);
+        }
+        return double.Parse($"{unscaled.ToString(System.Globalization.CultureInfo.InvariantCulture)}E{-value.Scale}", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     static Column Numbers(string name, double[] values) => new NumberColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values));
     static Column Integers(string name, long?[] values) => new IntegerColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values));
     static Column Booleans(string name, bool?[] values) => new BooleanColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values));
+    static Column Dates(string name, DateOnly?[] values) => new DateColumn(name, ImmutableCollectionsMarshal.AsImmutableArray(values));
 
     static string TypeName(Type type) =>
         type == typeof(byte[]) || type == typeof(ReadOnlyMemory<byte>) ? "binary" : type.Name;
 
     static TableFileException Unsupported(string path, string column, string type) => new(new TableColumnUnsupported(path, column, type));
 
-    /// <summary>Fills one column's array, row group by row group.</summary>
-    abstract class ColumnReader(DataField field)
+    /// <summary>A placeholder column: nothing to read.</summary>
+    sealed class Unread(string name, string type, int rows) : ColumnReader
     {
-        protected DataField Field { get; } = field;
+        public override void Read(ParquetRowGroupReader group, int offset, int count) { }
 
+        public override Column Build() => new UnsupportedColumn(name, type, rows);
+    }
+
+    /// <summary>Fills one column's array, row group by row group.</summary>
+    abstract class ColumnReader
+    {
         /// <summary>Reads <paramref name="count"/> rows (the first of the group) into the rows from <paramref name="offset"/>.</summary>
         public abstract void Read(ParquetRowGroupReader group, int offset, int count);
 
         public abstract Column Build();
+    }
+
+    /// <summary>A reader of one data field.</summary>
+    abstract class FieldReader(DataField field) : ColumnReader
+    {
+        protected DataField Field { get; } = field;
     }
 
     /// <summary>A value column: Parquet.Net reads a row group as <typeparamref name="TSource"/>? (null where the
@@ -272,7 +346,7 @@ static class ParquetTables
     /// the table's array. (A required column must not be read into a nullable buffer: Parquet.Net 6.1 then applies
     /// definition levels left over from the column read before it, turning values into nulls and shifting the rest.)</summary>
     sealed class Values<TSource, TTarget>(DataField field, TTarget[] target, Func<TSource?, TTarget> convert, Func<string, TTarget[], Column> build)
-        : ColumnReader(field) where TSource : struct
+        : FieldReader(field) where TSource : struct
     {
         public override void Read(ParquetRowGroupReader group, int offset, int count)
         {
@@ -291,7 +365,7 @@ static class ParquetTables
         public override Column Build() => build(Field.Name, target);
     }
 
-    sealed class Texts(DataField field, string?[] target) : ColumnReader(field)
+    sealed class Texts(DataField field, string?[] target) : FieldReader(field)
     {
         public override void Read(ParquetRowGroupReader group, int offset, int count)
         {

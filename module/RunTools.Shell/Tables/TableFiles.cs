@@ -84,6 +84,7 @@ public static class TableFiles
     static Fin<Unit> Write(string path, Table table, Action<Stream> write)
     {
         if (table.Columns.IsEmpty) return FinFail<Unit>(new StorageFailed(path, "write", "a table without columns has nothing to write"));
+        if (table.CheckValues(path).IsFail) return table.CheckValues(path).Map(_ => unit);
         try
         {
             AtomicFile.Write(path, write);

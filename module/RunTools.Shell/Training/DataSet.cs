@@ -47,9 +47,9 @@ public static class DataSets
             : RunTools.Shell.Tables.TableFiles.ReadColumns(input.FullPath, roles)
         from keys in RowKeys(table, schema.Id, input.Path)
         from features in (withFeatures ? manifest.FeatureList.Items : Seq<string>()).Map(f => Source(table, f, input.Path)).Sequence()
-        from label in OptionalColumn(schema.Label, l => Source(table, l, input.Path))
-        from grp in OptionalColumn(schema.Group, g => Source(table, g, input.Path))
-        from time in OptionalColumn(schema.Time, t => TimeSource(table, t, input.Path))
+        from label in OptionalColumn(schema.Label, l => Column(table, l, input.Path).Bind(c => ColumnRoles.Label(c, input.Path)))
+        from grp in OptionalColumn(schema.Group, g => Column(table, g, input.Path).Bind(c => ColumnRoles.Group(c, input.Path)))
+        from time in OptionalColumn(schema.Time, t => Column(table, t, input.Path).Bind(c => ColumnRoles.Time(c, input.Path)))
         select new DataSet(input, hash, table, schema, keys, features, label.ToNullable(), grp.ToNullable(), time.ToNullable());
 
     /// <summary>A column the config may name: Fin cannot hold null, so "not configured" is None until the end.</summary>
@@ -79,7 +79,7 @@ public static class DataSets
     {
         if (id is null) return toSeq(Enumerable.Range(0, table.RowCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray());
         return from column in Column(table, id, path)
-               let keys = Texts(column)
+               from keys in ColumnRoles.Keys(column, path)
                from _ in keys.Any(k => k is null)
                    ? FinFail<Unit>(new DataFileInvalid(path, $"the id column '{id}' has {keys.Count(k => k is null)} empty values"))
                    : FinSucc(unit)
@@ -89,37 +89,12 @@ public static class DataSets
     static Fin<Column> Column(Table table, string name, string path) =>
         table.Column(name).ToFin(new ColumnsMissing(path, Seq1(name)));
 
-    /// <summary>Numbers, integers and booleans are numeric features; text is categorical.</summary>
+    /// <summary>A feature (<see cref="ColumnRoles.Feature"/>): numbers, integers and booleans are numeric, text is
+    /// categorical; a date, timestamp or unsupported column is refused, saying what to do instead.</summary>
     public static Fin<FeatureSource> Source(Table table, string name, string path) =>
-        Column(table, name, path).Map(Source);
+        Column(table, name, path).Bind(c => ColumnRoles.Feature(c, path));
 
-    public static FeatureSource Source(Column column) => column switch
-    {
-        NumberColumn n => new NumericSource(n.Name, n.Values),
-        IntegerColumn i => new NumericSource(i.Name, i.Values.Select(v => v is { } x ? (double)x : double.NaN).ToImmutableArray()),
-        BooleanColumn b => new NumericSource(b.Name, b.Values.Select(v => v is { } x ? (x ? 1.0 : 0.0) : double.NaN).ToImmutableArray()),
-        TextColumn t => new CategoricalSource(t.Name, t.Values),
-        _ => throw new ArgumentOutOfRangeException(nameof(column), column.GetType().Name, "unknown column type"),
-    };
-
-    /// <summary>A time column: numbers as they are, text parsed as ISO-8601 dates/times (to ticks).</summary>
-    static Fin<FeatureSource> TimeSource(Table table, string name, string path) =>
-        Column(table, name, path).Bind(column => column is TextColumn text
-            ? text.Values.Select((v, row) => v is null
-                    ? FinSucc(double.NaN)
-                    : DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
-                        ? FinSucc((double)t.UtcTicks)
-                        : FinFail<double>(new DataFileInvalid(path, $"the time column '{name}' has '{v}' on data row {row + 1}, which is neither a number nor a date")))
-                .ToSeq().Sequence().Map(values => (FeatureSource)new NumericSource(name, values.ToImmutableArray()))
-            : FinSucc(Source(column)));
-
-    /// <summary>Column values as text (null when missing): what fold plans stratify and group by.</summary>
-    public static string?[] Texts(Column column) => column switch
-    {
-        NumberColumn n => n.Values.Select(v => double.IsNaN(v) ? null : v.ToString("R", CultureInfo.InvariantCulture)).ToArray(),
-        IntegerColumn i => i.Values.Select(v => v?.ToString(CultureInfo.InvariantCulture)).ToArray(),
-        BooleanColumn b => b.Values.Select(v => v is { } x ? (x ? "true" : "false") : null).ToArray(),
-        TextColumn t => t.Values.Select(v => string.IsNullOrEmpty(v) ? null : v).ToArray(),
-        _ => [],
-    };
+    /// <summary>Column values as text (null when missing): what fold plans stratify and group by (see
+    /// <see cref="ColumnRoles.Texts"/>).</summary>
+    public static string?[] Texts(Column column) => ColumnRoles.Texts(column);
 }

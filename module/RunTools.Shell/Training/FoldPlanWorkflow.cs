@@ -55,7 +55,7 @@ public static class FoldPlanWorkflow
         data.Time is RunTools.Training.NumericSource time ? toSeq(time.Values.ToArray()) : null)
     {
         // A time column of dates or timestamps is read as UTC ticks: its summary shows instants.
-        TimesAreInstants = data.Schema.Time is { } column && data.Table.Column(column).Case is RunTools.Tables.TextColumn,
+        TimesAreInstants = data.Schema.Time is { } column && data.Table.Column(column).Case is RunTools.Tables.Column c && RunTools.Training.ColumnRoles.IsInstant(c),
     };
 
     /// <summary>Empty text for a missing value: the planner reports missing values in the columns a kind uses.</summary>

@@ -102,7 +102,7 @@ public static class InferenceWorkflow
     /// the training run's label column (its <c>data.label</c>). Otherwise none, and the column (if any) is ignored.</summary>
     static Fin<Option<HoldoutLabels>> HoldoutLabelsOf(InferenceRequest request, RunManifest training, ModelBundle bundle, Table input) =>
         request.Evaluate && training.Label is { } label && input.Column(label).Case is Column column
-            ? Holdout.Labels(bundle.Labels, DataSets.Source(column)).Map(Some)
+            ? ColumnRoles.Label(column, request.InputGiven).Bind(source => Holdout.Labels(bundle.Labels, source)).Map(Some)
             : FinSucc(Option<HoldoutLabels>.None);
 
     /// <summary>models/&lt;model&gt;/ of the training stage; the production model unless a fold is named.</summary>
@@ -149,12 +149,12 @@ public static class InferenceWorkflow
         var problems = bundle.Encoder.Features.Map(f => (Feature: f, Column: input.Column(f.Name)));
         var missing = problems.Filter(p => p.Column.IsNone).Map(p => p.Feature.Name);
         var mistyped = problems
-            .Filter(p => p.Column.IsSome && p.Feature is NumericEncoding && ((Column)p.Column).Kind == ColumnKind.Text)
-            .Map(p => NonNumericCell.First(p.Feature.Name, ((TextColumn)(Column)p.Column).Values));
+            .Filter(p => p.Column.IsSome && p.Feature is NumericEncoding && ((Column)p.Column).Kind is not (ColumnKind.Number or ColumnKind.Integer or ColumnKind.Boolean))
+            .Map(p => NonNumericCell.First(p.Feature.Name, ColumnRoles.Texts((Column)p.Column).ToImmutableArray(), ColumnRoles.TypeName((Column)p.Column)));
         if (!missing.IsEmpty || !mistyped.IsEmpty) return FinFail<Seq<FeatureSource>>(new InputSchemaMismatch(path, missing, mistyped));
-        return problems.Map(p => p.Feature is OneHotEncoding
-            ? (FeatureSource)new CategoricalSource(p.Feature.Name, DataSets.Texts((Column)p.Column).ToImmutableArray())
-            : DataSets.Source((Column)p.Column)).Strict();
+        return problems.Map(p => p.Feature is OneHotEncoding && (Column)p.Column is not UnsupportedColumn
+            ? FinSucc((FeatureSource)new CategoricalSource(p.Feature.Name, DataSets.Texts((Column)p.Column).ToImmutableArray()))
+            : ColumnRoles.Feature((Column)p.Column, path)).Sequence();
     }
 
     /// <param name="label">The label column the predictions are evaluated against, recorded as the run's <c>data.label</c>.</param>

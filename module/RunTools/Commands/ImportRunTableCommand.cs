@@ -6,7 +6,8 @@ namespace RunTools.Module.Commands;
 
 /// <summary>
 /// Reads a table stored in a run (CSV, TSV or Parquet: predictions, fold plans, metric tables) and writes one
-/// PSCustomObject per row, with a property per column: double, long, string or bool, and $null where a value is
+/// PSCustomObject per row, with a property per column: double, long, string, bool or datetime (a date is its
+/// midnight; a timestamp's Kind is Utc, or Unspecified when the file recorded no zone), and $null where a value is
 /// missing. <c>-Path</c> is relative to the run; <c>-Name</c> is the path of a registered artifact of kind table,
 /// predictions or fold_plan. A path that leaves the run directory is refused.
 /// </summary>
@@ -51,8 +52,12 @@ public sealed class ImportRunTableCommand : RunCmdlet
         for (var row = 0; row < table.RowCount && !Stopping; row++)
         {
             var record = new PSObject();
-            for (var c = 0; c < columns.Length; c++) record.Properties.Add(new PSNoteProperty(names[c], columns[c].ValueAt(row)));
+            for (var c = 0; c < columns.Length; c++) record.Properties.Add(new PSNoteProperty(names[c], PowerShellValue(columns[c].ValueAt(row))));
             WriteObject(record);
         }
     }
+
+    /// <summary>A date becomes a [datetime] at midnight (kind Unspecified), which PowerShell compares and formats as
+    /// users expect; a timestamp is already a [datetime] (kind Utc, or Unspecified when naive).</summary>
+    static object? PowerShellValue(object? value) => value is DateOnly date ? date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified) : value;
 }

@@ -39,7 +39,16 @@ public enum DataFormat { Csv, Parquet, Other }
 /// <param name="FullPath">The absolute path it resolved to.</param>
 /// <param name="Rows">Data rows (CSV without its header; Parquet from the footer); null for other formats.</param>
 /// <param name="Columns">Column names for CSV/Parquet; empty for other formats.</param>
-public sealed record InputFile(string Path, string FullPath, string Sha256, long Bytes, DataFormat Format, long? Rows, NameList Columns);
+public sealed record InputFile(string Path, string FullPath, string Sha256, long Bytes, DataFormat Format, long? Rows, NameList Columns)
+{
+    /// <summary>The Parquet DECIMAL columns, with their precision and scale: a table holds them as doubles (the nearest
+    /// double to each value), so the data description keeps what the file declared. Empty for CSV and for a file
+    /// without decimals (and then not written to run.json).</summary>
+    public Seq<DecimalInfo> Decimals { get; init; } = Seq<DecimalInfo>();
+}
+
+/// <summary>A DECIMAL(<paramref name="Precision"/>, <paramref name="Scale"/>) column of a data file.</summary>
+public sealed record DecimalInfo(string Column, int Precision, int Scale);
 
 public sealed record EnvironmentVariable(string Name, string? Value);
 

@@ -520,11 +520,23 @@ public static class RunJson
         w.WriteString("format", i.Format.ToString().ToLowerInvariant());
         w.NumberOrNull("rows", i.Rows);
         WriteNameList(w, "columns", i.Columns, sidecars);
+        if (!i.Decimals.IsEmpty)
+            w.Array("decimals", i.Decimals, (w, d) =>
+            {
+                w.WriteString("column", d.Column);
+                w.WriteNumber("precision", d.Precision);
+                w.WriteNumber("scale", d.Scale);
+            });
     }
 
     static InputFile ReadInput(JsonFields f, HashMap<string, string> sidecars) =>
         new(f.String("path"), f.String("full_path"), f.String("sha256"), f.Int("bytes"), f.Enum<DataFormat>("format"),
-            f.OptionalInt("rows"), ReadNameList(f.Object("columns"), sidecars));
+            f.OptionalInt("rows"), ReadNameList(f.Object("columns"), sidecars))
+        {
+            Decimals = f.Has("decimals")
+                ? f.Array("decimals", d => new DecimalInfo(d.String("column"), (int)d.Int("precision"), (int)d.Int("scale")))
+                : Seq<DecimalInfo>(),
+        };
 
     static void WriteEnvironment(Utf8JsonWriter w, EnvironmentInfo e)
     {

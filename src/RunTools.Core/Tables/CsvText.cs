@@ -212,7 +212,9 @@ public static class CsvText
         IntegerColumn i => i.Values[row]?.ToString(CultureInfo.InvariantCulture),
         BooleanColumn b => b.Values[row] switch { true => "true", false => "false", null => null },
         TextColumn t => t.Values[row],
-        _ => throw new ArgumentOutOfRangeException(nameof(column), column.GetType().Name, "unknown column kind"),
+        DateColumn d => d.Values[row] is { } date ? DateColumn.Format(date) : null,
+        TimestampColumn s => s.Values[row] is { } at ? TimestampColumn.Format(at, s.Zone) : null,
+        _ => throw new ArgumentOutOfRangeException(nameof(column), column.GetType().Name, "a column of this kind has no CSV text"),
     };
 
     public static string Header(Table table, char delimiter) => FormatRecord(table.Columns.Map(c => (string?)c.Name), delimiter);

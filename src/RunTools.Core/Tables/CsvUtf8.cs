@@ -171,24 +171,15 @@ public static class CsvUtf8
 
     // ---- cells: CsvInference's rules ------------------------------------------------------------------------
 
-    /// <summary><see cref="KindEvidence.Observe"/> for the field's text.</summary>
+    /// <summary><see cref="KindEvidence.Observe(string)"/> for the field's text.</summary>
     public static KindEvidence Observe(KindEvidence evidence, ReadOnlySpan<byte> text, CsvFieldSpan field) =>
         field.Form == CsvFieldForm.Escaped ? evidence.Observe(Text(text, field)) : Observe(evidence, text, field.Start, field.End);
 
-    /// <summary><see cref="KindEvidence.Observe"/> for a cell given as its UTF-8 bytes (an empty span is an empty cell).</summary>
+    /// <summary><see cref="KindEvidence.Observe(string)"/> for a cell given as its UTF-8 bytes (an empty span is an empty cell).</summary>
     public static KindEvidence Observe(KindEvidence evidence, ReadOnlySpan<byte> cell) => Observe(evidence, cell, 0, cell.Length);
 
-    static KindEvidence Observe(KindEvidence evidence, ReadOnlySpan<byte> text, int start, int end)
-    {
-        if (evidence is { AnyValue: true, AllNumbers: false, AllBooleans: false }) return evidence; // already text
-        var kinds = Classify(text, start, end);
-        if (kinds == CellKinds.Empty) return evidence;
-        return new KindEvidence(
-            AnyValue: true,
-            AllIntegers: evidence.AllIntegers && (kinds & CellKinds.Integer) != 0,
-            AllNumbers: evidence.AllNumbers && (kinds & CellKinds.Number) != 0,
-            AllBooleans: evidence.AllBooleans && (kinds & CellKinds.Boolean) != 0);
-    }
+    static KindEvidence Observe(KindEvidence evidence, ReadOnlySpan<byte> text, int start, int end) =>
+        evidence.IsText ? evidence : evidence.Observe(Classify(text, start, end));
 
     /// <summary><see cref="CsvInference.IsEmpty"/>: no bytes, or only white space.</summary>
     public static bool IsEmpty(ReadOnlySpan<byte> cell)
@@ -211,7 +202,7 @@ public static class CsvUtf8
         Utf8Decimal.TryScan(cell, out var number) && number.TryToLong(out value)
         || CsvInference.TryInteger(Encoding.UTF8.GetString(cell), out value);
 
-    /// <summary><see cref="CsvInference.TryBoolean"/> for a cell given as its UTF-8 bytes.</summary>
+    /// <summary><see cref="CsvInference.TryBoolean(string, out bool)"/> for a cell given as its UTF-8 bytes.</summary>
     public static bool TryBoolean(ReadOnlySpan<byte> cell, out bool value)
     {
         if (AsciiTrueFalse(cell) is { } known)
@@ -291,16 +282,6 @@ public static class CsvUtf8
         return true;
     }
 
-    [Flags]
-    enum CellKinds
-    {
-        Text = 0,
-        Empty = 1,
-        Integer = 2,
-        Number = 4,
-        Boolean = 8,
-    }
-
     /// <summary>Which kinds a non-Escaped cell's text belongs to. Integers are numbers too (NumberStyles.Float
     /// includes everything NumberStyles.Integer allows), and nothing is both a number and a boolean.</summary>
     static CellKinds Classify(ReadOnlySpan<byte> text, int start, int end)
@@ -313,10 +294,16 @@ public static class CsvUtf8
         var cell = text[start..end];
         if (IsEmpty(cell)) return CellKinds.Empty;
         if (AsciiTrueFalse(cell) is not null) return CellKinds.Boolean;
+        if (cell.Length is >= 10 and <= 64 && System.Text.Ascii.IsValid(cell) && (uint)(cell[0] - '0') <= 9)
+        {
+            // An ISO-8601 date or date-time is ASCII and starts with a digit (after no white space: Utf8Decimal has
+            // already taken any cell that is all digits and separators).
+            Span<char> chars = stackalloc char[cell.Length];
+            System.Text.Ascii.ToUtf16(cell, chars, out _);
+            if (CsvInference.ClassifyInstant(chars) is var instant and not CellKinds.Text) return instant;
+        }
         var decoded = Encoding.UTF8.GetString(cell); // NaN, Infinity, 20+ digits, Unicode: the framework decides
-        return (CsvInference.TryInteger(decoded, out _) ? CellKinds.Integer : 0)
-               | (CsvInference.TryNumber(decoded, out _) ? CellKinds.Number : 0)
-               | (CsvInference.TryBoolean(decoded, out _) ? CellKinds.Boolean : 0);
+        return CsvInference.Classify(decoded);
     }
 
     /// <summary>true or false in any ASCII case with ASCII white space around it; null for anything else (which may

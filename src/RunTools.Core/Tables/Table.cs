@@ -100,6 +100,14 @@ public sealed record Table
         return Gather(indices);
     }
 
+    /// <summary>The table, when every column holds its values; the first <see cref="UnsupportedColumn"/> (a file's
+    /// column of a type no kind holds) otherwise, as <see cref="TableColumnUnsupported"/> of <paramref name="path"/>:
+    /// for whatever needs every value (showing the whole table, writing it).</summary>
+    public Fin<Table> CheckValues(string path) =>
+        Columns.Find(c => c is UnsupportedColumn).Case is UnsupportedColumn unsupported
+            ? FinFail<Table>(new TableColumnUnsupported(path, unsupported.Name, unsupported.Type))
+            : FinSucc(this);
+
     Seq<string> Names => Columns.Map(c => c.Name);
 
     Table Gather(ReadOnlySpan<int> rows)
@@ -114,5 +122,8 @@ public sealed record Table
         typeof(T) == typeof(NumberColumn) ? ColumnKind.Number
         : typeof(T) == typeof(IntegerColumn) ? ColumnKind.Integer
         : typeof(T) == typeof(BooleanColumn) ? ColumnKind.Boolean
+        : typeof(T) == typeof(DateColumn) ? ColumnKind.Date
+        : typeof(T) == typeof(TimestampColumn) ? ColumnKind.Timestamp
+        : typeof(T) == typeof(UnsupportedColumn) ? ColumnKind.Unsupported
         : ColumnKind.Text;
 }

@@ -61,11 +61,13 @@ public sealed record TableFormatUnsupported(string Path)
     public override object? Target => Path;
 }
 
-/// <summary>A Parquet column that has no table column kind: nested (struct, list, map), repeated, or a type such as
-/// a timestamp, decimal or binary.</summary>
+/// <summary>A column of a type RunTools tables do not hold (a Parquet list, struct, map, repeated or binary column),
+/// met where its values are needed: Import-RunTable of the whole table, or writing the table. Reading a file with such
+/// a column is not an error in itself; a training refuses it only when a role uses it
+/// (<see cref="ColumnRoleUnsupported"/>).</summary>
 public sealed record TableColumnUnsupported(string Path, string Column, string Type)
     : RunError($"'{Excerpt.Path(Path)}': the column '{Excerpt.Of(Column)}' has the type {Excerpt.Of(Type)}, which RunTools tables do not hold "
-               + "(they hold numbers, integers, text and booleans, one value per row).", 1808)
+               + "(they hold numbers, integers, text, booleans, dates and timestamps, one value per row).", 1808)
 {
     public override ErrorKind Kind => ErrorKind.InvalidData;
     public override object? Target => Path;
@@ -92,4 +94,14 @@ public sealed record ArtifactNotTable(string Path, string Found)
 {
     public override ErrorKind Kind => ErrorKind.InvalidArgument;
     public override object? Target => Path;
+}
+
+/// <summary>A column used in a role its type cannot fill: a list or binary column as anything, a date or timestamp as a
+/// feature or label. <paramref name="Role"/> names the role and its setting (e.g. "a feature (data.features)");
+/// <paramref name="Advice"/> says what to change.</summary>
+public sealed record ColumnRoleUnsupported(string Path, string Column, string Type, string Role, string Advice)
+    : RunError($"'{Excerpt.Path(Path)}': the column '{Excerpt.Of(Column)}' is a {Excerpt.Of(Type)} column, which cannot be {Role}: {Advice}", 1812)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidData;
+    public override object? Target => Column;
 }

@@ -42,23 +42,23 @@ public sealed record InputSchemaMismatch(string Path, Seq<string> Missing, Seq<N
     public override object? Target => Path;
 }
 
-/// <summary>A column the model reads as numbers that holds text: its first value that is not a number (null when
-/// every value is one, as in a text column of numbers) and that value's data row, from 1 (the first row after a CSV
-/// header).</summary>
-public sealed record NonNumericCell(string Column, long? Row, string? Value)
+/// <summary>A column the model reads as numbers that holds something else: its first value that is not a number
+/// (null when every value is one, as in a text column of numbers) with that value's data row, from 1 (the first row
+/// after a CSV header), and the column's type as the file gave it.</summary>
+public sealed record NonNumericCell(string Column, long? Row, string? Value, string Type = "text")
 {
     public string Describe() => Row is { } row
         ? $"{Excerpt.Of(Column)} ('{Excerpt.Of(Value ?? "")}' on data row {row})"
-        : $"{Excerpt.Of(Column)} (a text column)";
+        : $"{Excerpt.Of(Column)} (a {Type} column)";
 
-    /// <summary>The first non-empty value of a text column that does not read as a number (invariant culture; NaN
-    /// and infinities read as numbers), with its data row.</summary>
-    public static NonNumericCell First(string column, System.Collections.Immutable.ImmutableArray<string?> values)
+    /// <summary>The first non-empty value (of a column of type <paramref name="type"/>, as text) that does not read
+    /// as a number (invariant culture; NaN and infinities read as numbers), with its data row.</summary>
+    public static NonNumericCell First(string column, System.Collections.Immutable.ImmutableArray<string?> values, string type = "text")
     {
         for (var i = 0; i < values.Length; i++)
             if (values[i] is { Length: > 0 } v
                 && !double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
-                return new NonNumericCell(column, i + 1, v);
-        return new NonNumericCell(column, null, null);
+                return new NonNumericCell(column, i + 1, v, type);
+        return new NonNumericCell(column, null, null, type);
     }
 }

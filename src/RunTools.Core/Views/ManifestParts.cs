@@ -86,7 +86,13 @@ public sealed class ManifestInput(string path, string fullPath, string sha256, l
     public long? Rows { get; } = rows;
     public ManifestNameList Columns { get; } = columns;
 
-    public static ManifestInput Of(InputFile i) => new(i.Path, i.FullPath, i.Sha256, i.Bytes, i.Format.ToString(), i.Rows, ManifestNameList.Of(i.Columns));
+    /// <summary>The Parquet DECIMAL columns with their precision and scale (held as doubles); empty when there are none.</summary>
+    public RunTools.Manifests.DecimalInfo[] Decimals { get; private init; } = [];
+
+    public static ManifestInput Of(InputFile i) => new(i.Path, i.FullPath, i.Sha256, i.Bytes, i.Format.ToString(), i.Rows, ManifestNameList.Of(i.Columns))
+    {
+        Decimals = i.Decimals.ToArray(),
+    };
 
     public override string ToString() => Path;
 
