@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace RunTools.Benchmarks;
 
@@ -15,9 +18,15 @@ namespace RunTools.Benchmarks;
 /// New-RunFoldPlan, Invoke-RunTraining). Goal: the training stage at most 3 × scikit-learn (Ratio ≤ 3).
 /// Needs a Python 3 with scikit-learn and pandas (python3 on PATH, /usr/bin/python3, or RUNTOOLS_BENCH_PYTHON).
 /// </summary>
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 15)]
+[Config(typeof(Config))]
 public class SmallTrainingBenchmarks
 {
+    /// <summary>In process: each measurement is a fraction of a second, and the Python process lives beside it.</summary>
+    sealed class Config : ManualConfig
+    {
+        public Config() => AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(15).WithToolchain(InProcessEmitToolchain.Instance));
+    }
+
     const int Folds = 10;
     string directory = "", csv = "", config = "", run = "";
     Process? python;
@@ -151,8 +160,10 @@ public class SmallTrainingBenchmarks
         var root = Path.Combine(directory, "runs", Guid.NewGuid().ToString("N"));
         var fresh = BenchStages.NewRun(root, config, csv, directory);
         BenchStages.PlanFolds(fresh);
-        var auc = BenchStages.Train(fresh);
-        Directory.Delete(root, recursive: true);
-        return auc;
+        return BenchStages.Train(fresh);
     }
+
+    // The runs of AllStages are removed at the end: a run's directory may still be settling right after its stage.
+    [GlobalCleanup(Target = nameof(AllStages))]
+    public void CleanupRuns() => Directory.Delete(Path.Combine(directory, "runs"), recursive: true);
 }

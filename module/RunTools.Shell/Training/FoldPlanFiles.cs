@@ -151,7 +151,7 @@ public static class FoldPlanFiles
                 foreach (var integer in new[] { repeat, outer, inner, row })
                     if (integer.ClrType != typeof(long))
                         throw new TableFileException(new RunCorrupted(path, $"the fold plan's column '{integer.Name}' holds {integer.ClrType.Name}, not Int64"));
-                if (role.ClrType != typeof(string))
+                if (role.ClrType != typeof(string) && role.ClrType != typeof(ReadOnlyMemory<char>))
                     throw new TableFileException(new RunCorrupted(path, $"the fold plan's column 'role' holds {role.ClrType.Name}, not text"));
 
                 var total = reader.RowGroups.Sum(g => g.RowCount);
