@@ -21,6 +21,9 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
 {
     readonly TrainingSpec spec = input.Spec;
     readonly FoldPlan plan = input.Plan;
+    // One context saves, loads and scores every model of the training: a fresh one per model would register ML.NET's
+    // components again at each load. Fits keep their own seeded contexts (see Ml).
+    readonly MLContext codec = new(0);
     int trainedModels;
 
     /// <summary>The number of model fits the whole training will do, for progress (close, not exact, for meta and
@@ -94,7 +97,7 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
             TrainingMode.Hierarchical => Hierarchical(context, train),
             _ => Direct(context, train),
         };
-        var predictions = Scorer.Score(fitted.Bundle, input.Features, test);
+        var predictions = Scorer.Score(codec, fitted.Bundle, input.Features, test);
         // Rows without a label are scored (they get out-of-fold predictions) but have nothing to be measured against.
         var labelled = Enumerable.Range(0, test.Length).Where(i => HasLabel(test[i])).ToArray();
         var metrics = labelled.Length == 0
@@ -258,7 +261,7 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
                     var candidate = candidates[c];
                     onProgress(new TrainingProgress("Training", $"{task.Part}: {candidate.Id}, inner fold {fold.Inner + 1} of {context.Inner.Count}", Percent()));
                     var model = FitOne(context, candidate, task.Task, task.Classes, x, ids, targets, fold.Inner, c);
-                    var predictions = MlModels.Predict(Ml(context, fold.Inner, c), model, task.Task, task.Classes, validation);
+                    var predictions = MlModels.Predict(codec, model, task.Task, task.Classes, validation);
                     var metrics = Scoring.PartMetrics(task.Task, task.Classes, task.ClassIds, task.Targets, fold.Held, predictions);
                     var score = metrics.Find(task.Metric).IfNone(double.NaN);
                     if (!double.IsNaN(score)) { sums[c] += score; counts[c]++; }
@@ -342,7 +345,7 @@ public sealed class NestedCrossValidation(TrainingInput input, Action<FoldOutcom
     MLContext Ml(Context context, int inner, int candidate) =>
         new(seed: (int)(Prng.Derive(spec.Seed, context.Repeat, context.Outer, inner, candidate, context.Variant == SmoteVariant.Smote ? 1 : 0) & int.MaxValue));
 
-    byte[] Save(ITransformer model, int width) => MlModels.Save(new MLContext(0), model, width);
+    byte[] Save(ITransformer model, int width) => MlModels.Save(codec, model, width);
 
     /// <summary>A state <see cref="TrainingChecks.Check"/> rules out, should it ever be reached.</summary>
     static TrainingFailed Unchecked(string detail) => new(new UnexpectedFailure("Training", nameof(TrainingChecks), $"{detail}, which the checks before training should have found"));

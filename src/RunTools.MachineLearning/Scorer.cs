@@ -9,9 +9,14 @@ namespace RunTools.MachineLearning;
 /// </summary>
 public static class Scorer
 {
-    public static Predictions Score(ModelBundle bundle, Seq<FeatureSource> features, int[] rows)
+    public static Predictions Score(ModelBundle bundle, Seq<FeatureSource> features, int[] rows) =>
+        Score(new MLContext(0), bundle, features, rows);
+
+    /// <summary>Scores through a given ML.NET context. A context registers ML.NET's components the first time it loads
+    /// a model (a scan of the loaded assemblies, tens of milliseconds): a caller that scores many times, as training
+    /// does once per fold, passes one context to all of them.</summary>
+    public static Predictions Score(MLContext context, ModelBundle bundle, Seq<FeatureSource> features, int[] rows)
     {
-        var context = new MLContext(0);
         var x = new Matrix(FeatureEncoder.Transform(bundle.Encoder, features, rows), rows.Length, bundle.Encoder.Width);
         return bundle.Mode switch
         {

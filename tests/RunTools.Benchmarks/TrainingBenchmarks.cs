@@ -190,12 +190,12 @@ public static class BenchStages
             new PreparedBody(() => FoldPlanWorkflow.Prepare(manifest, "folds", []).Map(s => (StageBody)FoldPlanWorkflow.Body(s)))));
     }
 
-    /// <summary>As Invoke-RunTraining.</summary>
+    /// <summary>As Invoke-RunTraining (with -Force: trains again though nothing changed).</summary>
     /// <returns>The cross-validated AUC the run recorded.</returns>
-    public static double Train(string run)
+    public static double Train(string run, bool force = false)
     {
         var manifest = Ok(RunStore.Read(run));
-        var trained = Drive(new StageJob(run, Ok(TrainingWorkflow.Spec(manifest, "folds", "train", false)), "train",
+        var trained = Drive(new StageJob(run, Ok(TrainingWorkflow.Spec(manifest, "folds", "train", force)), "train",
             new PreparedBody(() => TrainingWorkflow.Prepare(manifest, "folds").Map(s => (StageBody)TrainingWorkflow.Body(s)))));
         return trained.Metric("cv/auc")?.Last ?? double.NaN;
     }

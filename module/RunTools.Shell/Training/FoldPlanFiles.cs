@@ -102,9 +102,20 @@ public static class FoldPlanFiles
                select files.Files;
     }
 
-    /// <summary>A plan's files as read: the summary's settings and content hash, the table's integer columns and roles,
-    /// and the Parquet file's hash. <see cref="Check"/> turns them into the plan, against the data's rows.</summary>
-    public sealed record StoredPlan(string ParquetPath, FoldSpec Spec, string SummaryHash, Table Table, FileHash ParquetHash);
+    /// <summary>A plan's files as read: the summary's settings and content hash, the table's entries, and the Parquet
+    /// file's hash. <see cref="Check"/> turns them into the plan, against the data's rows.</summary>
+    public sealed record StoredPlan(string ParquetPath, FoldSpec Spec, string SummaryHash, PlanEntries Entries, FileHash ParquetHash);
+
+    /// <summary>The plan table's entries as training needs them, in compact arrays: a plan has folds × rows entries
+    /// (1.7 million for 100,000 rows in 5 × 3 nested folds), so nothing of it is held as nullable 64-bit values or as
+    /// role strings. A missing repeat or outer fold reads as 0, a missing inner fold as -1 (the table's nulls);
+    /// <see cref="MissingRow"/> marks a missing row index.</summary>
+    public sealed record PlanEntries(int[] Repeat, int[] Outer, int[] Inner, long[] Row, bool[] Train)
+    {
+        public const long MissingRow = long.MinValue;
+
+        public int Count => Row.Length;
+    }
 
     /// <summary>Reads a plan's files. Only the integer columns and the role of the table are decoded: the plan is
     /// rebuilt from the row indices. Needs nothing of the data, so it can run while the data is read.</summary>
@@ -115,10 +126,95 @@ public static class FoldPlanFiles
         if (!File.Exists(summaryPath) || !File.Exists(parquetPath))
             return FinFail<StoredPlan>(new FoldPlanNotFound(name, runDirectory));
         return from summary in ReadSummary(summaryPath)
-               from table in TableFiles.ReadColumns(parquetPath, Seq("repeat", "outer_fold", "inner_fold", "row", "role"))
+               from entries in ReadEntries(parquetPath)
                from hash in FileInspector.Hash(parquetPath, parquetPath)
-               select new StoredPlan(parquetPath, summary.Spec, summary.Hash, table, hash);
+               select new StoredPlan(parquetPath, summary.Spec, summary.Hash, entries, hash);
     }
+
+    /// <summary>
+    /// The plan table's repeat, outer_fold, inner_fold, row and role columns, one row group at a time straight into
+    /// <see cref="PlanEntries"/>' arrays: the role becomes a flag as each row group is decoded, so the table's role
+    /// strings (and Parquet.Net's buffers for them) never outlive their row group. The footer is checked as for any
+    /// Parquet input (<see cref="ParquetTables.OpenChecked"/>).
+    /// </summary>
+    static Fin<PlanEntries> ReadEntries(string path)
+    {
+        var limits = RunTools.Shell.Hosting.ShellLimits.Or(null);
+        if (limits.IsFail) return limits.Map(_ => default(PlanEntries)!);
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            var reader = ParquetTables.OpenChecked(path, stream, (InputLimits)limits);
+            try
+            {
+                var fields = reader.Schema.GetDataFields();
+                Parquet.Schema.DataField Field(string column) =>
+                    fields.FirstOrDefault(f => f.Name == column && f.MaxRepetitionLevel == 0) is { } f
+                        ? f
+                        : throw new TableFileException(new RunCorrupted(path, $"the fold plan has no column '{column}'"));
+                var (repeat, outer, inner, row, role) = (Field("repeat"), Field("outer_fold"), Field("inner_fold"), Field("row"), Field("role"));
+                foreach (var integer in new[] { repeat, outer, inner, row })
+                    if (integer.ClrType != typeof(long))
+                        throw new TableFileException(new RunCorrupted(path, $"the fold plan's column '{integer.Name}' holds {integer.ClrType.Name}, not Int64"));
+                if (role.ClrType != typeof(string) && role.ClrType != typeof(ReadOnlyMemory<char>))
+                    throw new TableFileException(new RunCorrupted(path, $"the fold plan's column 'role' holds {role.ClrType.Name}, not text"));
+
+                var total = reader.RowGroups.Sum(g => g.RowCount);
+                if (total > System.Array.MaxLength)
+                    throw new TableFileException(new RunCorrupted(path, $"the fold plan declares {total} entries"));
+                var entries = new PlanEntries(new int[total], new int[total], new int[total], new long[total], new bool[total]);
+                var offset = 0;
+                long?[] numbers = [];
+                string?[] texts = [];
+                for (var g = 0; g < reader.RowGroupCount; g++)
+                {
+                    var group = reader.OpenRowGroupReader(g);
+                    var count = (int)group.RowCount;
+                    if (numbers.Length < count) (numbers, texts) = (new long?[count], new string?[count]);
+                    Integers(group, repeat, numbers, count, (i, v) => entries.Repeat[offset + i] = (int)(v ?? 0));
+                    Integers(group, outer, numbers, count, (i, v) => entries.Outer[offset + i] = (int)(v ?? 0));
+                    Integers(group, inner, numbers, count, (i, v) => entries.Inner[offset + i] = (int)(v ?? -1));
+                    Integers(group, row, numbers, count, (i, v) => entries.Row[offset + i] = v ?? PlanEntries.MissingRow);
+                    Wait(group.ReadAsync(role, texts.AsMemory(0, count)).AsTask());
+                    for (var i = 0; i < count; i++) entries.Train[offset + i] = texts[i] == TrainRole;
+                    System.Array.Clear(texts, 0, count);
+                    offset += count;
+                }
+                return entries;
+            }
+            finally
+            {
+                Wait(reader.DisposeAsync().AsTask());
+            }
+        }
+        catch (TableFileException e)
+        {
+            return FinFail<PlanEntries>(e.Error);
+        }
+        catch (Exception e) when (e is not (UnauthorizedAccessException or OutOfMemoryException or InsufficientExecutionStackException))
+        {
+            // Parquet.Net reports a malformed file with assorted exception types (IOException among them).
+            return FinFail<PlanEntries>(new DataFileInvalid(path, $"not a readable Parquet file: {e.Message}"));
+        }
+
+        // A required column must not be read into a nullable buffer (see ParquetTables' Values reader).
+        static void Integers(Parquet.ParquetRowGroupReader group, Parquet.Schema.DataField field, long?[] buffer, int count, Action<int, long?> set)
+        {
+            if (!field.IsNullable)
+            {
+                var required = new long[count];
+                Wait(group.ReadAsync<long>(field, required.AsMemory()).AsTask());
+                for (var i = 0; i < count; i++) set(i, required[i]);
+                return;
+            }
+            Wait(group.ReadAsync<long>(field, buffer.AsMemory(0, count)).AsTask());
+            for (var i = 0; i < count; i++) set(i, buffer[i]);
+        }
+
+        static void Wait(Task task) => task.GetAwaiter().GetResult();
+    }
+
+    static readonly string TrainRole = RoleTexts[(int)FoldRole.Train];
 
     /// <summary>
     /// The stored plan against the current data rows, with its content hash: it must be the plan that hash says, so
@@ -132,7 +228,7 @@ public static class FoldPlanFiles
     /// </summary>
     public static Fin<(FoldPlan Plan, string ContentHash)> Check(StoredPlan stored, Seq<string> dataRowKeys,
         (string FileSha256, string ContentHash)? recorded) =>
-        from plan in Rebuild(stored.Table, stored.Spec, dataRowKeys, stored.ParquetPath)
+        from plan in Rebuild(stored.Entries, stored.Spec, dataRowKeys, stored.ParquetPath)
         from hash in recorded is { } r && stored.ParquetHash.Sha256 == r.FileSha256
             ? FinSucc(r.ContentHash)
             : plan.ContentHash == stored.SummaryHash
@@ -180,27 +276,21 @@ public static class FoldPlanFiles
 
     /// <summary>Rows back into folds, in the planner's order: for each repeat, each outer fold followed by its inner
     /// folds; the production fold and its inner folds last.</summary>
-    static Fin<FoldPlan> Rebuild(Table table, FoldSpec spec, Seq<string> dataRowKeys, string path) =>
-        from repeats in table.Column<IntegerColumn>("repeat")
-        from outers in table.Column<IntegerColumn>("outer_fold")
-        from inners in table.Column<IntegerColumn>("inner_fold")
-        from rows in table.Column<IntegerColumn>("row")
-        from roles in table.Column<TextColumn>("role")
-        from folds in Group(repeats, outers, inners, rows, roles, dataRowKeys.Count, path)
-        select new FoldPlan(spec, dataRowKeys, folds);
+    static Fin<FoldPlan> Rebuild(PlanEntries entries, FoldSpec spec, Seq<string> dataRowKeys, string path) =>
+        Group(entries, dataRowKeys.Count, path).Map(folds => new FoldPlan(spec, dataRowKeys, folds));
 
-    static Fin<Seq<Fold>> Group(IntegerColumn repeats, IntegerColumn outers, IntegerColumn inners, IntegerColumn rows, TextColumn roles,
-        int dataRows, string path)
+    static Fin<Seq<Fold>> Group(PlanEntries entries, int dataRows, string path)
     {
         var groups = new Dictionary<(int Repeat, int Outer, int Inner), (List<int> Train, List<int> Held)>();
-        for (var r = 0; r < rows.Values.Length; r++)
+        for (var r = 0; r < entries.Count; r++)
         {
-            if (rows.Values[r] is not { } index || index < 0 || index >= dataRows)
-                return FinFail<Seq<Fold>>(new RunCorrupted(path, $"row {r + 1} names data row {rows.Values[r]}, but the data has {dataRows} rows"));
-            var row = (int)index;
-            var id = ((int)(repeats.Values[r] ?? 0), (int)(outers.Values[r] ?? 0), (int)(inners.Values[r] ?? -1));
+            var index = entries.Row[r];
+            if (index < 0 || index >= dataRows)
+                return FinFail<Seq<Fold>>(new RunCorrupted(path,
+                    $"row {r + 1} names data row {(index == PlanEntries.MissingRow ? "" : index.ToString(System.Globalization.CultureInfo.InvariantCulture))}, but the data has {dataRows} rows"));
+            var id = (entries.Repeat[r], entries.Outer[r], entries.Inner[r]);
             if (!groups.TryGetValue(id, out var members)) groups[id] = members = ([], []);
-            (roles.Values[r] == "train" ? members.Train : members.Held).Add(row);
+            (entries.Train[r] ? members.Train : members.Held).Add((int)index);
         }
         var ordered = groups.Keys
             .OrderBy(k => k.Outer < 0 ? 1 : 0).ThenBy(k => k.Repeat).ThenBy(k => k.Outer).ThenBy(k => k.Inner);
