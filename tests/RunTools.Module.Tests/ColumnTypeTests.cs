@@ -134,6 +134,31 @@ public sealed class ColumnTypeTests : IDisposable
     }
 
     [Fact]
+    public void Every_encoding_reads_back_the_values_written_with_the_zone_each_recorded()
+    {
+        var run = Expect.Single(ps.Run("$t = New-Run -Name t; $t"), Expect.RunInfo).Text("Path");
+        File.Copy(data, Path.Combine(run, "typed.parquet"));
+
+        var rows = ps.Run("Import-RunTable -Run $t -Path typed.parquet").Output;
+
+        Assert.Equal(240, rows.Count);
+        for (var r = 0; r < rows.Count; r += 17)
+        {
+            var hour = TypedParquet.Start.AddHours(r);
+            Assert.Equal(TypedParquet.Start.AddDays(r / 4), rows[r].Get("day"));
+            foreach (var (column, kind) in new[] { ("at", DateTimeKind.Unspecified), ("at_utc", DateTimeKind.Utc), ("at_ns", DateTimeKind.Utc),
+                         ("at_legacy", DateTimeKind.Utc), ("at_int96", DateTimeKind.Unspecified) })
+            {
+                var value = Assert.IsType<DateTime>(rows[r].Get(column));
+                Assert.Equal((hour, kind), (value, value.Kind));
+            }
+            foreach (var column in TypedParquet.Decimals)
+                Assert.Equal((double)TypedParquet.Price(r), rows[r].Get(column));
+            Assert.Equal(r % 3 == 0, rows[r].Get("flag"));
+        }
+    }
+
+    [Fact]
     public void Import_RunTable_shows_dates_and_timestamps_as_datetime_values()
     {
         var run = Expect.Single(ps.Run("$t = New-Run -Name t; $t"), Expect.RunInfo).Text("Path");

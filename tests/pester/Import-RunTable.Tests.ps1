@@ -5,10 +5,12 @@ BeforeAll {
     "data: { label: label, id: visit_id }`nfolds: { kind: stratified, k: 2, seed: 3 }" | Set-Content -LiteralPath $config
     $run = New-Run -Name tables -Root (New-TestRoot) -ConfigPath $config -DataPath $PatientsCsv
     $plan = $run | New-RunFoldPlan
-    $run | Invoke-RunStage scores -Output tables/scores.csv, tables/scores.tsv, notes.txt {
+    $run | Invoke-RunStage scores -Output tables/scores.csv, tables/scores.tsv, tables/times.csv, notes.txt {
         param($Run)
         $lines = 'id,count,score,name,flag', 'a,1,0.25,first,true', 'b,2,,second,false', 'c,3,0.75,third,true'
         $lines | Set-Content -LiteralPath $Run.Resolve('tables/scores.csv')
+        'day,at,at_utc', '2024-02-29,2024-02-29 10:30:00,2024-02-29T10:30:00+01:00', '2024-03-01,,2024-03-01T00:00:00Z' |
+            Set-Content -LiteralPath $Run.Resolve('tables/times.csv')
         $lines -replace ',', "`t" | Set-Content -LiteralPath $Run.Resolve('tables/scores.tsv')
         'not a table' | Set-Content -LiteralPath $Run.Resolve('notes.txt')
     } | Out-Null
@@ -20,6 +22,18 @@ Describe 'Import-RunTable' {
         $rows | Should -HaveCount 3
         $rows[0].PSObject.Properties.Name | Should -Be 'id', 'count', 'score', 'name', 'flag'
         $rows.id | Should -Be 'a', 'b', 'c'
+    }
+
+    It 'shows ISO-8601 dates and date-times as [datetime], UTC when the text had an offset' {
+        $rows = Import-RunTable -Run $run -Path tables/times.csv
+        $rows[0].day | Should -BeOfType [datetime]
+        $rows[0].day | Should -Be ([datetime]'2024-02-29')
+        $rows[0].at | Should -Be ([datetime]'2024-02-29 10:30:00')
+        $rows[0].at.Kind | Should -Be 'Unspecified'
+        $rows[0].at_utc.Kind | Should -Be 'Utc'
+        $rows[0].at_utc.Hour | Should -Be 9
+        $rows[1].at | Should -BeNullOrEmpty
+        @($rows | Where-Object { $_.day -lt [datetime]'2024-03-01' }) | Should -HaveCount 1
     }
 
     It 'types the values from the contents: integers, numbers, text, booleans and missing values' {

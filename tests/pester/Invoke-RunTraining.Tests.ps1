@@ -82,6 +82,26 @@ Describe 'Invoke-RunTraining' {
             Should -Throw -ErrorId 'FoldPlanNotFound,RunTools.Module.Commands.InvokeRunTrainingCommand'
     }
 
+    It 'trains with an excluded timestamp column, and refuses a timestamp feature saying how to derive features from it' {
+        $csv = Join-Path $TestDrive 'stamped.csv'
+        'at,x,label' | Set-Content -LiteralPath $csv
+        0..59 | ForEach-Object { '{0},{1},{2}' -f ([datetime]'2024-01-01').AddHours($_).ToString('yyyy-MM-ddTHH:mm:ssZ'), ($_ % 10), [int](($_ % 10) -ge 5) } |
+            Add-Content -LiteralPath $csv
+        $stamped = Join-Path $TestDrive 'stamped.yaml'
+        "data: { label: label }`nfolds: { kind: stratified, k: 3 }`ntraining: { task: binary, candidates: [ { trainer: lightgbm, grid: { iterations: [20], leaves: [4] } } ] }" |
+            Set-Content -LiteralPath $stamped
+        $excluded = New-Run -Name excluded -Root (New-TestRoot) -Set 'data.exclude=[at]' -ConfigPath $stamped -DataPath $csv
+        $trained = $excluded | New-RunFoldPlan | Invoke-RunTraining
+        $trained.PSObject.TypeNames | Should -Contain 'RunTools.Views.TrainingResult'
+
+        $used = New-Run -Name used -Root (New-TestRoot) -ConfigPath $stamped -DataPath $csv
+        $used | New-RunFoldPlan | Out-Null
+        $used | Invoke-RunTraining -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'ColumnRoleUnsupported,RunTools.Module.Commands.InvokeRunTrainingCommand'
+        $err[0].TargetObject | Should -Be 'at'
+        $err[0].Exception.Message | Should -BeLike "*timestamp (UTC) column, which cannot be a feature*Add 'at' to data.exclude*day of the week*"
+    }
+
     It 'refuses a run whose config names no label' {
         $unlabelled = New-Run -Name unlabelled -Root (New-TestRoot) -Set 'data.id=visit_id', 'folds.kind=kfold', 'folds.k=3' -DataPath $PatientsCsv
         $unlabelled | New-RunFoldPlan | Out-Null

@@ -15,7 +15,9 @@ namespace RunTools.Shell.Tables;
 /// null are one value in a table (as in pandas) and a NaN's payload bits are not kept. Every other double, -0.0,
 /// subnormals and infinities included, round-trips bit for bit. CSV: missing is an empty field; text keeps null
 /// (empty, unquoted) apart from "" (<c>""</c>).</item>
-/// <item><b>Round trips.</b> Parquet gives back an equal table (<see cref="Table"/> equality). CSV gives back equal
+/// <item><b>Round trips.</b> Parquet gives back an equal table (<see cref="Table"/> equality), except that timestamps
+/// are written with microsecond precision (TIMESTAMP(MICROS), as pandas and DuckDB read them), so a value's last 100 ns
+/// digit is dropped; a table with an <see cref="UnsupportedColumn"/> is not written (TableColumnUnsupported). CSV gives back equal
 /// values but re-infers kinds, so a text column whose values all look like numbers or booleans comes back typed,
 /// a column with no values comes back as text, and in a one-column table a null text cell comes back as ""
 /// (see <see cref="CsvText.FormatRecord"/>). Numbers are written so that they come back as numbers.</item>
