@@ -122,7 +122,10 @@ public sealed class GetRunCommand : RunCmdlet
             && (Id.Length == 0 || Id.Any(id => r.Entry.Id.ToString().StartsWith(id, StringComparison.OrdinalIgnoreCase)))
             && query.Keeps(r)
             && PassesFilter(r));
-        if (!Succeeded(query.Order(kept.Strict()), out var ordered, By)) return;
+        // A -By metric that no run has: nothing can be ordered.
+        var order = query.Order(kept.Strict());
+        if (order.IsFail) { Terminate((Error)order, By); return; }
+        var ordered = (Seq<IndexedRun>)order;
         // Full objects (and their staleness) only for the runs that pass.
         var matches = new List<RunInfo>();
         foreach (var run in ordered)

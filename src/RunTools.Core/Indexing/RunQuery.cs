@@ -45,7 +45,12 @@ public sealed record RunQuery(
         var byCreation = kept.OrderBy(r => r.Entry.Created).ThenBy(r => r.Entry.Directory, StringComparer.Ordinal).ToArray();
         if (By is not { } metric)
             return toSeq(Top is { } newest && newest < byCreation.Length ? byCreation[^newest..] : byCreation);
-        double? Value(IndexedRun r) => r.Entry.Metrics.Find(m => m.Name == metric).Map(m => (double?)m.Value).IfNone((double?)null);
+        double? Value(IndexedRun r)
+        {
+            foreach (var (name, value) in r.Entry.Metrics)
+                if (name == metric) return value;
+            return null;
+        }
         if (!kept.IsEmpty && !kept.Exists(r => Value(r) is not null))
         {
             var names = kept.Bind(r => r.Entry.Metrics.Map(m => m.Name)).Distinct().ToSeq();
