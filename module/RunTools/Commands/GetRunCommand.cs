@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using LanguageExt.Common;
 using RunTools.Indexing;
 using RunTools.Domain;
 using RunTools.Manifests;
