@@ -91,7 +91,8 @@ public class RunIndexBenchmarks
     {
         long total = 0;
         foreach (var directory in Directory.EnumerateDirectories(root))
-            total += File.ReadAllBytes(Path.Combine(directory, RunLayout.Manifest)).Length;
+            if (!Path.GetFileName(directory).StartsWith('.'))
+                total += File.ReadAllBytes(Path.Combine(directory, RunLayout.Manifest)).Length;
         return total;
     }
 

@@ -130,29 +130,71 @@ public static class RunIndexStore
 
     static string JournalPath(string root) => Path.Combine(Folder(root), RunLayout.RunIndexJournal);
 
-    /// <summary>The index as its files say (snapshot, then journal); a file that cannot be read counts as empty.</summary>
-    static (Dictionary<string, RunIndexEntry> Entries, int JournalLines, int Damaged) Load(string root)
+    /// <summary>The index files as last parsed by this process: a later read whose snapshot has not changed parses
+    /// only the journal's new lines (or nothing). The files' sizes and times decide; the entries are still checked
+    /// against the runs, so a stale cache costs reads, never a wrong answer.</summary>
+    sealed record Parsed((long Bytes, long Ticks)? Snapshot, long JournalBytes, long JournalTicks, IReadOnlyDictionary<string, RunIndexEntry> Entries,
+        int JournalLines, int Damaged);
+
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Parsed> Cache = new(StringComparer.Ordinal);
+
+    static (long Bytes, long Ticks)? FileStamp(string path)
     {
-        var snapshot = ReadLines(SnapshotPath(root));
-        var journal = ReadLines(JournalPath(root));
-        var (entries, damaged) = RunIndex.Replay(snapshot.Concat(journal));
-        return (entries, journal.Length, damaged);
+        var info = new FileInfo(path);
+        return info.Exists ? (info.Length, info.LastWriteTimeUtc.Ticks) : null;
     }
 
-    static string[] ReadLines(string path)
+    /// <summary>The index as its files say (snapshot, then journal); a file that cannot be read counts as empty.</summary>
+    static (IReadOnlyDictionary<string, RunIndexEntry> Entries, int JournalLines, int Damaged) Load(string root)
+    {
+        var key = Path.GetFullPath(root);
+        var snapshotStamp = FileStamp(SnapshotPath(root));
+        var journalStamp = FileStamp(JournalPath(root)) ?? (0, 0);
+        if (Cache.TryGetValue(key, out var cached) && cached.Snapshot == snapshotStamp)
+        {
+            if (cached.JournalBytes == journalStamp.Bytes && cached.JournalTicks == journalStamp.Ticks)
+                return (cached.Entries, cached.JournalLines, cached.Damaged);
+            if (journalStamp.Bytes > cached.JournalBytes && ReadLines(JournalPath(root), cached.JournalBytes) is { } tail)
+            {
+                var (added, damagedTail) = RunIndex.Replay(tail.Lines);
+                var entries = new Dictionary<string, RunIndexEntry>(cached.Entries, StringComparer.Ordinal);
+                foreach (var line in tail.Lines.Select(RunIndexJson.Decode))
+                    if (line is RunIndexLine.Drop drop) entries.Remove(drop.Directory);
+                foreach (var (directory, entry) in added) entries[directory] = entry;
+                return Remember(key, new Parsed(snapshotStamp, tail.End, journalStamp.Ticks, entries, cached.JournalLines + tail.Lines.Length, cached.Damaged + damagedTail));
+            }
+        }
+        var snapshot = ReadLines(SnapshotPath(root), 0);
+        var journal = ReadLines(JournalPath(root), 0);
+        var (all, damaged) = RunIndex.Replay((snapshot?.Lines ?? []).Concat(journal?.Lines ?? []));
+        if (snapshot is null || journal is not { } read) return (all, journal?.Lines.Length ?? 0, damaged);
+        return Remember(key, new Parsed(snapshotStamp, read.End, journalStamp.Ticks, all, read.Lines.Length, damaged));
+    }
+
+    static (IReadOnlyDictionary<string, RunIndexEntry>, int, int) Remember(string key, Parsed parsed)
+    {
+        Cache[key] = parsed;
+        return (parsed.Entries, parsed.JournalLines, parsed.Damaged);
+    }
+
+    /// <summary>The lines of a file from an offset, and the offset read up to; no lines for a file that is not there;
+    /// null when it cannot be read now.</summary>
+    static (string[] Lines, long End)? ReadLines(string path, long from)
     {
         try
         {
-            if (!File.Exists(path)) return [];
+            if (!File.Exists(path)) return ([], 0);
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            var lines = new List<string>();
-            while (reader.ReadLine() is { } line) lines.Add(line);
-            return [.. lines];
+            stream.Seek(from, SeekOrigin.Begin);
+            var bytes = new byte[stream.Length - from];
+            stream.ReadExactly(bytes);
+            var lines = Encoding.UTF8.GetString(bytes).Split('\n');
+            // A cut-off last line (a writer killed mid-line) is read too, and fails its check; the next writer ends it.
+            return (lines[^1].Length == 0 ? lines[..^1] : lines, from + bytes.Length);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return [];
+            return null;
         }
     }
 
