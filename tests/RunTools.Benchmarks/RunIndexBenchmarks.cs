@@ -69,8 +69,13 @@ public class RunIndexBenchmarks
         if (kept == 0 || kept != Indexed()) throw new InvalidOperationException("The index and the full read disagree.");
     }
 
+    /// <summary>RUNTOOLS_BENCH_KEEP=1 keeps the root (its path is printed), for timing Get-Run in a fresh pwsh on it.</summary>
     [GlobalCleanup]
-    public void Cleanup() => Directory.Delete(root, recursive: true);
+    public void Cleanup()
+    {
+        if (Environment.GetEnvironmentVariable("RUNTOOLS_BENCH_KEEP") == "1") Console.WriteLine($"// kept: {root}");
+        else Directory.Delete(root, recursive: true);
+    }
 
     static bool Passes(RunManifest m) =>
         ConfigPaths.Get(m.Config, "folds.seed").Case is ConfigInt { Value: 7 } && m.Metric("cv/auc") is { Last: >= MinAuc };
