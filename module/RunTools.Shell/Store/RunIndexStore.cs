@@ -10,7 +10,7 @@ namespace RunTools.Shell.Store;
 
 /// <summary>The runs of a root as the index answers them: every run that could be read, with its observed status; the
 /// runs that could not (each with its error, as reading it gives); and the manifests read on the way (the runs whose
-/// entry had to be made again), so that a caller building full objects does not read them twice.</summary>
+/// entry had to be made again, when they are few), so that a caller building full objects does not read them twice.</summary>
 public sealed record IndexedRoot(Seq<IndexedRun> Runs, Seq<(string Path, Error Error)> Failures, IReadOnlyDictionary<string, RunManifest> Read);
 
 /// <summary>
@@ -27,6 +27,8 @@ public static class RunIndexStore
     const long JournalCompactBytes = 8 << 20;
 
     static readonly TimeSpan JournalWait = TimeSpan.FromSeconds(2);
+
+    const int KeepReadManifests = 256;
 
     /// <summary>The stamp of a run's files now; null when it has no run.json.</summary>
     public static RunStamp? StampOf(string runDirectory)
@@ -90,7 +92,9 @@ public static class RunIndexStore
             var manifest = Read(path);
             if (manifest.Case is RunManifest m)
             {
-                read[directory] = m;
+                // Kept for the caller only when few: holding thousands of manifests (a rebuild) costs more in
+                // garbage collection than reading again the few runs a filter lets through.
+                if (plan.Reread.Count <= KeepReadManifests) read[directory] = m;
                 // The stamp was taken before the read: if the run changed in between, the entry is stale at once.
                 if (stamps[directory] is { } stamp) fresh.Add(RunIndex.Entry(directory, stamp, m));
             }
