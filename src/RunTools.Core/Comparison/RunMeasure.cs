@@ -18,20 +18,38 @@ public sealed record MeasuredRun(RunManifest Manifest, string Status);
 /// n − 1), minimum, maximum and the 95% t-interval for the mean, mean ± t(0.975, n − 1)·sd/√n. SD, Lower and Upper are
 /// null when Count &lt; 2; everything but Count is null when Count is 0. <see cref="Runs"/> names the runs counted.
 /// </summary>
-public sealed record RunMeasurement(
-    ValueMap<object?> Group,
-    string GroupName,
-    string Metric,
-    int Count,
-    double? Mean,
-    double? SD,
-    double? Min,
-    double? Max,
-    double? Lower,
-    double? Upper,
-    IReadOnlyList<string> Runs)
+public sealed class RunMeasurement(
+    ValueMap<object?> group,
+    string groupName,
+    string metric,
+    int count,
+    double? mean,
+    double? sd,
+    double? min,
+    double? max,
+    double? lower,
+    double? upper,
+    IReadOnlyList<string> runs) : IEquatable<RunMeasurement>
 {
+    public ValueMap<object?> Group { get; } = group;
+    public string GroupName { get; } = groupName;
+    public string Metric { get; } = metric;
+    public int Count { get; } = count;
+    public double? Mean { get; } = mean;
+    public double? SD { get; } = sd;
+    public double? Min { get; } = min;
+    public double? Max { get; } = max;
+    public double? Lower { get; } = lower;
+    public double? Upper { get; } = upper;
+    public IReadOnlyList<string> Runs { get; } = runs;
+
     public override string ToString() => $"{GroupName}: {Metric}";
+
+    // The group and the runs by content (their text), the rest by value.
+    object Fields => (Group.ToString(), GroupName, Metric, Count, Mean, SD, Min, Max, Lower, Upper, string.Join("\u001f", Runs));
+    public bool Equals(RunMeasurement? other) => other is not null && Fields.Equals(other.Fields);
+    public override bool Equals(object? obj) => Equals(obj as RunMeasurement);
+    public override int GetHashCode() => Fields.GetHashCode();
 }
 
 public static class RunMeasure

@@ -33,28 +33,51 @@ public sealed record TrainingOnPlan(string Stage, string Plan, string PlanHash, 
 /// signed-rank test (statistic, two-sided p, "exact" or "normal"; see <see cref="WilcoxonTest"/>) of the deltas.
 /// Statistics that are undefined (fewer than two folds, all deltas zero) are null.
 /// </summary>
-/// <param name="Variant">The SMOTE variant when the training trained more than one, else null.</param>
-/// <param name="Zeros">Folds whose delta is exactly 0 (the Wilcoxon test leaves them out).</param>
-public sealed record FoldPairedComparison(
-    string Stage,
-    string? Variant,
-    string Metric,
-    string Baseline,
-    string Run,
-    int Folds,
-    double BaselineMean,
-    double RunMean,
-    double MeanDelta,
-    double? SdDelta,
-    double? T,
-    double? TTestP,
-    double? WilcoxonStatistic,
-    double? WilcoxonP,
-    string WilcoxonMethod,
-    int Zeros,
-    string PlanHash)
+/// <param name="variant">The SMOTE variant when the training trained more than one, else null.</param>
+/// <param name="zeros">Folds whose delta is exactly 0 (the Wilcoxon test leaves them out).</param>
+public sealed class FoldPairedComparison(
+    string stage,
+    string? variant,
+    string metric,
+    string baseline,
+    string run,
+    int folds,
+    double baselineMean,
+    double runMean,
+    double meanDelta,
+    double? sdDelta,
+    double? t,
+    double? tTestP,
+    double? wilcoxonStatistic,
+    double? wilcoxonP,
+    string wilcoxonMethod,
+    int zeros,
+    string planHash) : IEquatable<FoldPairedComparison>
 {
+    public string Stage { get; } = stage;
+    public string? Variant { get; } = variant;
+    public string Metric { get; } = metric;
+    public string Baseline { get; } = baseline;
+    public string Run { get; } = run;
+    public int Folds { get; } = folds;
+    public double BaselineMean { get; } = baselineMean;
+    public double RunMean { get; } = runMean;
+    public double MeanDelta { get; } = meanDelta;
+    public double? SdDelta { get; } = sdDelta;
+    public double? T { get; } = t;
+    public double? TTestP { get; } = tTestP;
+    public double? WilcoxonStatistic { get; } = wilcoxonStatistic;
+    public double? WilcoxonP { get; } = wilcoxonP;
+    public string WilcoxonMethod { get; } = wilcoxonMethod;
+    public int Zeros { get; } = zeros;
+    public string PlanHash { get; } = planHash;
+
     public override string ToString() => $"{Stage}: {Metric} {Run} vs {Baseline}";
+
+    object Fields => (Stage, Variant, Metric, Baseline, Run, Folds, BaselineMean, RunMean, MeanDelta, SdDelta, T, TTestP, WilcoxonStatistic, WilcoxonP, WilcoxonMethod, Zeros, PlanHash);
+    public bool Equals(FoldPairedComparison? other) => other is not null && Fields.Equals(other.Fields);
+    public override bool Equals(object? obj) => Equals(obj as FoldPairedComparison);
+    public override int GetHashCode() => Fields.GetHashCode();
 }
 
 public static class RunTable
