@@ -130,7 +130,7 @@ public static class MlModels
         schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
         var input = context.Data.LoadFromEnumerable(System.Array.Empty<FeatureRow>(), schema);
         using var stream = new MemoryStream();
-        context.Model.Save(model, input.Schema, stream);
+        ModelArchive.Save(context, model, input.Schema, stream);
         return Reproducible(stream.ToArray());
     }
 
@@ -159,7 +159,7 @@ public static class MlModels
     public static ITransformer Load(MLContext context, byte[] bytes)
     {
         using var stream = new MemoryStream(bytes, writable: false);
-        return context.Model.Load(stream, out _);
+        return ModelArchive.Load(context, stream);
     }
 
     static double P(Candidate c, string name, double fallback) => c.Parameters.Find(name).IfNone(fallback);
