@@ -19,7 +19,7 @@ static class ModelArchive
     const string TransformerDirectory = "TransformerChain", SchemaEntry = "Schema";
 
     sealed record Members(MethodInfo CreateWriter, MethodInfo Commit, MethodInfo SaveModel, MethodInfo SaveInputSchema,
-        MethodInfo OpenReader, MethodInfo OpenEntry, MethodInfo LoadModel);
+        MethodInfo CreateEntry, PropertyInfo EntryStream, MethodInfo OpenReader, MethodInfo OpenEntry, MethodInfo LoadModel);
 
     static readonly Members? members = Find();
 
@@ -43,16 +43,18 @@ static class ModelArchive
                 .SingleOrDefault(m => m.Name == "SaveModel" && m.IsGenericMethodDefinition && m.GetParameters() is { Length: 3 } p && p[0].ParameterType == writer)
                 ?.MakeGenericMethod(typeof(ITransformer));
             var saveInputSchema = typeof(ModelOperationsCatalog).GetMethod("SaveInputSchema", BindingFlags.NonPublic | BindingFlags.Instance, [typeof(DataViewSchema), writer]);
+            var createEntry = writer.GetMethod("CreateEntry", BindingFlags.Public | BindingFlags.Instance, [typeof(string)]);
+            var entryStream = createEntry?.ReturnType.GetProperty("Stream", BindingFlags.Public | BindingFlags.Instance);
             var openReader = reader.GetMethod("Open", BindingFlags.Public | BindingFlags.Static, [typeof(Stream), exceptionContext, typeof(bool)]);
             var openEntry = reader.GetMethod("OpenEntryOrNull", BindingFlags.Public | BindingFlags.Instance, [typeof(string)]);
             var loadModel = loadContext.GetMethods(BindingFlags.Public | BindingFlags.Static)
                 .SingleOrDefault(m => m.Name == "LoadModel" && m.IsGenericMethodDefinition && m.GetGenericArguments().Length == 2
                     && m.GetParameters() is { Length: 5 } p && p[2].ParameterType == reader && p[3].ParameterType == typeof(string))
                 ?.MakeGenericMethod(typeof(ITransformer), signature);
-            return createWriter is null || commit is null || saveModel is null || saveInputSchema is null || openReader is null || openEntry is null
-                   || loadModel is null
+            return createWriter is null || commit is null || saveModel is null || saveInputSchema is null || createEntry is null || entryStream is null
+                   || openReader is null || openEntry is null || loadModel is null
                 ? null
-                : new Members(createWriter, commit, saveModel, saveInputSchema, openReader, openEntry, loadModel);
+                : new Members(createWriter, commit, saveModel, saveInputSchema, createEntry, entryStream, openReader, openEntry, loadModel);
         }
         catch (Exception e) when (e is AmbiguousMatchException or ArgumentException or InvalidOperationException or TypeLoadException)
         {
@@ -61,7 +63,9 @@ static class ModelArchive
     }
 
     /// <summary>As <c>context.Model.Save(model, inputSchema, stream)</c>, with the archive's entries staged in memory.</summary>
-    public static void Save(MLContext context, ITransformer model, DataViewSchema inputSchema, Stream stream)
+    /// <param name="schemaKey">A name that identifies <paramref name="inputSchema"/> (equal keys, equal schemas): its
+    /// encoding, the same for every model saved with it, is then computed once and reused. Null: encoded each time.</param>
+    public static void Save(MLContext context, ITransformer model, DataViewSchema inputSchema, Stream stream, string? schemaKey = null)
     {
         if (members is not { } m)
         {
@@ -70,8 +74,36 @@ static class ModelArchive
         }
         using var repository = (IDisposable)Invoke(m.CreateWriter, null, stream, context, false)!;
         Invoke(m.SaveModel, null, repository, model, TransformerDirectory);
-        Invoke(m.SaveInputSchema, context.Model, inputSchema, repository);
+        if (schemaKey is null)
+        {
+            Invoke(m.SaveInputSchema, context.Model, inputSchema, repository);
+        }
+        else
+        {
+            // The schema's entry is the last one, as SaveInputSchema leaves it: its bytes written once per key.
+            var bytes = schemas.GetOrAdd(schemaKey, _ => SchemaEntryBytes(context, m, inputSchema));
+            using var entry = (IDisposable)Invoke(m.CreateEntry, repository, SchemaEntry)!;
+            ((Stream)m.EntryStream.GetValue(entry)!).Write(bytes);
+        }
         Invoke(m.Commit, repository);
+    }
+
+    // The Schema entry's bytes per input schema (ML.NET's binary encoding of an empty data view with that schema: a
+    // fixed function of the schema, written by a reader and a writer thread each time).
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> schemas = new(StringComparer.Ordinal);
+
+    static byte[] SchemaEntryBytes(MLContext context, Members m, DataViewSchema inputSchema)
+    {
+        using var stream = new MemoryStream();
+        using (var repository = (IDisposable)Invoke(m.CreateWriter, null, stream, context, false)!)
+        {
+            Invoke(m.SaveInputSchema, context.Model, inputSchema, repository);
+            Invoke(m.Commit, repository);
+        }
+        using var archive = new System.IO.Compression.ZipArchive(new MemoryStream(stream.ToArray()), System.IO.Compression.ZipArchiveMode.Read);
+        using var content = new MemoryStream();
+        using (var entry = archive.GetEntry(SchemaEntry)!.Open()) entry.CopyTo(content);
+        return content.ToArray();
     }
 
     /// <summary>As <c>context.Model.Load(stream, out _)</c>, with the archive's entries read into memory, for a model

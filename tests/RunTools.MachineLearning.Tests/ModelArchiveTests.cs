@@ -29,8 +29,16 @@ public sealed class ModelArchiveTests(TrainedModels models) : IClassFixture<Trai
             context.Model.Save(model, schema, viaPublic);
             using var inMemory = new MemoryStream();
             ModelArchive.Save(context, model, schema, inMemory);
+            // With a schema key, twice: the second save reuses the schema entry the first one encoded.
+            var key = $"test:{kind}:{schema.Single().Type}";
+            using var keyed = new MemoryStream();
+            ModelArchive.Save(context, model, schema, keyed, key);
+            using var reused = new MemoryStream();
+            ModelArchive.Save(context, model, schema, reused, key);
 
             Assert.Equal(Entries(viaPublic.ToArray()), Entries(inMemory.ToArray()));
+            Assert.Equal(Entries(viaPublic.ToArray()), Entries(keyed.ToArray()));
+            Assert.Equal(Entries(viaPublic.ToArray()), Entries(reused.ToArray()));
         }
     }
 
