@@ -13,6 +13,7 @@ namespace RunTools.Benchmarks;
 /// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*LargeConfig*'
 /// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*Import*'   (after dotnet build RunTools.sln -c Release)
 /// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*DerivedRun*'
+/// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*RunIndex*'      (RUNTOOLS_BENCH_RUNS=100000 for 100,000 runs)
 /// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*.TrainingBenchmarks.*'
 /// dotnet run -c Release --project tests/RunTools.Benchmarks -- --filter '*SmallTraining*'   (needs python3 with scikit-learn and pandas, or RUNTOOLS_BENCH_PYTHON)
 /// (no arguments: choose interactively; --list flat lists them). Results land in BenchmarkDotNet.Artifacts/.

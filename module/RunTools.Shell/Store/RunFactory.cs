@@ -90,9 +90,12 @@ public static class RunFactory
                 var log = EventLog.WriteNew(staging, Seq1<RunEvent>(created));
                 var manifest = Manifest.Start(created);
                 RunStore.WriteManifest(staging, manifest, log);
+                // Stamped in staging: a rename keeps the files' sizes and times, and no other writer has the run yet.
+                var stamp = RunIndexStore.StampOf(staging);
                 try
                 {
                     Directory.Move(staging, target);
+                    if (stamp is not null) RunIndexStore.Note(plan.Root, Indexing.RunIndex.Entry(name, stamp, manifest));
                     return manifest with { Path = target, ChainHead = log.Head };
                 }
                 catch (IOException) when (Directory.Exists(target))

@@ -173,6 +173,7 @@ public static class RunOperations
             Directory.CreateDirectory(Path.GetDirectoryName(trash)!);
             if (OperatingSystem.IsWindows()) held.Dispose();
             Directory.Move(full, trash);
+            RunIndexStore.Removed(root, Path.GetFileName(full));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -160,11 +160,14 @@ public static class RunStore
         return next with { ChainHead = log.Head };
     }
 
+    /// <summary>Writes run.json (and the sidecars it names), and notes the manifest in the root's run index.</summary>
     public static void WriteManifest(string runDirectory, RunManifest manifest, LogState log)
     {
         var (json, sidecars) = RunJson.EncodeManifest(manifest with { Path = null, ChainHead = null }, log.Bytes, log.Head, log.ChainedFrom);
         Sidecars.Write(runDirectory, sidecars);
         AtomicFile.WriteText(Path.Combine(runDirectory, RunLayout.Manifest), json);
+        // The one place run.json is written: the root's run index learns of it here, still under the run's lock.
+        RunIndexStore.Written(runDirectory, manifest);
     }
 
     /// <summary>The run directories directly under a root (hidden and staging directories skipped), oldest first.</summary>

@@ -202,6 +202,25 @@ public sealed record RunIdAmbiguous(string Reference, Seq<string> Runs)
     public override object? Target => Reference;
 }
 
+/// <param name="Metric">What -By named.</param>
+/// <param name="NearMatches">Metrics the runs have that look like it (at most three).</param>
+public sealed record SortMetricNotFound(string Metric, Seq<string> NearMatches = default)
+    : RunError($"No run to order has the metric '{Excerpt.Of(Metric)}'"
+        + (NearMatches.IsEmpty ? "." : $". Did you mean {Excerpt.Names(NearMatches)}?"), 1310)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidArgument;
+    public override object? Target => Metric;
+}
+
+/// <param name="Run">The run's directory name.</param>
+/// <param name="Detail">What the filter script said.</param>
+public sealed record RunFilterFailed(string Run, string Detail)
+    : RunError($"The -Filter script failed on the run '{Excerpt.Of(Run)}': {Excerpt.Detail(Detail)}", 1311)
+{
+    public override ErrorKind Kind => ErrorKind.InvalidOperation;
+    public override object? Target => Run;
+}
+
 public sealed record RunCorrupted(string Path, string Detail)
     : RunError($"The run directory '{Excerpt.Path(Path)}' is damaged: {Excerpt.Detail(Detail)}", 1302)
 {

@@ -103,6 +103,19 @@ public static class RunLayout
     /// <summary>An entry of the stage cache's index, relative to the root.</summary>
     public static string StageCacheEntry(string key, string entry) => $"{RootWorkArea}/{StageCache}/{key}/{entry}";
 
+    /// <summary>Inside <see cref="RootWorkArea"/>: the run index (what Get-Run filters on, one entry per run, checked
+    /// against each run's files on every read).</summary>
+    public const string RunIndex = "run-index";
+
+    /// <summary>The run index's snapshot: every entry, one line each, rewritten (atomically) when the journal grows.</summary>
+    public const string RunIndexSnapshot = "index.jsonl";
+
+    /// <summary>The run index's journal: entry updates appended by every writer of run.json since the snapshot.</summary>
+    public const string RunIndexJournal = "journal.jsonl";
+
+    /// <summary>A file of the run index, relative to the root.</summary>
+    public static string RunIndexFile(string file) => $"{RootWorkArea}/{RunIndex}/{file}";
+
     /// <summary>The files of a stored fold plan.</summary>
     public static FoldPlanLayout FoldPlan(string name) => new(name);
 

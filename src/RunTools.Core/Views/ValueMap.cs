@@ -14,10 +14,18 @@ public sealed class ValueMap<TValue> : IReadOnlyDictionary<string, TValue>, IDic
     readonly OrderedDictionary<string, TValue> items;
 
     public ValueMap(IEnumerable<KeyValuePair<string, TValue>> entries)
+        : this(entries, StringComparer.Ordinal) { }
+
+    /// <summary>A map whose keys compare with <paramref name="comparer"/> (the index rows Get-Run -Filter sees are
+    /// case-insensitive, as PowerShell's hashtables); of keys that compare equal, the last one's value is kept.</summary>
+    public ValueMap(IEnumerable<KeyValuePair<string, TValue>> entries, StringComparer comparer)
     {
-        items = new OrderedDictionary<string, TValue>(StringComparer.Ordinal);
+        items = new OrderedDictionary<string, TValue>(comparer);
         foreach (var (key, value) in entries) items[key] = value;
     }
+
+    public ValueMap(IEnumerable<(string Key, TValue Value)> entries, StringComparer comparer)
+        : this(entries.Select(e => new KeyValuePair<string, TValue>(e.Key, e.Value)), comparer) { }
 
     public ValueMap(IEnumerable<(string Key, TValue Value)> entries)
         : this(entries.Select(e => new KeyValuePair<string, TValue>(e.Key, e.Value))) { }

@@ -36,6 +36,7 @@ public sealed partial class ReadmeLayoutTests
         }.Select(p => $"runs/{RunDirectory}/{p}"),
         $"runs/{RunLayout.RootWorkArea}/", $"runs/{RunLayout.RootWorkArea}/{RunLayout.Staging}/", $"runs/{RunLayout.RootWorkArea}/{RunLayout.Trash}/",
         $"runs/{RunLayout.StageCacheEntry(Sha, "e1")}",
+        $"runs/{RunLayout.RunIndexFile(RunLayout.RunIndexSnapshot)}", $"runs/{RunLayout.RunIndexFile(RunLayout.RunIndexJournal)}",
     ];
 
     static readonly TrainingLayout Training = RunLayout.Training(RunLayout.DefaultTrainingStage);
