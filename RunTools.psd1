@@ -26,6 +26,7 @@
         'Invoke-RunStage'
         'Invoke-RunTraining'
         'Lock-Run'
+        'Measure-Run'
         'New-Run'
         'New-RunFoldPlan'
         'Repair-Run'

@@ -124,15 +124,22 @@ public static class MlModels
         }
     }
 
+    /// <summary>The model as the bytes of its zip archive, with its input schema (the feature vector's width).</summary>
     public static byte[] Save(MLContext context, ITransformer model, int width)
     {
-        var schema = SchemaDefinition.Create(typeof(FeatureRow));
-        schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
-        var input = context.Data.LoadFromEnumerable(System.Array.Empty<FeatureRow>(), schema);
+        var input = InputSchemas.GetOrAdd(width, w =>
+        {
+            var schema = SchemaDefinition.Create(typeof(FeatureRow));
+            schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, w);
+            return new MLContext(0).Data.LoadFromEnumerable(System.Array.Empty<FeatureRow>(), schema).Schema;
+        });
         using var stream = new MemoryStream();
-        context.Model.Save(model, input.Schema, stream);
+        ModelArchive.Save(context, model, input, stream, $"Features:Vector<Single,{width}>");
         return Reproducible(stream.ToArray());
     }
+
+    // Every model's input is one feature vector: its schema depends only on the width.
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<int, DataViewSchema> InputSchemas = new();
 
     /// <summary>ML.NET stamps every zip entry with the time it was saved, so the same model saved twice gives different
     /// bytes. Rewriting the archive with a fixed timestamp makes equal models equal files: Test-Run and Compare-Run
@@ -159,7 +166,7 @@ public static class MlModels
     public static ITransformer Load(MLContext context, byte[] bytes)
     {
         using var stream = new MemoryStream(bytes, writable: false);
-        return context.Model.Load(stream, out _);
+        return ModelArchive.Load(context, stream);
     }
 
     static double P(Candidate c, string name, double fallback) => c.Parameters.Find(name).IfNone(fallback);

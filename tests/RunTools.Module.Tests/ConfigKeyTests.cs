@@ -29,7 +29,7 @@ public sealed class ConfigKeyTests : IDisposable
         { "training: { candidates: [ { trainer: lbfgs }, { trainer: lightgbm, grdi: { leaves: [8] } } ] }",
             "training.candidates[1].grdi", "did you mean 'training.candidates[1].grid'?" },
         { "training: { candidates: [ { trainer: lbfgs, grid: { trees: [10] } } ] }",
-            "training.candidates[0].grid.trees", "lbfgs has no parameter 'trees'; fasttree and fastforest take it (known: l1, l2, iterations)" },
+            "training.candidates[0].grid.trees", "lbfgs has no parameter 'trees'; fasttree and fastforest take it (known: l1, l2, C, iterations)" },
     };
 
     [Theory]

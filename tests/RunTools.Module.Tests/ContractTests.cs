@@ -19,7 +19,7 @@ public sealed class ContractTests(PowerShellHost ps) : IClassFixture<PowerShellH
     /// <summary>Verbs that only read. Every other verb changes state and must support -WhatIf and -Confirm. Import
     /// reads a file into the session, as Import-Csv and Import-Clixml do; a test below proves that every cmdlet with
     /// one of these verbs leaves the disk unchanged.</summary>
-    static readonly string[] ReadOnlyVerbs = [VerbsCommon.Get, VerbsDiagnostic.Test, VerbsData.Compare, VerbsData.Import];
+    static readonly string[] ReadOnlyVerbs = [VerbsCommon.Get, VerbsDiagnostic.Test, VerbsDiagnostic.Measure, VerbsData.Compare, VerbsData.Import];
 
     /// <summary>Cmdlets whose verb reads but which write to disk all the same: Import-RunBundle creates runs under a
     /// root, so it is held to the rules of the state-changing cmdlets.</summary>
@@ -209,6 +209,7 @@ public sealed class ContractTests(PowerShellHost ps) : IClassFixture<PowerShellH
         ["Get-RunMetric"] = ["$run = New-Run a; Write-RunMetric -Run $run auc 0.9", "$run | Get-RunMetric"],
         ["Test-Run"] = ["$run = New-Run a", "$run | Test-Run"],
         ["Compare-Run"] = ["$a = New-Run a -Set 'x=1'; $b = New-Run b -Set 'x=2'", "Compare-Run $a $b"],
+        ["Measure-Run"] = ["$a = New-Run a -Set 'm=x'; Write-RunMetric -Run $a auc 0.9", "$a | Measure-Run -GroupBy m"],
         ["Import-RunTable"] = [TrainableRun + "\n$run | New-RunFoldPlan | Out-Null", "$run | Import-RunTable folds/folds.parquet -First 3"],
     };
 

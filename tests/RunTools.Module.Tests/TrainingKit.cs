@@ -115,7 +115,10 @@ public static class TrainingKit
             .Select(r => Key(r["row_key"])).ToHashSet();
 
     /// <summary>A row key as text: the id column's value (whatever its type), or the row index without an id column.</summary>
-    public static string Key(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture)!;
+    /// <summary>A row key as text: a UTC timestamp key (row_key has the id column's type) in ISO-8601.</summary>
+    public static string Key(object? value) => value is DateTime { Kind: DateTimeKind.Utc } instant
+        ? instant.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
+        : Convert.ToString(value, CultureInfo.InvariantCulture)!;
 
     public static double Number(object? value) => Convert.ToDouble(value, CultureInfo.InvariantCulture);
 

@@ -53,18 +53,22 @@ public static class RunDiff
 
     sealed record Entry(string Section, string Key, object? Ref, object? Diff);
 
-    static Seq<Entry> Section(string section, RunManifest a, RunManifest b) => section switch
+    static Seq<Entry> Section(string section, RunManifest a, RunManifest b) => Pairs(section, Fields(section, a), Fields(section, b));
+
+    /// <summary>The keys and values of one section of a manifest, as <see cref="Between"/> compares them (config keys
+    /// flattened to dotted keys, metrics by their last value, inputs by hash, size, rows and columns), in order.</summary>
+    public static Seq<(string Key, object? Value)> Fields(string section, RunManifest m) => section switch
     {
-        "run" => Pairs(section, RunFields(a), RunFields(b)),
-        "config" => Pairs(section, ConfigFields(a), ConfigFields(b)),
-        "data" => Pairs(section, Seq1(("label", (object?)a.Label)), Seq1(("label", (object?)b.Label))),
-        "features" => Pairs(section, Presence(a.FeatureList.Items), Presence(b.FeatureList.Items)),
-        "inputs" => Pairs(section, InputFields(a), InputFields(b)),
-        "environment" => Pairs(section, EnvironmentFields(a.Environment), EnvironmentFields(b.Environment)),
-        "git" => Pairs(section, GitFields(a.Git), GitFields(b.Git)),
-        "stages" => Pairs(section, a.Stages.Map(s => (s.Name + ".status", (object?)Lifecycle.Text(s.Status))), b.Stages.Map(s => (s.Name + ".status", (object?)Lifecycle.Text(s.Status)))),
-        "metrics" => Pairs(section, a.Metrics.Map(m => (m.Name, (object?)m.Last)), b.Metrics.Map(m => (m.Name, (object?)m.Last))),
-        _ => Seq<Entry>(),
+        "run" => RunFields(m),
+        "config" => ConfigFields(m),
+        "data" => Seq1(("label", (object?)m.Label)),
+        "features" => Presence(m.FeatureList.Items),
+        "inputs" => InputFields(m),
+        "environment" => EnvironmentFields(m.Environment),
+        "git" => GitFields(m.Git),
+        "stages" => m.Stages.Map(s => (s.Name + ".status", (object?)Lifecycle.Text(s.Status))),
+        "metrics" => m.Metrics.Map(x => (x.Name, (object?)x.Last)),
+        _ => Seq<(string, object?)>(),
     };
 
     /// <summary>Joins two keyed lists: the reference's keys in order, then keys only the other run has. A key
@@ -120,7 +124,8 @@ public static class RunDiff
         return new RunDifference(refName, diffName, section, key, refValue, diffValue, delta, relative, side);
     }
 
-    static bool Same(object? a, object? b) => (a, b) switch
+    /// <summary>Whether two values of a key are the same (numbers of one type by value, lists and maps by content).</summary>
+    internal static bool Same(object? a, object? b) => (a, b) switch
     {
         (null, null) => true,
         (null, _) or (_, null) => false,

@@ -19,10 +19,10 @@ public static class UnknownKeyCases
     public static readonly Seq<string> Training = Seq("task", "mode", "metric", "threads", "seed", "smote", "smote_k", "conformal_alpha",
         "positive_class", "parent", "candidates");
     public static readonly Seq<string> Candidate = Seq("trainer", "grid");
-    public static readonly Seq<string> Lbfgs = Seq("l1", "l2", "iterations");
+    public static readonly Seq<string> Lbfgs = Seq("l1", "l2", "C", "iterations");
     public static readonly Seq<string> LightGbm = Seq("iterations", "leaves", "learning_rate", "min_leaf", "l2");
     public static readonly Seq<string> FastForest = Seq("trees", "leaves", "min_leaf", "feature_fraction");
-    public static readonly Seq<string> AnyTrainer = Seq("l1", "l2", "iterations", "trees", "leaves", "learning_rate", "min_leaf", "feature_fraction");
+    public static readonly Seq<string> AnyTrainer = Seq("l1", "l2", "C", "iterations", "trees", "leaves", "learning_rate", "min_leaf", "feature_fraction");
 
     /// <summary>One misspelt key per place RunTools reads keys, and the error it gives.</summary>
     public static TheoryData<string, ConfigKeyUnknown> OneUnknownKey => new()
@@ -140,7 +140,7 @@ public sealed class ConfigKeysTests
             new ConfigKeyUnknown("training.colour", null, UnknownKeyCases.Candidate).Message);
         Assert.Equal(
             "The config key 'training.candidates[0].grid.trees' is not known: lbfgs has no parameter 'trees'; fasttree and fastforest take it "
-            + "(known: l1, l2, iterations)",
+            + "(known: l1, l2, C, iterations)",
             new ConfigKeyUnknown("training.candidates[0].grid.trees", null, UnknownKeyCases.Lbfgs, "lbfgs has no parameter 'trees'; fasttree and fastforest take it").Message);
     }
 
