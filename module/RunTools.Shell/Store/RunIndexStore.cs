@@ -82,6 +82,7 @@ public static class RunIndexStore
         var plan = RunIndex.Reconcile(listing, indexed);
         var stamps = listing.ToDictionary(l => l.Directory, l => l.Stamp, StringComparer.Ordinal);
         var fresh = new List<RunIndexEntry>();
+        var unstamped = new List<RunIndexEntry>();
         var read = new Dictionary<string, RunManifest>(StringComparer.Ordinal);
         var failures = new List<(string, Error)>();
         var done = 0;
@@ -97,14 +98,20 @@ public static class RunIndexStore
                 if (plan.Reread.Count <= KeepReadManifests) read[directory] = m;
                 // The stamp was taken before the read: if the run changed in between, the entry is stale at once.
                 if (stamps[directory] is { } stamp) fresh.Add(RunIndex.Entry(directory, stamp, m));
+                // A run with only its log (run.json lost) is answered from the log but never indexed: with no stamp to
+                // compare, it is read again every time until a writer restores run.json.
+                else unstamped.Add(RunIndex.Entry(directory, NoStamp, m));
             }
             else failures.Add((path, (Error)manifest));
             progress?.Invoke(++done, plan.Reread.Count);
         }
         if (plan.ChangesIndex || damaged > 0) Record(root, plan, fresh, journalLines);
-        var entries = plan.Current.Concat(fresh).OrderBy(e => e.Directory, StringComparer.Ordinal);
+        var entries = plan.Current.Concat(fresh).Concat(unstamped).OrderBy(e => e.Directory, StringComparer.Ordinal);
         return new IndexedRoot(toSeq(entries.Select(e => new IndexedRun(e, Observe(root, e))).ToArray()), toSeq(failures.ToArray()), read);
     }
+
+    /// <summary>The stamp of an answer that is not recorded (a run without run.json).</summary>
+    static readonly RunStamp NoStamp = new(-1, 0, null);
 
     static Fin<RunManifest> Read(string path)
     {
@@ -280,14 +287,14 @@ public static class RunIndexStore
     /// it stays busy.</summary>
     static FileStream? OpenJournal(string root)
     {
-        var deadline = DateTime.UtcNow + JournalWait;
+        var deadline = Clock.UtcDateTime + JournalWait;
         while (true)
         {
             try
             {
                 return new FileStream(JournalPath(root), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1);
             }
-            catch (IOException) when (DateTime.UtcNow < deadline && File.Exists(JournalPath(root)))
+            catch (IOException) when (Clock.UtcDateTime < deadline && File.Exists(JournalPath(root)))
             {
                 Thread.Sleep(2);
             }
