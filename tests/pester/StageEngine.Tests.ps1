@@ -151,6 +151,14 @@ Describe 'Staleness, derived at read time' {
         $stale | Where-Object Kind -eq stage | ForEach-Object Item | Should -Be @('train', 'evaluate')
     }
 
+    It 'lists a run whose stage input was deleted, with that stage and what follows it stale' {
+        Remove-Item -LiteralPath (Join-Path $run.Path 'prep.txt')
+        $info = Get-Run -Root $root -Name $run.Name -ErrorAction Stop
+        $info.Stages['train'] | Should -Be 'Stale'
+        $info.Stale | Should -Contain 'train: inputs changed: prep.txt'
+        (Get-Run -Path $run.Path -ErrorAction Stop).Stages['evaluate'] | Should -Be 'Stale'
+    }
+
     It 'runs a stale stage again when it is invoked, and what follows it becomes stale until it runs too' {
         Set-Content -LiteralPath (Join-Path $run.Path 'prep.txt') -Value 'edited by hand'
         (Invoke-Train $run).Reason | Should -Be 'inputs changed: prep.txt'

@@ -17,18 +17,18 @@ public static class RunFreshness
         return new RunStaleness(Freshness.Stages(m, seen), Freshness.Sources(m, seen));
     }
 
-    static Map<string, FileHash?> Inputs(RunManifest m)
+    static Map<string, Option<FileHash>> Inputs(RunManifest m)
     {
-        var result = Map<string, FileHash?>();
+        var result = Map<string, Option<FileHash>>(); // a Map holds no null: a gone input is None
         foreach (var stage in m.Stages.Filter(s => s.Status == StageStatus.Completed))
             foreach (var input in stage.Inputs)
             {
                 if (result.ContainsKey(input.Path)) continue;
                 var full = Path.IsPathRooted(input.Path) ? input.Path : Path.Combine(m.Path!, input.Path);
                 var info = new FileInfo(full);
-                if (!info.Exists) result = result.Add(input.Path, null);
+                if (!info.Exists) result = result.Add(input.Path, Option<FileHash>.None);
                 else if (info.Length != input.Bytes || info.LastWriteTimeUtc > (stage.EndedAt ?? stage.StartedAt).UtcDateTime)
-                    result = result.Add(input.Path, FileInspector.Hash(full, input.Path).Match(h => h, _ => (FileHash?)null));
+                    result = result.Add(input.Path, FileInspector.Hash(full, input.Path).Match(Some, _ => Option<FileHash>.None));
             }
         return result;
     }

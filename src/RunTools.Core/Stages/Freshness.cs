@@ -28,13 +28,13 @@ public sealed record RunStaleness(Seq<StaleStage> Stages, Seq<StaleSource> Sourc
 }
 
 /// <summary>What a run's freshness depends on that is outside its manifest, as the shell saw it at read time.</summary>
-/// <param name="Inputs">Each recorded input of a completed stage (by path) as it is now: its hash, or null when it is
+/// <param name="Inputs">Each recorded input of a completed stage (by path) as it is now: its hash, or None when it is
 /// gone. Inputs the shell saw unchanged (same size, not modified since the stage ended) may be left out.</param>
 /// <param name="Runs">The runs this run refers to (lineage, <c>-DependsOn run:stage</c>), by run id; a run that is
 /// gone is absent.</param>
 /// <param name="Unlocated">Runs referred to that could not be looked for (recorded without their directory, and not
 /// beside this run): neither found nor known to be gone, so nothing is said about them.</param>
-public sealed record FreshnessSeen(Map<string, FileHash?> Inputs, Map<Guid, RunManifest> Runs, Set<Guid> Unlocated = default);
+public sealed record FreshnessSeen(Map<string, Option<FileHash>> Inputs, Map<Guid, RunManifest> Runs, Set<Guid> Unlocated = default);
 
 /// <summary>
 /// Staleness, derived at read time (never stored): a completed stage is stale when an input it read changed, when a
@@ -51,7 +51,7 @@ public static class Freshness
         foreach (var stage in m.Stages.Filter(s => s.Status == StageStatus.Completed))
         {
             var reasons = new List<string>();
-            var changed = stage.Inputs.Filter(i => seen.Inputs.Find(i.Path).Match(now => now is null || now.Sha256 != i.Sha256, () => false));
+            var changed = stage.Inputs.Filter(i => seen.Inputs.Find(i.Path).Match(now => now.Match(h => h.Sha256 != i.Sha256, () => true), () => false));
             if (!changed.IsEmpty) reasons.Add($"inputs changed: {string.Join(", ", changed.Map(i => i.Path))}");
             var upstream = UpstreamChanges(m, stage, seen, stale);
             if (!upstream.IsEmpty) reasons.Add($"upstream changed: {string.Join(", ", upstream)}");

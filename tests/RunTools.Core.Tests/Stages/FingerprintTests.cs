@@ -224,16 +224,23 @@ public sealed class FreshnessTests
         },
         Ended(7, "evaluate", 1, StageStatus.Completed));
 
-    static FreshnessSeen Seen(Map<string, FileHash?> inputs = default, Map<Guid, RunManifest> runs = default) => new(inputs, runs);
+    static FreshnessSeen Seen(Map<string, Option<FileHash>> inputs = default, Map<Guid, RunManifest> runs = default) => new(inputs, runs);
 
     [Fact]
     public void A_pipeline_whose_inputs_are_as_recorded_is_fresh() =>
-        Assert.Empty(Freshness.Stages(Pipeline(), Seen(Map(("prep.txt", (FileHash?)Prep)))));
+        Assert.Empty(Freshness.Stages(Pipeline(), Seen(Map(("prep.txt", Some(Prep))))));
 
     [Fact]
     public void A_changed_input_makes_its_stage_and_everything_after_it_stale()
     {
-        var stale = Freshness.Stages(Pipeline(), Seen(Map(("prep.txt", (FileHash?)(Prep with { Sha256 = Sha('q') })))));
+        var stale = Freshness.Stages(Pipeline(), Seen(Map(("prep.txt", Some(Prep with { Sha256 = Sha('q') })))));
+        Assert.Equal(Seq(new StaleStage("train", "inputs changed: prep.txt"), new StaleStage("evaluate", "upstream changed: train (stale)")), stale);
+    }
+
+    [Fact]
+    public void A_gone_input_makes_its_stage_and_everything_after_it_stale()
+    {
+        var stale = Freshness.Stages(Pipeline(), Seen(Map(("prep.txt", Option<FileHash>.None))));
         Assert.Equal(Seq(new StaleStage("train", "inputs changed: prep.txt"), new StaleStage("evaluate", "upstream changed: train (stale)")), stale);
     }
 
