@@ -16,7 +16,7 @@ public sealed record IndexedRoot(Seq<IndexedRun> Runs, Seq<(string Path, Error E
 /// <summary>
 /// The run index on disk (<c>&lt;root&gt;/.runtools/run-index/</c>): a snapshot (<c>index.jsonl</c>, rewritten atomically)
 /// and a journal (<c>journal.jsonl</c>) of the entries written since, appended by every writer of run.json under the
-/// run's lock, one fsynced line per update, under the journal's exclusive file lock. Reading it: read (the listing of
+/// run's lock, one line per update (not fsynced: a lost line costs a re-read), under the journal's exclusive file lock. Reading it: read (the listing of
 /// the root with each run's stamp, the index's lines) → decide (<see cref="RunIndex.Reconcile"/>: which entries are
 /// current, which runs to read again, which entries to drop) → act (read those runs, record their entries). The index
 /// is a cache: when it is missing, damaged, behind or cannot be written, the answer is the same, only slower.
@@ -224,7 +224,8 @@ public static class RunIndexStore
     }
 
     /// <summary>Appends lines to the journal under its exclusive lock, each whole line after a cut-off one (a writer
-    /// killed mid-line) is ended, then fsynced.</summary>
+    /// killed mid-line) is ended. Not fsynced: every run.json write (each Write-RunMetric) comes here, and a line lost
+    /// or torn in a crash only costs a read of that run, since every entry is checked against its run's stamp.</summary>
     static void Append(string root, IReadOnlyCollection<string> lines)
     {
         if (lines.Count == 0) return;
@@ -246,7 +247,7 @@ public static class RunIndexStore
                 var bytes = Encoding.UTF8.GetBytes(text.ToString());
                 journal.Seek(0, SeekOrigin.End);
                 journal.Write(bytes);
-                journal.Flush(flushToDisk: true);
+                journal.Flush();
                 length += bytes.Length;
             }
             if (length > JournalCompactBytes)
